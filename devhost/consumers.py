@@ -1,0 +1,132 @@
+"""Topic-trigger functions as consumers of the embedded bus, with the
+Functions host's rules: peek-lock, complete on success, abandon on an
+exception (the bus redelivers and dead-letters after the subscription's max
+delivery count), the lock renewed while a handler runs long."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from datetime import datetime, timezone
+from typing import Any, Callable
+
+from devhost.catalog import TopicFunction
+from devhost.invocation import Invoker, log_failure_stack, log_invocation
+from devhost.servicebus import to_function_message
+
+log = logging.getLogger("devhost.consumers")
+
+Clock = Callable[[], datetime]
+IDLE_POLL_SECONDS = 0.05
+ERROR_BACKOFF_SECONDS = 1.0
+MIN_RENEW_SECONDS = 0.5
+
+
+def _utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class LockRenewer:
+    """Renews a message's lock every half lock duration until stopped."""
+
+    def __init__(self, bus: Any, message: Any, function: TopicFunction, clock: Clock):
+        self._bus = bus
+        self._message = message
+        self._function = function
+        self._done = threading.Event()
+        remaining = (message.locked_until - clock()).total_seconds() if message.locked_until else 0
+        self._period = max(MIN_RENEW_SECONDS, remaining / 2)
+        self._thread = threading.Thread(target=self._run, name=f"devhost-renew-{function.name}", daemon=True)
+
+    def __enter__(self) -> "LockRenewer":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info: Any) -> None:
+        self._done.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while not self._done.wait(self._period):
+            try:
+                self._bus.renew_lock(self._message)
+            except Exception as exc:
+                log.warning(
+                    "function %s: lock renewal failed for message %s (%s)",
+                    self._function.name, self._message.message_id, type(exc).__qualname__,
+                )
+                return
+
+
+def handle_message(bus: Any, function: TopicFunction, invoker: Invoker, message: Any, clock: Clock = _utc_now) -> str:
+    """Run the function for one received message and settle it; returns the outcome."""
+    from shared.bus.local import MessageLockLost
+
+    started = time.perf_counter()
+    identity = dict(message_id=message.message_id, delivery_count=message.delivery_count)
+    try:
+        with LockRenewer(bus, message, function, clock):
+            invoker.call(function, to_function_message(message, function_name=function.name, now=clock()))
+    except Exception as exc:
+        try:
+            bus.abandon(message)
+            outcome = "abandoned"
+        except MessageLockLost:
+            outcome = "lock-lost"
+        log_invocation(function, outcome, started, **identity, error=type(exc).__qualname__)
+        log_failure_stack(function, exc, level=logging.DEBUG)
+        return outcome
+    try:
+        bus.complete(message)
+        outcome = "completed"
+    except MessageLockLost:
+        outcome = "lock-lost"
+    log_invocation(function, outcome, started, **identity)
+    return outcome
+
+
+class SubscriptionConsumer:
+    """``count`` threads receiving from one subscription for one function."""
+
+    def __init__(self, bus: Any, function: TopicFunction, invoker: Invoker, stop: threading.Event, *,
+                 count: int = 2, clock: Clock = _utc_now):
+        self.function = function
+        self._bus = bus
+        self._invoker = invoker
+        self._stop = stop
+        self._clock = clock
+        self.threads = [
+            threading.Thread(target=self._run, name=f"devhost-consumer-{function.name}-{i}", daemon=True)
+            for i in range(count)
+        ]
+
+    def start(self) -> None:
+        for thread in self.threads:
+            thread.start()
+
+    def join(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        for thread in self.threads:
+            thread.join(max(0.0, deadline - time.monotonic()))
+
+    def _run(self) -> None:
+        subscription = self.function.subscription
+        while not self._stop.is_set():
+            try:
+                messages = self._bus.receive(subscription, max_messages=1)
+            except Exception as exc:
+                if self._stop.is_set():
+                    return
+                log.warning("receive from %s failed (%s); retrying", subscription, type(exc).__qualname__)
+                self._stop.wait(ERROR_BACKOFF_SECONDS)
+                continue
+            if not messages:
+                self._stop.wait(IDLE_POLL_SECONDS)
+                continue
+            for message in messages:
+                try:
+                    handle_message(self._bus, self.function, self._invoker, message, self._clock)
+                except Exception as exc:  # the bus failed to settle; the lock expires and it comes back
+                    log.warning("settling a message of %s failed (%s)", subscription, type(exc).__qualname__)
+                    self._stop.wait(ERROR_BACKOFF_SECONDS)

@@ -1,0 +1,1 @@
+"""Azure Functions entrypoints, one blueprint per folder."""

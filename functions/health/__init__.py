@@ -1,0 +1,13 @@
+import azure.functions as func
+
+from functions.http import json_response
+from shared import bootstrap, services
+
+bp = func.Blueprint()
+
+
+@bp.function_name("health")
+@bp.route(route="api/health", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
+def health(req: func.HttpRequest) -> func.HttpResponse:
+    report = services.health(bootstrap.context())
+    return json_response(report, 200 if report["status"] == "ok" else 503)

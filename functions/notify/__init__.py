@@ -1,0 +1,20 @@
+import azure.functions as func
+
+from shared import bootstrap, services, topology
+from shared.settings import SERVICE_BUS_CONNECTION
+
+bp = func.Blueprint()
+
+
+@bp.function_name("notify")
+@bp.service_bus_topic_trigger(
+    arg_name="msg",
+    topic_name=topology.TOPIC,
+    subscription_name=topology.NOTIFY,
+    connection=SERVICE_BUS_CONNECTION,
+)
+def notify(msg: func.ServiceBusMessage) -> None:
+    services.handle_message(
+        bootstrap.context(), topology.NOTIFY, msg.get_body(),
+        message_id=msg.message_id, subject=msg.subject, correlation_id=msg.correlation_id,
+    )

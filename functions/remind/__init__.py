@@ -1,0 +1,11 @@
+import azure.functions as func
+
+from shared import bootstrap, services
+
+bp = func.Blueprint()
+
+
+@bp.function_name("remind")
+@bp.timer_trigger(arg_name="timer", schedule="%FTA_REMIND_SCHEDULE%", run_on_startup=False)
+def remind(timer: func.TimerRequest) -> None:
+    services.send_reminders(bootstrap.context())

@@ -1,0 +1,1 @@
+"""FTA Requests: the domain, its ports and their adapters."""

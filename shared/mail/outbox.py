@@ -1,0 +1,68 @@
+"""The embedded mailer: each email becomes one ``.eml`` file in a folder."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from shared.mail.base import Email, TransientMailError
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def eml_file_name(message_id: str) -> str:
+    """Stable per Message-ID; the digest keeps ids that differ only in unsafe characters apart."""
+    readable = _UNSAFE.sub("_", message_id).strip("._-")[:80] or "message"
+    digest = hashlib.sha256(message_id.encode("utf-8")).hexdigest()[:16]
+    return f"{readable}-{digest}.eml"
+
+
+class OutboxMailer:
+    name = "outbox"
+
+    def __init__(self, directory: Path):
+        self.directory = Path(directory)
+
+    def path_for(self, email: Email) -> Path:
+        return self.directory / eml_file_name(email.message_id)
+
+    def send(self, email: Email) -> None:
+        data = email.to_mime().as_bytes()
+        target = self.path_for(email)
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            fd, temp_name = tempfile.mkstemp(dir=self.directory, prefix=".sending-", suffix=".tmp")
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(data)
+                    handle.flush()
+                    os.fsync(handle.fileno())
+                os.replace(temp_name, target)
+            except BaseException:
+                Path(temp_name).unlink(missing_ok=True)
+                raise
+        except OSError as exc:
+            raise TransientMailError(f"outbox: cannot write the email file ({exc.__class__.__name__})") from exc
+
+    def health(self) -> dict[str, Any]:
+        writable = os.access(self.directory, os.W_OK) if self.directory.exists() else os.access(
+            self._nearest_existing_parent(), os.W_OK
+        )
+        return {
+            "backend": self.name,
+            "status": "ok" if writable else "error",
+            "directory": str(self.directory),
+        }
+
+    def close(self) -> None:
+        pass
+
+    def _nearest_existing_parent(self) -> Path:
+        path = self.directory.absolute()
+        while not path.exists():
+            path = path.parent
+        return path

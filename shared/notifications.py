@@ -1,0 +1,207 @@
+"""Who is told what about an event, and sending it exactly once per recipient.
+
+Each (event, template, recipient) has a notification record. The record is
+claimed before the send and marked sent after it; a redelivered event finds
+``sent`` and sends nothing. A claim whose holder died (lease expired) is taken
+over and the email is sent again with the same ``Message-ID``, which mail
+systems use to drop the duplicate.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from shared import topology
+from shared.mail.base import Email, PermanentMailError, TransientMailError
+from shared.model import Event, EventType, FtaRequest
+from shared.store.base import Conflict, PreconditionFailed
+
+if TYPE_CHECKING:
+    from shared.bootstrap import Context
+    from shared.services import Outcome
+
+log = logging.getLogger("fta.notify")
+
+CLAIM_LEASE = timedelta(minutes=2)
+
+TEMPLATE_FOR = {
+    EventType.SUBMITTED: "submitted",
+    EventType.ROUTED: "routed",
+    EventType.ASSIGNED: "assigned",
+    EventType.REMINDER: "reminder",
+    EventType.ESCALATED: "escalated",
+    EventType.CANCELLED: "cancelled",
+    EventType.COMPLETED: "completed",
+}
+
+REQUEST_TYPE_LABELS = {
+    "sow-ecif": "SOW review / ECIF related",
+    "non-ecif": "Non-ECIF related",
+    "migration-exception": "Migration exception",
+}
+
+
+class NotificationRetry(Exception):
+    """Some recipient could not be reached yet; the bus redelivers the event."""
+
+
+def notification_key(event_id: str, template: str, recipient: str) -> str:
+    return hashlib.sha256(f"{event_id}\n{template}\n{recipient.lower()}".encode("utf-8")).hexdigest()[:48]
+
+
+def _group_members(ctx: "Context", group_id: str | None) -> list[str]:
+    from shared.services import Poison
+
+    if not group_id:
+        raise Poison("event names no lead group")
+    try:
+        return list(ctx.routing.group(group_id).members)
+    except KeyError:
+        raise Poison(f"unknown lead group {group_id!r}") from None
+
+
+def recipients_for(ctx: "Context", event: Event, request: FtaRequest) -> list[str]:
+    requestor = [request.requestor.email]
+    architect = [request.architect] if request.architect else []
+    match event.type:
+        case EventType.SUBMITTED:
+            found = requestor
+        case EventType.ROUTED | EventType.REMINDER:
+            found = _group_members(ctx, event.data.get("leadGroup") or request.lead_group)
+        case EventType.ESCALATED:
+            found = _group_members(ctx, event.data.get("escalateTo") or ctx.routing.escalate_to)
+        case EventType.ASSIGNED:
+            found = requestor + [event.data.get("architect") or request.architect or ""]
+        case EventType.CANCELLED | EventType.COMPLETED:
+            found = requestor + architect
+    return list(dict.fromkeys(r.lower() for r in found if r))
+
+
+def _group_view(ctx: "Context", group_id: str | None) -> dict[str, str] | None:
+    if not group_id:
+        return None
+    try:
+        group = ctx.routing.group(group_id)
+    except KeyError:
+        return {"id": group_id, "name": group_id}
+    return {"id": group.id, "name": group.name}
+
+
+def email_context(ctx: "Context", event: Event, request: FtaRequest) -> dict[str, Any]:
+    view = request.public_view()
+    base = ctx.settings.public_url
+    return {
+        "request": view,
+        "event": {
+            "id": event.id,
+            "type": event.type.value,
+            "occurredAt": event.occurred_at.isoformat(),
+            "actor": event.actor,
+            "data": event.data,
+        },
+        "lead_group": _group_view(ctx, event.data.get("leadGroup") or request.lead_group),
+        "escalate_to": _group_view(ctx, event.data.get("escalateTo") or ctx.routing.escalate_to),
+        "request_url": f"{base}/?request={request.id}",
+        "dashboard_url": f"{base}/",
+        "request_type_label": REQUEST_TYPE_LABELS.get(request.request_type.value, request.request_type.value),
+        "customer": request.customer_name or request.tenant,
+    }
+
+
+def _claim(ctx: "Context", key: str, meta: dict[str, Any], now: datetime) -> bool:
+    """True when this invocation now holds the right to send."""
+    record = {**meta, "id": key, "status": "sending", "claimedAt": now.isoformat()}
+    try:
+        ctx.store.create(topology.NOTIFICATIONS, record, ttl_seconds=topology.NOTIFICATION_TTL_SECONDS)
+        return True
+    except Conflict:
+        pass
+    existing = ctx.store.read(topology.NOTIFICATIONS, key)
+    if existing is None:
+        raise NotificationRetry("notification record vanished")
+    status = existing.doc.get("status")
+    if status in ("sent", "rejected"):
+        return False
+    claimed_at = datetime.fromisoformat(existing.doc.get("claimedAt", now.isoformat()))
+    if status == "sending" and now - claimed_at < CLAIM_LEASE:
+        raise NotificationRetry("another delivery of this event is sending it")
+    try:
+        ctx.store.replace(topology.NOTIFICATIONS, record, etag=existing.etag,
+                          ttl_seconds=topology.NOTIFICATION_TTL_SECONDS)
+    except PreconditionFailed:
+        raise NotificationRetry("another delivery claimed this notification") from None
+    return True
+
+
+def _settle(ctx: "Context", key: str, status: str, extra: dict[str, Any]) -> None:
+    for _ in range(5):
+        existing = ctx.store.read(topology.NOTIFICATIONS, key)
+        if existing is None:
+            return
+        doc = {**existing.doc, "status": status, **extra}
+        try:
+            ctx.store.replace(topology.NOTIFICATIONS, doc, etag=existing.etag,
+                              ttl_seconds=topology.NOTIFICATION_TTL_SECONDS)
+            return
+        except PreconditionFailed:
+            continue
+
+
+def notify(ctx: "Context", event: Event) -> "Outcome":
+    from shared.mail.render import render_email
+    from shared.services import Outcome, Poison, load, park
+
+    template = TEMPLATE_FOR.get(event.type)
+    if template is None:
+        raise Poison(f"no email for event type {event.type.value}")
+    loaded = load(ctx, event.request_id)
+    if loaded is None:
+        raise Poison("unknown request")
+    request, _ = loaded
+    recipients = recipients_for(ctx, event, request)
+    rendered = None
+    sent, skipped, rejected, failed = 0, 0, 0, 0
+
+    for recipient in recipients:
+        key = notification_key(event.id, template, recipient)
+        now = ctx.clock()
+        meta = {"eventId": event.id, "template": template, "requestId": request.id}
+        if not _claim(ctx, key, meta, now):
+            skipped += 1
+            continue
+        if rendered is None:
+            rendered = render_email(template, email_context(ctx, event, request))
+        email = Email(
+            message_id=f"{key}@fta-requests",
+            sender=ctx.settings.email_from,
+            to=(recipient,),
+            subject=rendered.subject,
+            text=rendered.text,
+            html=rendered.html,
+            headers=(("X-FTA-Request-Id", request.id), ("X-FTA-Event", event.type.value)),
+        )
+        try:
+            ctx.mailer.send(email)
+        except PermanentMailError as exc:
+            rejected += 1
+            _settle(ctx, key, "rejected", {"reason": str(exc)[:500], "settledAt": ctx.clock().isoformat()})
+            park(ctx, subscription=topology.NOTIFY, message_id=f"{event.id}/{key}", subject=event.type.value,
+                 correlation_id=request.id, reason=f"email rejected: {exc}"[:500])
+            continue
+        except TransientMailError as exc:
+            failed += 1
+            _settle(ctx, key, "failed", {"reason": str(exc)[:500], "claimedAt": "1970-01-01T00:00:00+00:00"})
+            log.warning("email send failed, will retry: event=%s template=%s error=%s",
+                        event.id, template, type(exc).__name__)
+            continue
+        _settle(ctx, key, "sent", {"sentAt": ctx.clock().isoformat()})
+        sent += 1
+
+    if failed:
+        raise NotificationRetry(f"{failed} of {len(recipients)} emails for {event.id} failed; retrying")
+    log.info("notified: event=%s template=%s sent=%d skipped=%d rejected=%d",
+             event.id, template, sent, skipped, rejected)
+    return Outcome("notified", {"template": template, "sent": sent, "skipped": skipped, "rejected": rejected})

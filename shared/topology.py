@@ -1,0 +1,79 @@
+"""Names shared by the code, the embedded adapters and the infrastructure.
+
+The Bicep in ``infra/`` must agree with these; ``tests/infra`` checks that.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from shared.model import EventType
+
+TOPIC = "fta-events"
+MAX_DELIVERY_COUNT = 10
+LOCK_DURATION_SECONDS = 60
+DUPLICATE_DETECTION_WINDOW_SECONDS = 600
+
+ROUTE_TO_LEADS = "route-to-leads"
+NOTIFY = "notify"
+LEADS_PREFIX = "leads-"
+
+
+@dataclass(frozen=True)
+class Subscription:
+    """A topic subscription and its filter (a correlation filter: every given
+    field must equal the message's; nothing given matches every message)."""
+
+    name: str
+    subject: str | None = None
+    properties: dict[str, str] = field(default_factory=dict)
+
+    def matches(self, subject: str | None, application_properties: dict) -> bool:
+        if self.subject is not None and subject != self.subject:
+            return False
+        return all(application_properties.get(k) == v for k, v in self.properties.items())
+
+    @property
+    def sql_filter(self) -> str:
+        """The same filter as a Service Bus SQL filter expression."""
+        terms = []
+        if self.subject is not None:
+            terms.append(f"sys.Label = '{self.subject}'")
+        terms += [f"{k} = '{v}'" for k, v in sorted(self.properties.items())]
+        return " AND ".join(terms) or "1=1"
+
+
+def subscriptions(lead_group_ids: list[str]) -> list[Subscription]:
+    subs = [
+        Subscription(ROUTE_TO_LEADS, subject=EventType.SUBMITTED.value),
+        Subscription(NOTIFY),
+    ]
+    subs += [
+        Subscription(f"{LEADS_PREFIX}{gid}", subject=EventType.ROUTED.value, properties={"leadGroup": gid})
+        for gid in lead_group_ids
+    ]
+    return subs
+
+
+@dataclass(frozen=True)
+class Container:
+    name: str
+    partition_key: str = "/id"
+    default_ttl_seconds: int | None = None  # None: items live until deleted; -1: per-item ttl
+
+
+REQUESTS = "requests"
+NOTIFICATIONS = "notifications"
+IDEMPOTENCY = "idempotency"
+PARKED = "parked"
+
+CONTAINERS = [
+    Container(REQUESTS),
+    Container(NOTIFICATIONS, default_ttl_seconds=-1),
+    Container(IDEMPOTENCY, default_ttl_seconds=-1),
+    Container(PARKED, default_ttl_seconds=-1),
+]
+
+NOTIFICATION_TTL_SECONDS = 30 * 24 * 3600
+IDEMPOTENCY_TTL_SECONDS = 24 * 3600
+PARKED_TTL_SECONDS = 30 * 24 * 3600

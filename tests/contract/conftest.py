@@ -1,0 +1,50 @@
+"""Fixtures for the store contract: the same tests run against every adapter."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from shared.store.cosmos import CosmosStore
+from shared.store.sqlite import SqliteStore
+from tests.integration.cosmos_server import cosmos_client, cosmos_endpoint  # noqa: F401  (fixtures)
+
+
+class ManualClock:
+    """A clock the test moves by hand."""
+
+    def __init__(self, start: datetime = datetime(2025, 1, 6, 9, 0, tzinfo=timezone.utc)):
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock()
+
+
+@pytest.fixture
+def sqlite_store(tmp_path, clock):
+    store = SqliteStore(tmp_path / "store.db", clock=clock)
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def cosmos_store(cosmos_client):  # noqa: F811
+    database = f"fta-{uuid.uuid4().hex[:12]}"
+    store = CosmosStore(cosmos_client, database=database, create_containers=True)
+    yield store
+    cosmos_client.delete_database(database)
+
+
+@pytest.fixture(params=["sqlite", "cosmos"])
+def store(request):
+    return request.getfixturevalue(f"{request.param}_store")

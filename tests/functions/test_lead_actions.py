@@ -1,0 +1,104 @@
+import pytest
+
+from shared.services import choose_architect
+from tests.factories import ADMIN, LEAD, OTHER, REQUESTOR, form
+
+LEAD_ROLES = ("FTA.Lead",)
+ADMIN_ROLES = ("FTA.Admin",)
+
+
+def routed(app, **overrides) -> str:
+    request_id = app.submit(form(**overrides), REQUESTOR).body["id"]
+    app.pump()
+    return request_id
+
+
+def test_a_lead_assigns_an_architect_and_both_are_told(app):
+    request_id = routed(app)
+    answer = app.act("assign", request_id, LEAD, LEAD_ROLES, {"architect": "Eva.Novak@contoso.com"})
+    assert answer.status == 200, answer.body
+    assert answer.body["status"] == "assigned" and answer.body["architect"] == "eva.novak@contoso.com"
+    app.pump()
+    assigned_mail = sorted(m["To"] for m in app.outbox() if m["X-FTA-Event"] == "request.assigned")
+    assert assigned_mail == ["alex@contoso.com", "eva.novak@contoso.com"]
+
+
+def test_auto_assignment_balances_over_the_groups_pool(app):
+    ids = [routed(app, region="emea") for _ in range(3)]
+    chosen = [app.act("assign", i, LEAD, LEAD_ROLES, {"architect": "auto"}).body["architect"] for i in ids]
+    assert chosen == ["eva.novak@contoso.com", "farid.haddad@contoso.com", "eva.novak@contoso.com"]
+    app.act("complete", ids[0], LEAD, LEAD_ROLES)
+    fourth = routed(app, region="emea")
+    # Eva has 1 open (2 ever), Farid 1 open (1 ever): Farid, who has carried less.
+    assert app.act("assign", fourth, LEAD, LEAD_ROLES, {"architect": "auto"}).body["architect"] == "farid.haddad@contoso.com"
+
+
+def test_the_balancer_prefers_fewest_open_then_fewest_ever_then_pool_order():
+    pool = ["a@x.com", "b@x.com", "c@x.com"]
+    assert choose_architect(pool, {}, {}) == "a@x.com"
+    assert choose_architect(pool, {"a@x.com": 1}, {"a@x.com": 1}) == "b@x.com"
+    assert choose_architect(pool, {"a@x.com": 1, "b@x.com": 1}, {"a@x.com": 3, "b@x.com": 1}) == "c@x.com"
+    assert choose_architect(pool, {"a@x.com": 1, "b@x.com": 1, "c@x.com": 1}, {"a@x.com": 3, "b@x.com": 1, "c@x.com": 2}) == "b@x.com"
+
+
+def test_state_rules(app):
+    request_id = app.submit(form(), REQUESTOR).body["id"]
+    assert app.act("assign", request_id, LEAD, LEAD_ROLES, {"architect": "eva@contoso.com"}).status == 409, "not routed yet"
+    app.pump()
+    assert app.act("complete", request_id, LEAD, LEAD_ROLES).status == 409, "nobody assigned yet"
+    assert app.act("assign", request_id, LEAD, LEAD_ROLES, {"architect": "eva@contoso.com"}).status == 200
+    assert app.act("assign", request_id, LEAD, LEAD_ROLES, {"architect": "eva@contoso.com"}).status == 409
+    assert app.act("complete", request_id, ADMIN, ADMIN_ROLES).status == 200
+    assert app.act("cancel", request_id, REQUESTOR).status == 409
+    assert app.act("assign", request_id, LEAD, LEAD_ROLES, {"architect": "x@contoso.com"}).status == 409
+
+
+def test_owner_cancels_with_a_reason(app):
+    request_id = routed(app)
+    answer = app.act("cancel", request_id, REQUESTOR, body={"reason": "customer postponed"})
+    assert answer.status == 200 and answer.body["status"] == "cancelled"
+    assert answer.body["history"][-1]["data"] == {"reason": "customer postponed"}
+    app.pump()
+    assert [m["To"] for m in app.outbox() if m["X-FTA-Event"] == "request.cancelled"] == ["alex@contoso.com"]
+
+
+@pytest.mark.parametrize("body", [{"architect": ""}, {"architect": "not-an-email"}, {"architect": 5}, {}, {"architect": "a@b.com", "x": 1}])
+def test_bad_assign_bodies_are_400(app, body):
+    request_id = routed(app)
+    assert app.act("assign", request_id, LEAD, LEAD_ROLES, body).status == 400
+
+
+def test_stale_if_match_is_412_and_current_one_works(app):
+    request_id = routed(app)
+    etag = app.get(request_id, LEAD, LEAD_ROLES).headers["ETag"]
+    app.act("assign", request_id, LEAD, LEAD_ROLES, {"architect": "eva@contoso.com"}, headers={"If-Match": etag})
+    stale = app.act("assign", request_id, LEAD, LEAD_ROLES, {"architect": "farid@contoso.com"}, headers={"If-Match": etag})
+    assert stale.status == 412
+    current = app.get(request_id, LEAD, LEAD_ROLES).headers["ETag"]
+    assert app.act("complete", request_id, LEAD, LEAD_ROLES, headers={"If-Match": current}).status == 200
+
+
+# route x caller -> status
+MATRIX = [
+    # (action, caller, roles, expected)
+    ("assign", REQUESTOR, (), 403), ("assign", OTHER, (), 404), ("assign", LEAD, LEAD_ROLES, 200), ("assign", ADMIN, ADMIN_ROLES, 200), ("assign", None, (), 401),
+    ("cancel", REQUESTOR, (), 200), ("cancel", OTHER, (), 404), ("cancel", LEAD, LEAD_ROLES, 200), ("cancel", ADMIN, ADMIN_ROLES, 200), ("cancel", None, (), 401),
+    ("get", REQUESTOR, (), 200), ("get", OTHER, (), 404), ("get", LEAD, LEAD_ROLES, 200), ("get", ADMIN, ADMIN_ROLES, 200), ("get", None, (), 401),
+]
+
+
+@pytest.mark.parametrize("action, caller, roles, expected", MATRIX)
+def test_access_rules(app, action, caller, roles, expected):
+    request_id = routed(app)
+    if action == "get":
+        answer = app.get(request_id, caller, roles)
+    else:
+        answer = app.act(action, request_id, caller, roles, {"architect": "eva@contoso.com"} if action == "assign" else None)
+    assert answer.status == expected, answer.body
+
+
+@pytest.mark.parametrize("caller, roles, expected", [(REQUESTOR, (), 403), (OTHER, (), 404), (LEAD, LEAD_ROLES, 200), (None, (), 401)])
+def test_complete_access(app, caller, roles, expected):
+    request_id = routed(app)
+    app.act("assign", request_id, LEAD, LEAD_ROLES, {"architect": "eva@contoso.com"})
+    assert app.act("complete", request_id, caller, roles).status == expected

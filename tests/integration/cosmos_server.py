@@ -1,0 +1,115 @@
+"""The Cosmos DB protocol server (``@vercel/cosmosdb-server`` from npm) as pytest fixtures.
+
+One server per test session on a free loopback port, over HTTPS with the
+package's self-signed certificate; it keeps everything in memory and is
+stopped when the session ends. Import the fixtures into a conftest or a test
+module: ``from tests.integration.cosmos_server import cosmos_endpoint, cosmos_client``.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import ssl
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+SERVER_CLI = REPO_ROOT / "node_modules" / "@vercel" / "cosmosdb-server" / "lib" / "cli.js"
+EMULATOR_KEY = "C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw=="
+START_TIMEOUT_SECONDS = 20.0
+
+_RUNNING = pytest.StashKey[str]()
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _answers(endpoint: str) -> bool:
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    try:
+        with urllib.request.urlopen(endpoint + "/", context=context, timeout=1) as response:
+            return response.status < 500
+    except urllib.error.HTTPError as error:
+        return error.code < 500
+    except OSError:
+        return False
+
+
+def _log_tail(log_path: Path) -> str:
+    try:
+        return log_path.read_text(errors="replace")[-2000:]
+    except OSError:
+        return ""
+
+
+def start_cosmos_server(log_path: Path) -> tuple[subprocess.Popen, str]:
+    node = shutil.which("node")
+    if node is None:
+        pytest.fail("Node.js is needed for the Cosmos DB protocol server: install node 20 or later", pytrace=False)
+    if not SERVER_CLI.is_file():
+        pytest.fail(
+            f"the Cosmos DB protocol server is not installed ({SERVER_CLI} is missing): run npm ci in {REPO_ROOT}",
+            pytrace=False,
+        )
+    port = _free_port()
+    endpoint = f"https://127.0.0.1:{port}"
+    log = log_path.open("wb")
+    process = subprocess.Popen(
+        [node, str(SERVER_CLI), "--port", str(port), "--host", "127.0.0.1"],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        cwd=REPO_ROOT,
+    )
+    log.close()
+    deadline = time.monotonic() + START_TIMEOUT_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"the Cosmos DB protocol server exited at start:\n{_log_tail(log_path)}", pytrace=False)
+        if _answers(endpoint):
+            return process, endpoint
+        time.sleep(0.1)
+    stop_cosmos_server(process)
+    pytest.fail(f"the Cosmos DB protocol server did not answer within {START_TIMEOUT_SECONDS:.0f}s", pytrace=False)
+
+
+def stop_cosmos_server(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def cosmos_endpoint(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """``https://127.0.0.1:<port>`` of the session's server (started once, however often this is imported)."""
+    running = request.config.stash.get(_RUNNING, None)
+    if running is not None:
+        return running
+    process, endpoint = start_cosmos_server(tmp_path_factory.mktemp("cosmos-server") / "server.log")
+    request.config.stash[_RUNNING] = endpoint
+    request.config.add_cleanup(lambda: stop_cosmos_server(process))
+    return endpoint
+
+
+@pytest.fixture(scope="session")
+def cosmos_client(cosmos_endpoint: str):
+    """One SDK client for the session, built by the production factory."""
+    from shared.store.cosmos import cosmos_client as build_client
+
+    client = build_client(cosmos_endpoint, EMULATOR_KEY, verify_tls=False)
+    yield client
+    client.close()

@@ -1,0 +1,58 @@
+from shared import topology
+from shared.model import EventType
+from shared.routing import load_routing
+from shared.settings import SHIPPED_ROUTING_FILE
+from shared.topology import Subscription
+
+SHIPPED_GROUPS = load_routing(SHIPPED_ROUTING_FILE.read_text()).group_ids
+ALL_EVENT_TYPES = [t.value for t in EventType]
+
+
+def shipped() -> dict[str, Subscription]:
+    return {s.name: s for s in topology.subscriptions(SHIPPED_GROUPS)}
+
+
+def test_shipped_subscriptions_are_route_notify_and_one_per_lead_group():
+    names = list(shipped())
+    assert names[:2] == ["route-to-leads", "notify"]
+    assert names[2:] == [f"leads-{gid}" for gid in SHIPPED_GROUPS]
+    assert "leads-emea-leads" in names and "leads-fta-alignment" in names
+
+
+def test_route_to_leads_takes_only_submitted_events():
+    route = shipped()["route-to-leads"]
+    taken = [t for t in ALL_EVENT_TYPES if route.matches(t, {"leadGroup": "emea-leads", "region": "emea"})]
+    assert taken == ["request.submitted"]
+    assert route.sql_filter == "sys.Label = 'request.submitted'"
+
+
+def test_notify_takes_every_event():
+    notify = shipped()["notify"]
+    assert all(notify.matches(t, {}) for t in ALL_EVENT_TYPES)
+    assert notify.matches(None, {"anything": "x"})
+    assert notify.sql_filter == "1=1"
+
+
+def test_each_lead_group_subscription_takes_only_its_own_routed_events():
+    subs = shipped()
+    for gid in SHIPPED_GROUPS:
+        own = subs[f"leads-{gid}"]
+        assert own.matches("request.routed", {"leadGroup": gid, "region": "emea", "eventType": "request.routed"})
+        assert not own.matches("request.routed", {})
+        assert not own.matches("request.assigned", {"leadGroup": gid})
+        for other in SHIPPED_GROUPS:
+            if other != gid:
+                assert not own.matches("request.routed", {"leadGroup": other})
+        assert own.sql_filter == f"sys.Label = 'request.routed' AND leadGroup = '{gid}'"
+
+
+def test_every_property_of_a_filter_must_match_and_sql_terms_are_sorted():
+    sub = Subscription("s", properties={"region": "emea", "leadGroup": "emea-leads"})
+    assert sub.matches("request.routed", {"region": "emea", "leadGroup": "emea-leads"})
+    assert not sub.matches("request.routed", {"region": "emea"})
+    assert not sub.matches("request.routed", {"region": "americas", "leadGroup": "emea-leads"})
+    assert sub.sql_filter == "leadGroup = 'emea-leads' AND region = 'emea'"
+
+
+def test_no_lead_groups_leaves_the_two_pipeline_subscriptions():
+    assert [s.name for s in topology.subscriptions([])] == ["route-to-leads", "notify"]
