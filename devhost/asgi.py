@@ -83,6 +83,13 @@ def query_params(query_string: str) -> dict[str, str]:
     return params
 
 
+def _check_header(name: str, value: str) -> None:
+    if any(c in name + value for c in "\r\n"):
+        raise ValueError("a response header contains a line break")
+    name.encode("ascii")
+    value.encode("latin-1")
+
+
 def response_parts(result: Any) -> tuple[int, list[tuple[str, str]], bytes]:
     """A function's return value as status, headers and body (what the worker sends the host)."""
     if result is None:
@@ -96,9 +103,7 @@ def response_parts(result: Any) -> tuple[int, list[tuple[str, str]], bytes]:
         if name.lower() not in ("content-length", "transfer-encoding")
     ]
     for name, value in headers:
-        if any(c in name + value for c in "\r\n"):
-            raise ValueError("a response header contains a line break")
-        name.encode("ascii"), value.encode("latin-1")
+        _check_header(name, value)
     if not any(name.lower() == "content-type" for name, _ in headers):
         mimetype = result.mimetype
         headers.append(("content-type", f"{mimetype}; charset={result.charset}" if mimetype.startswith("text/") else mimetype))
@@ -189,7 +194,7 @@ class DevHostApp:
             result = await self._invoker.call_from_loop(function, request)
             status, response_headers, response_body = response_parts(result)
         except Exception as exc:
-            log_invocation(function, 500, started, method=method, error=type(exc).__qualname__)
+            log_invocation(function, 500, started, logging.WARNING, method=method, error=type(exc).__qualname__)
             log_failure_stack(function, exc)
             await self._respond_json(send, 500, _json_body({"error": "internal", "message": "internal error"}))
             return

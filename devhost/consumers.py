@@ -13,7 +13,8 @@ from typing import Any, Callable
 
 from devhost.catalog import TopicFunction
 from devhost.invocation import Invoker, log_failure_stack, log_invocation
-from devhost.servicebus import to_function_message
+from devhost.servicebus import DirectMessage, to_function_message
+from shared.bus.local import MessageLockLost
 
 log = logging.getLogger("devhost.consumers")
 
@@ -61,8 +62,6 @@ class LockRenewer:
 
 def handle_message(bus: Any, function: TopicFunction, invoker: Invoker, message: Any, clock: Clock = _utc_now) -> str:
     """Run the function for one received message and settle it; returns the outcome."""
-    from shared.bus.local import MessageLockLost
-
     started = time.perf_counter()
     identity = dict(message_id=message.message_id, delivery_count=message.delivery_count)
     try:
@@ -74,7 +73,7 @@ def handle_message(bus: Any, function: TopicFunction, invoker: Invoker, message:
             outcome = "abandoned"
         except MessageLockLost:
             outcome = "lock-lost"
-        log_invocation(function, outcome, started, **identity, error=type(exc).__qualname__)
+        log_invocation(function, outcome, started, logging.WARNING, **identity, error=type(exc).__qualname__)
         log_failure_stack(function, exc, level=logging.DEBUG)
         return outcome
     try:
@@ -82,8 +81,23 @@ def handle_message(bus: Any, function: TopicFunction, invoker: Invoker, message:
         outcome = "completed"
     except MessageLockLost:
         outcome = "lock-lost"
-    log_invocation(function, outcome, started, **identity)
+    log_invocation(function, outcome, started, logging.INFO if outcome == "completed" else logging.WARNING, **identity)
     return outcome
+
+
+def run_direct_message(invoker: Invoker, function: TopicFunction, body: bytes, clock: Clock = _utc_now) -> str:
+    """The admin API's run: the function gets a message that no bus holds, so nothing is settled."""
+    message = DirectMessage(body=body, enqueued_time=clock())
+    started = time.perf_counter()
+    identity = dict(message_id=message.message_id, delivery_count=message.delivery_count, run="admin")
+    try:
+        invoker.call(function, to_function_message(message, function_name=function.name, now=clock()))
+    except Exception as exc:
+        log_invocation(function, "failed", started, logging.WARNING, **identity, error=type(exc).__qualname__)
+        log_failure_stack(function, exc)
+        return "failed"
+    log_invocation(function, "completed", started, **identity)
+    return "completed"
 
 
 class SubscriptionConsumer:

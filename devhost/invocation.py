@@ -22,10 +22,11 @@ def stack_without_message(exc: BaseException) -> str:
     return f"Traceback (most recent call last):\n{frames}{type(exc).__qualname__} (message withheld)"
 
 
-def log_invocation(function: Function, outcome: Any, started: float, **details: Any) -> None:
+def log_invocation(function: Function, outcome: Any, started: float, level: int = logging.INFO, **details: Any) -> None:
     duration_ms = (time.perf_counter() - started) * 1000
     extra = "".join(f" {key}={value}" for key, value in details.items() if value is not None)
-    log.info(
+    log.log(
+        level,
         "invocation function=%s trigger=%s outcome=%s duration_ms=%.1f%s",
         function.name, function.kind, outcome, duration_ms, extra,
     )
@@ -33,6 +34,12 @@ def log_invocation(function: Function, outcome: Any, started: float, **details: 
 
 def log_failure_stack(function: Function, exc: BaseException, level: int = logging.ERROR) -> None:
     log.log(level, "function %s raised %s\n%s", function.name, type(exc).__qualname__, stack_without_message(exc))
+
+
+def _log_unexpected(future: Future) -> None:
+    if not future.cancelled() and future.exception() is not None:
+        exc = future.exception()
+        log.error("a background run failed: %s\n%s", type(exc).__qualname__, stack_without_message(exc))
 
 
 class Invoker:
@@ -55,7 +62,9 @@ class Invoker:
         return await loop.run_in_executor(self.pool, self.call, function, trigger_input)
 
     def submit(self, task, *args: Any) -> Future:
-        return self.pool.submit(task, *args)
+        future = self.pool.submit(task, *args)
+        future.add_done_callback(_log_unexpected)
+        return future
 
     def shutdown(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)

@@ -86,7 +86,7 @@ def run_timer_function(invoker: Invoker, function: TimerFunction, request: func.
     try:
         invoker.call(function, request)
     except Exception as exc:
-        log_invocation(function, "failed", started, run=how, error=type(exc).__qualname__)
+        log_invocation(function, "failed", started, logging.WARNING, run=how, error=type(exc).__qualname__)
         log_failure_stack(function, exc)
         return False
     log_invocation(function, "completed", started, run=how, past_due=request.past_due)

@@ -15,6 +15,7 @@ from typing import Annotated, Any
 
 from pydantic import (
     AfterValidator,
+    PlainSerializer,
     BaseModel,
     ConfigDict,
     Field,
@@ -148,6 +149,23 @@ LongText = Annotated[
 ]
 
 
+def iso(moment: datetime) -> str:
+    """The one text form of a time in documents and queries: UTC, fixed width,
+    so that comparing the strings compares the times."""
+    if moment.tzinfo is None:
+        raise ValueError("naive datetime")
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _aware_utc(moment: datetime) -> datetime:
+    if moment.tzinfo is None:
+        raise ValueError("must carry a time zone")
+    return moment.astimezone(timezone.utc)
+
+
+UtcDateTime = Annotated[datetime, AfterValidator(_aware_utc), PlainSerializer(iso, return_type=str, when_used="json")]
+
+
 class CamelModel(BaseModel):
     model_config = ConfigDict(
         alias_generator=to_camel,
@@ -206,7 +224,7 @@ class Event(CamelModel):
     id: str
     type: EventType
     request_id: str
-    occurred_at: datetime
+    occurred_at: UtcDateTime
     actor: str
     data: dict[str, Any] = Field(default_factory=dict)
     schema_version: int = SCHEMA_VERSION
@@ -227,11 +245,11 @@ class FtaRequest(RequestForm):
     lead_group: str | None = None
     architect: str | None = None
     history: list[Event] = Field(default_factory=list)
-    created_at: datetime
-    updated_at: datetime
-    routed_at: datetime | None = None
-    assign_due_at: datetime | None = None
-    next_reminder_at: datetime | None = None
+    created_at: UtcDateTime
+    updated_at: UtcDateTime
+    routed_at: UtcDateTime | None = None
+    assign_due_at: UtcDateTime | None = None
+    next_reminder_at: UtcDateTime | None = None
     reminders_sent: int = 0
     escalated: bool = False
     pending_dispatch: bool = False

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from shared import topology
 from shared.mail.base import Email, PermanentMailError, TransientMailError
-from shared.model import Event, EventType, FtaRequest
+from shared.model import Event, EventType, FtaRequest, iso
 from shared.store.base import Conflict, PreconditionFailed
 
 if TYPE_CHECKING:
@@ -36,13 +36,6 @@ TEMPLATE_FOR = {
     EventType.CANCELLED: "cancelled",
     EventType.COMPLETED: "completed",
 }
-
-REQUEST_TYPE_LABELS = {
-    "sow-ecif": "SOW review / ECIF related",
-    "non-ecif": "Non-ECIF related",
-    "migration-exception": "Migration exception",
-}
-
 
 class NotificationRetry(Exception):
     """Some recipient could not be reached yet; the bus redelivers the event."""
@@ -91,29 +84,22 @@ def _group_view(ctx: "Context", group_id: str | None) -> dict[str, str] | None:
 
 
 def email_context(ctx: "Context", event: Event, request: FtaRequest) -> dict[str, Any]:
-    view = request.public_view()
+    from shared.mail.render import email_context as template_context
+
     base = ctx.settings.public_url
-    return {
-        "request": view,
-        "event": {
-            "id": event.id,
-            "type": event.type.value,
-            "occurredAt": event.occurred_at.isoformat(),
-            "actor": event.actor,
-            "data": event.data,
-        },
-        "lead_group": _group_view(ctx, event.data.get("leadGroup") or request.lead_group),
-        "escalate_to": _group_view(ctx, event.data.get("escalateTo") or ctx.routing.escalate_to),
-        "request_url": f"{base}/?request={request.id}",
-        "dashboard_url": f"{base}/",
-        "request_type_label": REQUEST_TYPE_LABELS.get(request.request_type.value, request.request_type.value),
-        "customer": request.customer_name or request.tenant,
-    }
+    return template_context(
+        request.public_view(),
+        event.envelope(),
+        request_url=f"{base}/?request={request.id}",
+        dashboard_url=f"{base}/",
+        lead_group=_group_view(ctx, event.data.get("leadGroup") or request.lead_group),
+        escalate_to=_group_view(ctx, event.data.get("escalateTo") or ctx.routing.escalate_to),
+    )
 
 
 def _claim(ctx: "Context", key: str, meta: dict[str, Any], now: datetime) -> bool:
     """True when this invocation now holds the right to send."""
-    record = {**meta, "id": key, "status": "sending", "claimedAt": now.isoformat()}
+    record = {**meta, "id": key, "status": "sending", "claimedAt": iso(now)}
     try:
         ctx.store.create(topology.NOTIFICATIONS, record, ttl_seconds=topology.NOTIFICATION_TTL_SECONDS)
         return True
@@ -125,7 +111,7 @@ def _claim(ctx: "Context", key: str, meta: dict[str, Any], now: datetime) -> boo
     status = existing.doc.get("status")
     if status in ("sent", "rejected"):
         return False
-    claimed_at = datetime.fromisoformat(existing.doc.get("claimedAt", now.isoformat()))
+    claimed_at = datetime.fromisoformat(existing.doc.get("claimedAt", iso(now)))
     if status == "sending" and now - claimed_at < CLAIM_LEASE:
         raise NotificationRetry("another delivery of this event is sending it")
     try:
@@ -187,7 +173,7 @@ def notify(ctx: "Context", event: Event) -> "Outcome":
             ctx.mailer.send(email)
         except PermanentMailError as exc:
             rejected += 1
-            _settle(ctx, key, "rejected", {"reason": str(exc)[:500], "settledAt": ctx.clock().isoformat()})
+            _settle(ctx, key, "rejected", {"reason": str(exc)[:500], "settledAt": iso(ctx.clock())})
             park(ctx, subscription=topology.NOTIFY, message_id=f"{event.id}/{key}", subject=event.type.value,
                  correlation_id=request.id, reason=f"email rejected: {exc}"[:500])
             continue
@@ -197,7 +183,7 @@ def notify(ctx: "Context", event: Event) -> "Outcome":
             log.warning("email send failed, will retry: event=%s template=%s error=%s",
                         event.id, template, type(exc).__name__)
             continue
-        _settle(ctx, key, "sent", {"sentAt": ctx.clock().isoformat()})
+        _settle(ctx, key, "sent", {"sentAt": iso(ctx.clock())})
         sent += 1
 
     if failed:

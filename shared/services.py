@@ -27,6 +27,7 @@ from shared.model import (
     Person,
     RequestForm,
     Status,
+    iso,
     new_request_id,
 )
 from shared.store.base import Conflict, Item, PreconditionFailed, Where
@@ -305,7 +306,7 @@ def submit_request(ctx: Context, principal: Principal, body: bytes, idempotency_
         try:
             ctx.store.create(
                 topology.IDEMPOTENCY,
-                {"id": record_id, "requestId": request_id, "createdAt": ctx.clock().isoformat()},
+                {"id": record_id, "requestId": request_id, "createdAt": iso(ctx.clock())},
                 ttl_seconds=topology.IDEMPOTENCY_TTL_SECONDS,
             )
         except Conflict:
@@ -478,7 +479,7 @@ def park(ctx: Context, *, subscription: str, message_id: str, subject: str | Non
         "correlationId": correlation_id,
         "reason": reason,
         "body": body.decode("utf-8", "replace")[:8192],
-        "parkedAt": ctx.clock().isoformat(),
+        "parkedAt": iso(ctx.clock()),
     }
     try:
         ctx.store.create(topology.PARKED, record, ttl_seconds=topology.PARKED_TTL_SECONDS)
@@ -605,7 +606,7 @@ REMIND_BATCH = 200
 
 def sweep(ctx: Context, older_than: timedelta = SWEEP_AFTER) -> Outcome:
     """Republish events left undispatched (a crash between write and publish)."""
-    cutoff = (ctx.clock() - older_than).isoformat()
+    cutoff = iso(ctx.clock() - older_than)
     page = ctx.store.query(
         topology.REQUESTS,
         [Where("pendingDispatch", "=", True), Where("updatedAt", "<=", cutoff)],
@@ -631,7 +632,7 @@ def send_reminders(ctx: Context) -> Outcome:
     now = ctx.clock()
     page = ctx.store.query(
         topology.REQUESTS,
-        [Where("status", "=", "routed"), Where("nextReminderAt", "<=", now.isoformat())],
+        [Where("status", "=", "routed"), Where("nextReminderAt", "<=", iso(now))],
         order_by="nextReminderAt", limit=REMIND_BATCH,
     )
     counts = {"reminders": 0, "escalations": 0}

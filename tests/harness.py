@@ -26,6 +26,8 @@ from tests.factories import principal_header
 
 START = datetime(2026, 11, 24, 10, 0, tzinfo=timezone.utc)  # a Tuesday, in business hours
 
+# The library lets get_functions() run once per app object (a second call
+# reports every name as a duplicate), so every test reads this one catalogue.
 FUNCTIONS = {f.get_function_name(): f for f in function_app.app.get_functions()}
 
 
