@@ -89,7 +89,8 @@ class DevHost:
 
     @property
     def local_bus(self) -> LocalBus | None:
-        return self.ctx.bus if isinstance(self.ctx.bus, LocalBus) else None
+        bus = getattr(self.ctx.bus, "inner", self.ctx.bus)  # under FTA_FAULTS the publisher is wrapped
+        return bus if isinstance(bus, LocalBus) else None
 
     def _check_subscriptions(self) -> None:
         bus = self.local_bus

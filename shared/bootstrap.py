@@ -89,14 +89,18 @@ def build_mailer(settings: Settings) -> Mailer:
 def build(settings: Settings | None = None, clock: Clock = system_clock) -> Context:
     settings = settings or load_settings()
     routing = load_routing_file(settings)
-    return Context(
-        settings=settings,
-        routing=routing,
-        store=build_store(settings, clock),
-        bus=build_bus(settings, routing, clock),
-        mailer=build_mailer(settings),
-        clock=clock,
-    )
+    from shared import telemetry
+
+    telemetry.configure(settings)
+    store, bus, mailer = build_store(settings, clock), build_bus(settings, routing, clock), build_mailer(settings)
+    if settings.faults:
+        from shared.faults import FaultPlan, FaultyBus, FaultyMailer, FaultyStore
+
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        plan = FaultPlan(settings.faults, settings.data_dir / "faults.log", settings.faults_seed)
+        log.warning("FTA_FAULTS is set: injecting faults %s", sorted(settings.faults))
+        store, bus, mailer = FaultyStore(store, plan), FaultyBus(bus, plan), FaultyMailer(mailer, plan)
+    return Context(settings=settings, routing=routing, store=store, bus=bus, mailer=mailer, clock=clock)
 
 
 _lock = threading.Lock()

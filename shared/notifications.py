@@ -10,22 +10,25 @@ systems use to drop the duplicate.
 from __future__ import annotations
 
 import hashlib
-import logging
+import time
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from shared import topology
+from shared import telemetry, topology
 from shared.mail.base import Email, PermanentMailError, TransientMailError
 from shared.model import Event, EventType, FtaRequest, iso
-from shared.store.base import Conflict, PreconditionFailed
+from shared.store.base import Conflict, PreconditionFailed, TransientStoreError
 
 if TYPE_CHECKING:
     from shared.bootstrap import Context
     from shared.services import Outcome
 
-log = logging.getLogger("fta.notify")
+log = telemetry.get_logger("fta.notify")
 
-CLAIM_LEASE = timedelta(minutes=2)
+# Shorter than the bus's lock: a message redelivered after its consumer died
+# finds that consumer's claim expired. Longer than any send (SMTP timeout 30 s).
+CLAIM_LEASE = timedelta(seconds=45)
+CLAIM_POLL_SECONDS = 0.25
 
 TEMPLATE_FOR = {
     EventType.SUBMITTED: "submitted",
@@ -98,22 +101,34 @@ def email_context(ctx: "Context", event: Event, request: FtaRequest) -> dict[str
 
 
 def _claim(ctx: "Context", key: str, meta: dict[str, Any], now: datetime) -> bool:
-    """True when this invocation now holds the right to send."""
+    """True when this invocation now holds the right to send.
+
+    A claim younger than the lease belongs to a delivery that is sending right
+    now (a duplicate delivered concurrently): wait for it to settle rather than
+    burn redeliveries. An older one was left by a process that died between
+    claim and send: take it over.
+    """
     record = {**meta, "id": key, "status": "sending", "claimedAt": iso(now)}
     try:
         ctx.store.create(topology.NOTIFICATIONS, record, ttl_seconds=topology.NOTIFICATION_TTL_SECONDS)
         return True
     except Conflict:
         pass
-    existing = ctx.store.read(topology.NOTIFICATIONS, key)
-    if existing is None:
-        raise NotificationRetry("notification record vanished")
-    status = existing.doc.get("status")
-    if status in ("sent", "rejected"):
-        return False
-    claimed_at = datetime.fromisoformat(existing.doc.get("claimedAt", iso(now)))
-    if status == "sending" and now - claimed_at < CLAIM_LEASE:
-        raise NotificationRetry("another delivery of this event is sending it")
+    deadline = time.monotonic() + CLAIM_LEASE.total_seconds()
+    while True:
+        existing = ctx.store.read(topology.NOTIFICATIONS, key)
+        if existing is None:
+            raise NotificationRetry("notification record vanished")
+        status = existing.doc.get("status")
+        if status in ("sent", "rejected"):
+            return False
+        claimed_at = datetime.fromisoformat(existing.doc.get("claimedAt", iso(now)))
+        if status != "sending" or ctx.clock() - claimed_at >= CLAIM_LEASE:
+            break
+        if time.monotonic() >= deadline:
+            raise NotificationRetry("another delivery of this event is still sending it")
+        time.sleep(CLAIM_POLL_SECONDS)
+    record["claimedAt"] = iso(ctx.clock())
     try:
         ctx.store.replace(topology.NOTIFICATIONS, record, etag=existing.etag,
                           ttl_seconds=topology.NOTIFICATION_TTL_SECONDS)
@@ -123,17 +138,22 @@ def _claim(ctx: "Context", key: str, meta: dict[str, Any], now: datetime) -> boo
 
 
 def _settle(ctx: "Context", key: str, status: str, extra: dict[str, Any]) -> None:
-    for _ in range(5):
-        existing = ctx.store.read(topology.NOTIFICATIONS, key)
-        if existing is None:
-            return
-        doc = {**existing.doc, "status": status, **extra}
+    last: Exception | None = None
+    for attempt in range(6):
         try:
+            existing = ctx.store.read(topology.NOTIFICATIONS, key)
+            if existing is None:
+                return
+            doc = {**existing.doc, "status": status, **extra}
             ctx.store.replace(topology.NOTIFICATIONS, doc, etag=existing.etag,
                               ttl_seconds=topology.NOTIFICATION_TTL_SECONDS)
             return
-        except PreconditionFailed:
-            continue
+        except PreconditionFailed as exc:
+            last = exc
+        except TransientStoreError as exc:
+            last = exc
+            time.sleep(0.05 * (attempt + 1))
+    raise NotificationRetry(f"could not record the notification as {status}") from last
 
 
 def notify(ctx: "Context", event: Event) -> "Outcome":

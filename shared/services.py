@@ -13,7 +13,7 @@ from typing import Any, Callable
 
 from pydantic import ValidationError
 
-from shared import topology
+from shared import telemetry, topology
 from shared.auth import Principal
 from shared.bootstrap import Context
 from shared.bus.base import OutgoingMessage, PublishError
@@ -30,9 +30,9 @@ from shared.model import (
     iso,
     new_request_id,
 )
-from shared.store.base import Conflict, Item, PreconditionFailed, Where
+from shared.store.base import Conflict, PreconditionFailed, StoreError, Where
 
-log = logging.getLogger("fta.services")
+log = telemetry.get_logger("fta.services")
 
 MAX_BODY_BYTES = 64 * 1024
 MAX_JSON_DEPTH = 12
@@ -187,6 +187,7 @@ def parse_form(data: dict[str, Any], regions: list[str]) -> RequestForm:
 
 
 def load(ctx: Context, request_id: str) -> tuple[FtaRequest, str] | None:
+    telemetry.set_request_id(request_id)
     item = ctx.store.read(topology.REQUESTS, request_id)
     if item is None:
         return None
@@ -267,8 +268,9 @@ def dispatch(ctx: Context, request: FtaRequest, etag: str) -> tuple[FtaRequest, 
     ids = {event.id for event in pending}
     try:
         request, etag, _ = change(ctx, request.id, lambda r: True if r.mark_dispatched(ids) else None)
-    except (Busy, NotFound):
-        log.warning("marking events dispatched failed, sweep will republish: request=%s", request.id)
+    except (Busy, NotFound, StoreError) as exc:
+        log.warning("marking events dispatched failed, sweep will republish: request=%s error=%s",
+                    request.id, type(exc).__name__)
     return request, etag
 
 
@@ -322,6 +324,7 @@ def submit_request(ctx: Context, principal: Principal, body: bytes, idempotency_
     now = ctx.clock()
     requestor = Person(email=principal.email, name=principal.name if principal.name != principal.email else "")
     request = FtaRequest.submit(form, requestor, now, request_id=request_id)
+    telemetry.set_request_id(request.id)
     try:
         etag = ctx.store.create(topology.REQUESTS, _doc(request))
     except Conflict:
@@ -501,8 +504,10 @@ def handle_message(
     """The consumers' entry: a poison message is parked and completed, any other
     failure raises so that the bus redelivers it."""
     handlers = {topology.ROUTE_TO_LEADS: route_request, topology.NOTIFY: send_notifications}
+    telemetry.set_request_id(correlation_id)
     try:
         event = parse_envelope(body)
+        telemetry.set_request_id(event.request_id)
         return handlers[subscription](ctx, event)
     except Poison as exc:
         park(ctx, subscription=subscription, message_id=message_id, subject=subject,
@@ -599,13 +604,14 @@ def complete_request(ctx: Context, principal: Principal, request_id: str, if_mat
 
 # -- timers --------------------------------------------------------------------------------
 
-SWEEP_AFTER = timedelta(minutes=1)
 SWEEP_BATCH = 200
 REMIND_BATCH = 200
 
 
-def sweep(ctx: Context, older_than: timedelta = SWEEP_AFTER) -> Outcome:
+def sweep(ctx: Context, older_than: timedelta | None = None) -> Outcome:
     """Republish events left undispatched (a crash between write and publish)."""
+    if older_than is None:
+        older_than = timedelta(seconds=ctx.settings.sweep_after_seconds)
     cutoff = iso(ctx.clock() - older_than)
     page = ctx.store.query(
         topology.REQUESTS,

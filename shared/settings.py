@@ -55,6 +55,9 @@ class Settings:
     dev_user: str = "dev@contoso.com"
     dev_roles: tuple[str, ...] = ()
     appinsights_connection_string: str = field(default="", repr=False)
+    sweep_after_seconds: float = 60.0
+    faults: dict = field(default_factory=dict)
+    faults_seed: int | None = None
 
     @property
     def outbox_dir(self) -> Path:
@@ -181,6 +184,15 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     dev_user = env.get("FTA_DEV_USER")
     dev_user = "dev@contoso.com" if dev_user is None else dev_user.strip()
 
+    from shared.faults import parse_faults
+
+    try:
+        faults = parse_faults(env.get("FTA_FAULTS") or "")
+    except ValueError as exc:
+        raise SettingsError("FTA_FAULTS", str(exc)) from None
+    seed = env.get("FTA_FAULTS_SEED")
+    faults_seed = int(_number(env, "FTA_FAULTS_SEED", 0, minimum=0, maximum=2**31, integer=True)) if seed else None
+
     return Settings(
         data_dir=Path(env.get("FTA_DATA_DIR") or ".fta"),
         store=store,
@@ -214,4 +226,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         dev_user=dev_user,
         dev_roles=roles,
         appinsights_connection_string=(env.get("APPLICATIONINSIGHTS_CONNECTION_STRING") or "").strip(),
+        sweep_after_seconds=_number(env, "FTA_SWEEP_AFTER_SECONDS", 60.0, minimum=0, maximum=86400, integer=False),
+        faults=faults,
+        faults_seed=faults_seed,
     )

@@ -62,7 +62,7 @@ def indexing_policy() -> dict[str, Any]:
     }
 
 
-def cosmos_client(endpoint: str, key: str | None = None, *, verify_tls: bool = True) -> "CosmosClient":
+def cosmos_client(endpoint: str, key: str | None = None, verify_tls: bool = True) -> "CosmosClient":
     """One client for the process: key auth when a key is given, else the managed identity.
 
     The SDK's own throttling retry is kept to one short attempt: ``TransientRetry``
@@ -121,7 +121,7 @@ def _condition(where: Where, params: _Parameters) -> str:
         present = [v for v in values if v is not None]
         terms = []
         if present:
-            terms.append(f"ARRAY_CONTAINS({params.add(present)}, {ref})")
+            terms.append(f"{ref} IN ({', '.join(params.add(v) for v in present)})")
         if len(present) != len(values):
             terms.append(_absent(ref))
         return "(" + " OR ".join(terms) + ")" if terms else "false"
@@ -157,7 +157,6 @@ class CosmosStore:
         self,
         client: "CosmosClient",
         database: str = "fta",
-        *,
         create_containers: bool = False,
         retry: TransientRetry | None = None,
     ):

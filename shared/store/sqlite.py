@@ -20,13 +20,12 @@ import json
 import re
 import sqlite3
 import threading
-import time
 import uuid
 import weakref
-from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any, Sequence
 
+from shared.clock import Clock, system_clock
 from shared.store.base import (
     Conflict,
     Item,
@@ -38,8 +37,6 @@ from shared.store.base import (
     Where,
 )
 from shared.topology import CONTAINERS, REQUESTS
-
-Clock = Callable[[], "datetime | float"]
 
 FIELD_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
 RESERVED_FIELDS = frozenset({"ttl", "_rid", "_self", "_etag", "_attachments", "_ts"})
@@ -165,7 +162,7 @@ class SqliteStore:
     def __init__(self, path: Path, clock: Clock | None = None, *, busy_timeout_seconds: float = 10.0):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._clock = clock or time.time
+        self._clock = clock or system_clock
         self._busy_timeout_seconds = busy_timeout_seconds
         self._ttl_containers = {c.name for c in CONTAINERS if c.default_ttl_seconds is not None}
         self._tables = {c.name for c in CONTAINERS}
@@ -228,8 +225,7 @@ class SqliteStore:
     # -- helpers ------------------------------------------------------------
 
     def _now(self) -> float:
-        now = self._clock()
-        return now.timestamp() if isinstance(now, datetime) else float(now)
+        return self._clock().timestamp()
 
     def _table(self, container: str) -> str:
         if container not in self._tables:
