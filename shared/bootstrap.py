@@ -33,7 +33,7 @@ class Context:
     extras: dict[str, Any] = field(default_factory=dict)
 
     def close(self) -> None:
-        for part in (self.store, self.bus, self.mailer):
+        for part in (self.store, self.bus, self.mailer, *self.extras.get("clients", ())):
             try:
                 part.close()
             except Exception:  # closing is best effort at shutdown
@@ -44,11 +44,13 @@ def load_routing_file(settings: Settings) -> Routing:
     return load_routing(settings.routing_file.read_text(encoding="utf-8"), source=f"FTA_ROUTING_FILE ({settings.routing_file})")
 
 
-def build_store(settings: Settings, clock: Clock = system_clock) -> DocumentStore:
+def build_store(settings: Settings, clock: Clock = system_clock, clients: list[Any] | None = None) -> DocumentStore:
+    """The store; an SDK client it needs is appended to ``clients`` (its owner closes it)."""
     if settings.store == "cosmos":
         from shared.store.cosmos import CosmosStore, cosmos_client
 
         client = cosmos_client(settings.cosmos_endpoint, key=settings.cosmos_key or None, verify_tls=settings.cosmos_verify_tls)
+        (clients if clients is not None else []).append(client)
         return CosmosStore(client, database=settings.cosmos_database, create_containers=settings.cosmos_create_containers)
     from shared.store.sqlite import SqliteStore
 
@@ -56,11 +58,12 @@ def build_store(settings: Settings, clock: Clock = system_clock) -> DocumentStor
     return SqliteStore(settings.data_dir / "store.sqlite3", clock=clock)
 
 
-def build_bus(settings: Settings, routing: Routing, clock: Clock = system_clock) -> Publisher:
+def build_bus(settings: Settings, routing: Routing, clock: Clock = system_clock, clients: list[Any] | None = None) -> Publisher:
     if settings.bus == "servicebus":
         from shared.bus.servicebus import ServiceBusPublisher, servicebus_client
 
         client = servicebus_client(settings.servicebus_connection, settings.servicebus_namespace)
+        (clients if clients is not None else []).append(client)
         return ServiceBusPublisher(client, topology.TOPIC)
     from shared.bus.local import LocalBus
 
@@ -92,7 +95,10 @@ def build(settings: Settings | None = None, clock: Clock = system_clock) -> Cont
     from shared import telemetry
 
     telemetry.configure(settings)
-    store, bus, mailer = build_store(settings, clock), build_bus(settings, routing, clock), build_mailer(settings)
+    clients: list[Any] = []
+    store = build_store(settings, clock, clients)
+    bus = build_bus(settings, routing, clock, clients)
+    mailer = build_mailer(settings)
     if settings.faults:
         from shared.faults import FaultPlan, FaultyBus, FaultyMailer, FaultyStore
 
@@ -100,7 +106,8 @@ def build(settings: Settings | None = None, clock: Clock = system_clock) -> Cont
         plan = FaultPlan(settings.faults, settings.data_dir / "faults.log", settings.faults_seed)
         log.warning("FTA_FAULTS is set: injecting faults %s", sorted(settings.faults))
         store, bus, mailer = FaultyStore(store, plan), FaultyBus(bus, plan), FaultyMailer(mailer, plan)
-    return Context(settings=settings, routing=routing, store=store, bus=bus, mailer=mailer, clock=clock)
+    return Context(settings=settings, routing=routing, store=store, bus=bus, mailer=mailer, clock=clock,
+                   extras={"clients": clients})
 
 
 _lock = threading.Lock()

@@ -3,31 +3,19 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 import pytest
 
+from shared.clock import ManualClock
 from shared.store.cosmos import CosmosStore
 from shared.store.sqlite import SqliteStore
 from tests.integration.cosmos_server import cosmos_client, cosmos_endpoint  # noqa: F401  (fixtures)
 
 
-class ManualClock:
-    """A clock the test moves by hand."""
-
-    def __init__(self, start: datetime = datetime(2025, 1, 6, 9, 0, tzinfo=timezone.utc)):
-        self.now = start
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += timedelta(seconds=seconds)
-
-
 @pytest.fixture
 def clock() -> ManualClock:
-    return ManualClock()
+    return ManualClock(datetime(2025, 1, 6, 9, 0, tzinfo=timezone.utc))
 
 
 @pytest.fixture

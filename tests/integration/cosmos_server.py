@@ -1,4 +1,5 @@
-"""The Cosmos DB protocol server (``@vercel/cosmosdb-server`` from npm) as pytest fixtures.
+"""The Cosmos DB protocol server (``@vercel/cosmosdb-server`` from npm, started by
+``tools/cosmos-server.js``) as pytest fixtures.
 
 One server per test session on a free loopback port, over HTTPS with the
 package's self-signed certificate; it keeps everything in memory and is
@@ -20,16 +21,17 @@ from pathlib import Path
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-SERVER_CLI = REPO_ROOT / "node_modules" / "@vercel" / "cosmosdb-server" / "lib" / "cli.js"
+SERVER_PACKAGE = REPO_ROOT / "node_modules" / "@vercel" / "cosmosdb-server" / "package.json"
+SERVER_SCRIPT = REPO_ROOT / "tools" / "cosmos-server.js"
 EMULATOR_KEY = "C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw=="
 START_TIMEOUT_SECONDS = 20.0
 
 _RUNNING = pytest.StashKey[str]()
 
 
-def _free_port() -> int:
+def _free_port(host: str) -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
+        probe.bind((host, 0))
         return probe.getsockname()[1]
 
 
@@ -53,20 +55,21 @@ def _log_tail(log_path: Path) -> str:
         return ""
 
 
-def start_cosmos_server(log_path: Path) -> tuple[subprocess.Popen, str]:
+def start_cosmos_server(log_path: Path, host: str = "127.0.0.1") -> tuple[subprocess.Popen, str]:
     node = shutil.which("node")
     if node is None:
         pytest.fail("Node.js is needed for the Cosmos DB protocol server: install node 20 or later", pytrace=False)
-    if not SERVER_CLI.is_file():
+    if not SERVER_PACKAGE.is_file():
         pytest.fail(
-            f"the Cosmos DB protocol server is not installed ({SERVER_CLI} is missing): run npm ci in {REPO_ROOT}",
+            f"the Cosmos DB protocol server is not installed ({SERVER_PACKAGE.parent} is missing): "
+            f"run npm ci in {REPO_ROOT}",
             pytrace=False,
         )
-    port = _free_port()
-    endpoint = f"https://127.0.0.1:{port}"
+    port = _free_port(host)
+    endpoint = f"https://{host}:{port}"
     log = log_path.open("wb")
     process = subprocess.Popen(
-        [node, str(SERVER_CLI), "--port", str(port), "--host", "127.0.0.1"],
+        [node, str(SERVER_SCRIPT), "--port", str(port), "--host", host],
         stdout=log,
         stderr=subprocess.STDOUT,
         cwd=REPO_ROOT,
