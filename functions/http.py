@@ -4,18 +4,17 @@ mapping the use cases' errors to status codes (and nothing else)."""
 from __future__ import annotations
 
 import json
-import logging
 from typing import Any, Callable
 
 import azure.functions as func
 
-from shared import bootstrap
+from shared import bootstrap, telemetry
 from shared.auth import Principal, Unauthenticated, principal_from_headers
 from shared.bootstrap import Context
 from shared.services import ServiceError
 from shared.store.base import TransientStoreError
 
-log = logging.getLogger("fta.http")
+log = telemetry.get_logger("fta.http")
 
 JSON = "application/json"
 
@@ -48,6 +47,7 @@ def handle(req: func.HttpRequest, action: Callable[[Context, Principal], func.Ht
         principal = principal_from_headers(req.headers)
     except Unauthenticated as exc:
         return error_response(401, "unauthenticated", str(exc))
+    telemetry.set_request_id(req.route_params.get("id") or None)
     try:
         return action(bootstrap.context(), principal)
     except ServiceError as exc:
