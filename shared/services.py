@@ -681,4 +681,21 @@ def health(ctx: Context) -> dict[str, Any]:
         report["ok"] = bool(report.get("ok", report.get("status") == "ok"))
         ok = ok and report["ok"]
         components[name] = report
-    return {"status": "ok" if ok else "degraded", "components": components}
+    return {"status": "ok" if ok else "degraded", "components": components, "operations": operations(ctx, components)}
+
+
+def operations(ctx: Context, components: dict[str, Any]) -> dict[str, Any]:
+    """What operators watch: requests waiting past the SLA, dead letters, parked messages."""
+    figures: dict[str, Any] = {}
+    try:
+        now = iso(ctx.clock())
+        figures["overdueUnassigned"] = ctx.store.count(
+            topology.REQUESTS, [Where("status", "=", "routed"), Where("assignDueAt", "<=", now)])
+        figures["parked"] = ctx.store.count(topology.PARKED)
+    except StoreError:
+        figures["overdueUnassigned"] = figures["parked"] = None
+    depths = components.get("bus", {}).get("subscriptions")
+    figures["deadLetters"] = (
+        sum(d.get("dead_letter", 0) for d in depths.values()) if isinstance(depths, dict) else None
+    )
+    return figures

@@ -100,6 +100,8 @@ def test_poison_messages_are_parked_not_retried(app):
         ("route-to-leads", "m-1", "unparseable event"), ("route-to-leads", "m-2", "unknown request"),
     ]
     assert app.ctx.bus.depth(topology.NOTIFY)["dead_letter"] == 0
+    health = app.call("health", "GET", "http://localhost/api/health").body
+    assert health["operations"] == {"overdueUnassigned": 0, "parked": 5, "deadLetters": 0}
 
 
 def test_a_consumer_that_keeps_failing_is_dead_lettered_after_ten_deliveries(app):
@@ -116,6 +118,8 @@ def test_a_consumer_that_keeps_failing_is_dead_lettered_after_ten_deliveries(app
     app.pump()
     depth = app.ctx.bus.depth(topology.NOTIFY)
     assert depth["dead_letter"] == 2 and depth["active"] == 0, depth
+    health = app.call("health", "GET", "http://localhost/api/health").body
+    assert health["operations"]["deadLetters"] == 2
     [letter, _] = app.ctx.bus.dead_letters(topology.NOTIFY)
     assert letter.dead_letter_reason == "MaxDeliveryCountExceeded"
     assert app.get(created["id"], REQUESTOR).body["status"] == "routed", "routing is not held up by mail"
