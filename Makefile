@@ -21,18 +21,25 @@ $(VENV)/.test-deps: $(VENV)/.run-deps requirements-infra.txt
 	$(BIN)/pip install --quiet -r requirements-infra.txt
 	touch $@
 
+# checkov pins boto3, botocore and pytest to releases older than ours: its own venv.
+.venv-checkov/bin/checkov:
+	$(PYTHON) -m venv .venv-checkov
+	.venv-checkov/bin/pip install --quiet 'checkov~=3.3.30'
+
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
 /usr/bin/chromium:
 	@echo "installing Debian's chromium for the browser tests"
-	apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null
 
 install: $(VENV)/.run-deps
 
-install-test: $(VENV)/.test-deps node_modules/.installed /usr/bin/chromium
+install-test: $(VENV)/.test-deps .venv-checkov/bin/checkov node_modules/.installed /usr/bin/chromium
 
 run: install
 	$(BIN)/python -m devhost --port $(PORT)

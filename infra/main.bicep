@@ -1,0 +1,174 @@
+// FTA Requests on Azure: `azd up` provisions this file (see docs/azure.md).
+targetScope = 'subscription'
+
+@minLength(1)
+@maxLength(64)
+@description('azd environment name: names the resource group rg-<name> and seeds every resource name.')
+param environmentName string
+
+@minLength(1)
+@description('Azure region of every resource (one that offers the Flex Consumption plan).')
+@metadata({
+  azd: {
+    type: 'location'
+  }
+})
+param location string
+
+@minLength(1)
+@description('Application (client) ID of the Entra ID app registration that signs users in and defines the FTA.Lead and FTA.Admin app roles.')
+param authClientId string
+
+@description('Origin allowed by CORS for a form hosted elsewhere (e.g. https://forms.contoso.com); empty when users only use the app\'s own page.')
+param formOrigin string = ''
+
+@description('Base URL for links in emails; empty means the Function App\'s own URL.')
+param publicUrl string = ''
+
+@description('Lead group ids: one leads-<id> Service Bus subscription each. Keep equal to the groups in shared/config/routing.yaml (tests/infra checks it).')
+param leadGroupIds array = [
+  'fta-alignment'
+  'americas-leads'
+  'emea-leads'
+  'asia-pacific-leads'
+]
+
+@description('How the app sends email: smtp (an SMTP relay: Azure Communication Services, Exchange Online or the Amazon SES SMTP endpoint) or outbox (files on the instance: nothing is delivered).')
+@allowed([
+  'smtp'
+  'outbox'
+])
+param emailBackend string = 'outbox'
+
+@description('Sender address of every email.')
+param emailFrom string = 'fta-requests@localhost'
+
+param smtpHost string = ''
+param smtpPort int = 587
+param smtpUsername string = ''
+
+@secure()
+@description('SMTP password, when the relay needs one; passed to the app as the SMTP_PASSWORD setting.')
+param smtpPassword string = ''
+param smtpStartTls bool = true
+
+@description('NCRONTAB of the remind timer (default in shared/settings.py: hourly on weekdays).')
+param remindSchedule string = '0 0 * * * 1-5'
+
+@description('NCRONTAB of the sweep timer that republishes undispatched events (default in shared/settings.py).')
+param sweepSchedule string = '0 */1 * * * *'
+
+@minValue(0)
+param assignSlaBusinessHours int = 16
+
+@minValue(0)
+@maxValue(100)
+param remindersBeforeEscalation int = 2
+
+var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
+var tags = {
+  'azd-env-name': environmentName
+}
+var functionAppName = 'func-${resourceToken}'
+
+resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
+  name: 'rg-${environmentName}'
+  location: location
+  tags: tags
+}
+
+module monitoring 'modules/monitoring.bicep' = {
+  name: 'monitoring'
+  scope: rg
+  params: {
+    location: location
+    tags: tags
+    logAnalyticsName: 'log-${resourceToken}'
+    applicationInsightsName: 'appi-${resourceToken}'
+  }
+}
+
+module storage 'modules/storage.bicep' = {
+  name: 'storage'
+  scope: rg
+  params: {
+    location: location
+    tags: tags
+    storageAccountName: 'st${resourceToken}'
+    deploymentContainerName: 'app-package-${resourceToken}'
+  }
+}
+
+module serviceBus 'modules/servicebus.bicep' = {
+  name: 'servicebus'
+  scope: rg
+  params: {
+    location: location
+    tags: tags
+    namespaceName: 'sb-${resourceToken}'
+    leadGroupIds: leadGroupIds
+  }
+}
+
+module cosmos 'modules/cosmos.bicep' = {
+  name: 'cosmos'
+  scope: rg
+  params: {
+    location: location
+    tags: tags
+    accountName: 'cosmos-${resourceToken}'
+    databaseName: 'fta'
+  }
+}
+
+module api 'modules/functionapp.bicep' = {
+  name: 'api'
+  scope: rg
+  params: {
+    location: location
+    tags: tags
+    planName: 'plan-${resourceToken}'
+    functionAppName: functionAppName
+    storageAccountName: storage.outputs.storageAccountName
+    deploymentContainerUrl: storage.outputs.deploymentContainerUrl
+    applicationInsightsConnectionString: monitoring.outputs.applicationInsightsConnectionString
+    serviceBusFullyQualifiedNamespace: serviceBus.outputs.fullyQualifiedNamespace
+    cosmosEndpoint: cosmos.outputs.endpoint
+    cosmosDatabaseName: cosmos.outputs.databaseName
+    authClientId: authClientId
+    formOrigin: formOrigin
+    publicUrl: publicUrl
+    emailBackend: emailBackend
+    emailFrom: emailFrom
+    smtpHost: smtpHost
+    smtpPort: smtpPort
+    smtpUsername: smtpUsername
+    smtpPassword: smtpPassword
+    smtpStartTls: smtpStartTls
+    remindSchedule: remindSchedule
+    sweepSchedule: sweepSchedule
+    assignSlaBusinessHours: assignSlaBusinessHours
+    remindersBeforeEscalation: remindersBeforeEscalation
+  }
+}
+
+module roles 'modules/roles.bicep' = {
+  name: 'roles'
+  scope: rg
+  params: {
+    principalId: api.outputs.principalId
+    storageAccountName: storage.outputs.storageAccountName
+    serviceBusNamespaceName: serviceBus.outputs.namespaceName
+    cosmosAccountName: cosmos.outputs.accountName
+    applicationInsightsName: monitoring.outputs.applicationInsightsName
+  }
+}
+
+output AZURE_LOCATION string = location
+output AZURE_TENANT_ID string = tenant().tenantId
+output AZURE_RESOURCE_GROUP string = rg.name
+output AZURE_FUNCTION_APP_NAME string = api.outputs.name
+output SERVICE_API_NAME string = api.outputs.name
+output SERVICE_API_URI string = api.outputs.url
+output COSMOS_ENDPOINT string = cosmos.outputs.endpoint
+output SERVICE_BUS_NAMESPACE string = serviceBus.outputs.fullyQualifiedNamespace
