@@ -7,7 +7,7 @@ from __future__ import annotations
 import copy
 import re
 from functools import lru_cache
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 from pydantic.alias_generators import to_camel
@@ -43,9 +43,13 @@ class _Body(BaseModel):
 
 
 class ErrorDetail(_Body):
+    """A field at fault (``type``: the validation error), or on 422 a failed
+    eligibility rule (``code``; the same list as ``reasons``)."""
+
     field: str
     message: str
     type: str | None = None
+    code: str | None = None
 
 
 class IneligibleReason(_Body):
@@ -112,9 +116,22 @@ class ComponentHealth(BaseModel):
     ok: bool
 
 
+class OperationsFigures(BaseModel):
+    """What operators watch; ``null`` when the store cannot be asked."""
+
+    model_config = ConfigDict(extra="allow")
+
+    overdueUnassigned: int | None
+    parked: int | None
+    deadLetters: int | None
+
+
 class HealthReport(BaseModel):
-    status: str
+    model_config = ConfigDict(extra="forbid")
+
+    status: Literal["ok", "degraded"]
     components: dict[str, ComponentHealth]
+    operations: OperationsFigures
 
 
 # -- route templates ---------------------------------------------------------------------

@@ -228,8 +228,15 @@ resource authSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     globalValidation: {
       requireAuthentication: true
       unauthenticatedClientAction: 'Return401'
+      // The page and its assets hold no data: served to everyone so that a
+      // signed-out visitor sees the sign-in link (every /api call stays protected).
       excludedPaths: [
         '/api/health'
+        '/api/openapi.json'
+        '/'
+        '/static/app.js'
+        '/static/favicon.svg'
+        '/static/style.css'
       ]
     }
     httpSettings: {

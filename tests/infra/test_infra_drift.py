@@ -164,14 +164,18 @@ def test_function_app_is_flex_consumption_python_311_with_its_own_identity(facts
     assert app["cors_allowed_origins"] == [], "no cross-origin caller unless formOrigin is given"
 
 
-def test_every_route_but_health_requires_an_entra_id_sign_in(facts):
+def test_every_api_but_health_and_the_document_requires_an_entra_id_sign_in(facts):
+    from pathlib import Path
+
+    assets = sorted(p.name for p in Path("functions/web/static").iterdir() if p.name != "index.html")
     assert facts["auth"] == {
         "enabled": True,
         "require_authentication": True,
         "unauthenticated_client_action": "Return401",
-        "excluded_paths": ["/api/health"],
+        "excluded_paths": ["/api/health", "/api/openapi.json", "/", *[f"/static/{a}" for a in assets]],
         "provider_enabled": True,
     }
+    assert not [p for p in facts["auth"]["excluded_paths"] if p.startswith("/api/requests") or p == "/api/me"]
 
 
 def test_backends_accept_only_entra_id_over_tls_12(facts):

@@ -1,0 +1,12 @@
+import azure.functions as func
+
+from functions.http import json_response
+from shared.openapi import openapi_document
+
+bp = func.Blueprint()
+
+
+@bp.function_name("openapi_document")
+@bp.route(route="api/openapi.json", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
+def openapi(req: func.HttpRequest) -> func.HttpResponse:
+    return json_response(openapi_document())

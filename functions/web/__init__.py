@@ -1,0 +1,76 @@
+"""The web page at "/" (request form and dashboard), its script and style
+sheet, and ``GET /api/me``: who is signed in, for the page."""
+
+import hashlib
+from functools import lru_cache
+from pathlib import Path
+
+import azure.functions as func
+
+from functions.http import error_response, handle, json_response
+from shared.openapi import PAGE_ROUTE, SignedInUser
+
+bp = func.Blueprint()
+
+STATIC = Path(__file__).parent / "static"
+PAGE = "index.html"
+CONTENT_TYPES = {".js": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml"}
+PAGE_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
+        "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+}
+
+
+class Asset:
+    def __init__(self, path: Path, mimetype: str):
+        self.body = path.read_bytes()
+        self.mimetype = mimetype
+        self.etag = '"' + hashlib.sha256(self.body).hexdigest()[:32] + '"'
+
+
+@lru_cache(maxsize=1)
+def assets() -> dict[str, Asset]:
+    """The files of the static folder that may be served, by name."""
+    found = {PAGE: Asset(STATIC / PAGE, "text/html")}
+    for path in STATIC.iterdir():
+        if path.is_file() and path.suffix in CONTENT_TYPES:
+            found[path.name] = Asset(path, CONTENT_TYPES[path.suffix])
+    return found
+
+
+def serve(req: func.HttpRequest, asset: Asset, extra: dict[str, str] | None = None) -> func.HttpResponse:
+    headers = {"Cache-Control": "no-cache", "ETag": asset.etag, "X-Content-Type-Options": "nosniff", **(extra or {})}
+    if asset.etag in [tag.strip() for tag in (req.headers.get("If-None-Match") or "").split(",")]:
+        return func.HttpResponse(status_code=304, headers=headers)
+    return func.HttpResponse(asset.body, status_code=200, headers=headers, mimetype=asset.mimetype, charset="utf-8")
+
+
+def not_found() -> func.HttpResponse:
+    return error_response(404, "not-found", "no such page")
+
+
+@bp.function_name("web_page")
+@bp.route(route=PAGE_ROUTE, methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
+def web_page(req: func.HttpRequest) -> func.HttpResponse:
+    if req.route_params.get("ignored"):
+        return not_found()
+    return serve(req, assets()[PAGE], PAGE_HEADERS)
+
+
+@bp.function_name("web_static")
+@bp.route(route="static/{name}", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
+def web_static(req: func.HttpRequest) -> func.HttpResponse:
+    name = req.route_params.get("name", "")
+    asset = assets().get(name) if name != PAGE else None
+    return serve(req, asset) if asset else not_found()
+
+
+@bp.function_name("signed_in_user")
+@bp.route(route="api/me", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
+def signed_in_user(req: func.HttpRequest) -> func.HttpResponse:
+    return handle(req, lambda ctx, principal: json_response(SignedInUser.of(principal, ctx.routing).to_json_dict()))

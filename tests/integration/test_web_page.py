@@ -1,0 +1,430 @@
+"""The web page at "/" in Chromium, over the app under devhost: the form, the
+server's errors beside the fields, the dashboard, lead actions, no script
+injection, and the keyboard."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.factories import form, migration_form
+from tests.integration.browser import LEAD_ROLES, REPO, Session, WebHost, browser, open_page, wait_for, web_host  # noqa: F401
+
+STATIC = REPO / "functions" / "web" / "static"
+LEAD = "lee.lead@contoso.com"
+XSS_ALERT = "<img src=x onerror=alert(1)>"
+XSS_FLAG = '<img src=x onerror="window.__xss=1">'
+# the answer may already say "routed": devhost's consumers can route it before the 201 leaves
+SUBMITTED = re.compile(r"Request (FTA-[0-9A-Z]+) submitted — status: (submitted|routed)")
+
+
+def user(tag: str) -> str:
+    return f"{tag}-{uuid.uuid4().hex[:8]}@contoso.com"
+
+
+def fill_form(page: Page, *, sales_stage: str = "60", tenant: str = "contoso.onmicrosoft.com",
+              customer: str = "Contoso Ltd", instructions: str = "Discovery workshop",
+              request_type: str = "non-ecif", region: str = "emea") -> None:
+    page.get_by_label("TPID").fill("123456")
+    page.get_by_label("Tenant").fill(tenant)
+    page.get_by_label("Customer name").fill(customer)
+    page.get_by_label("Partner").fill("Fabrikam Partners")
+    page.get_by_label("Total users").fill("5000")
+    page.get_by_label("Segment").select_option(label="Enterprise")
+    page.get_by_label("Microsoft 365").check()
+    page.get_by_label("EMS").check()
+    page.get_by_label("Sales stage").fill(sales_stage)
+    page.get_by_label("Compelling event").fill("Signed Microsoft 365 E5 commitment")
+    page.get_by_label("Request type").select_option(request_type)
+    page.get_by_label("Region").select_option(region)
+    page.get_by_label("Instructions").fill(instructions)
+
+
+def submitted_id(page: Page) -> str:
+    result = page.locator("#form-result")
+    expect(result).to_have_text(SUBMITTED)
+    return SUBMITTED.search(result.inner_text()).group(1)
+
+
+def row(page: Page, request_id: str):
+    return page.locator(f'#requests-body tr[data-request-id="{request_id}"]')
+
+
+def open_detail(page: Page, request_id: str) -> None:
+    page.get_by_role("button", name=request_id, exact=True).click()
+    expect(page.locator("#detail-heading")).to_have_text(f"Request {request_id}")
+
+
+def detail_value(page: Page, label: str):
+    return page.locator(f'#detail-fields dd[data-field="{label}"]')
+
+
+def show_routed(page: Page, request_id: str) -> None:
+    """Refresh the dashboard until the pipeline has routed the request."""
+    def routed() -> bool:
+        page.get_by_role("button", name="Refresh").click()
+        return row(page, request_id).locator(".status-cell").inner_text(timeout=2000) == "Routed"
+    wait_for(routed, timeout=15, interval=0.3)
+
+
+# -- served by the app ----------------------------------------------------------------------
+
+
+def test_page_and_assets_are_served_with_their_types_and_nothing_else(web_host: WebHost):
+    page = web_host.call("GET", "/")
+    assert page.status == 200
+    assert page.headers["Content-Type"] == "text/html; charset=utf-8"
+    assert page.headers["Cache-Control"] == "no-cache"
+    assert "script-src 'self'" in page.headers["Content-Security-Policy"]
+    assert b"<label for=\"tpid\">TPID</label>" in page.body
+
+    script = web_host.call("GET", "/static/app.js")
+    assert script.status == 200 and script.headers["Content-Type"] == "text/javascript; charset=utf-8"
+    assert script.body == (STATIC / "app.js").read_bytes()
+    style = web_host.call("GET", "/static/style.css")
+    assert style.status == 200 and style.headers["Content-Type"] == "text/css; charset=utf-8"
+    assert style.headers["Cache-Control"] == "no-cache"
+    again = web_host.call("GET", "/static/style.css", headers={"If-None-Match": style.headers["ETag"]})
+    assert again.status == 304 and again.body == b""
+
+    for path in ("/static/..%2F__init__.py", "/static/..%2F..%2Fhttp.py", "/static/%2e%2e%2F__init__.py",
+                 "/static/index.html", "/static/missing.js", "/index.html", "/favicon.ico"):
+        answer = web_host.call("GET", path)
+        assert answer.status == 404, path
+        assert answer.body["error"] == "not-found", path
+
+    assert web_host.call("GET", "/api/me").status == 401, "the page is public, the API is not"
+    assert web_host.call("GET", "/api/openapi.json").body["paths"]["/"]["get"]["operationId"] == "web_page"
+
+
+def test_the_page_uses_no_outside_resource_and_never_inner_html():
+    html = (STATIC / "index.html").read_text(encoding="utf-8")
+    script = (STATIC / "app.js").read_text(encoding="utf-8")
+    assert not re.search(r"""(?:src|href)\s*=\s*["'](?:https?:)?//""", html)
+    assert not re.search(r"https?://", script)
+    assert not re.search(r"innerHTML|outerHTML|insertAdjacentHTML|document\.write|eval\(", script)
+    labels = re.findall(r"<label for=\"[^\"]+\">([^<]+)</label>", html)
+    for name in ("TPID", "Tenant", "Customer name", "Partner", "Total users", "Segment", "Microsoft 365",
+                 "Office 365", "EMS", "Compelling event", "Request type", "Region", "Instructions",
+                 "Funding amount (USD)", "Mailbox count", "Source environment", "Justification"):
+        assert name in labels, name
+
+
+# -- signing in -------------------------------------------------------------------------------
+
+
+def test_a_visitor_without_a_principal_is_asked_to_sign_in(open_page):
+    session = open_page(None)
+    expect(session.page.get_by_role("heading", name="Sign in required")).to_be_visible()
+    expect(session.page.locator("#request-form")).to_be_hidden()
+    session.screenshot("sign-in")
+
+
+# -- the form ---------------------------------------------------------------------------------
+
+
+def test_a_requestor_submits_the_form_and_sees_the_id_status_and_dashboard_row(open_page, web_host):
+    me = user("submit")
+    session = open_page(me)
+    page = session.page
+    expect(page.locator("#who")).to_contain_text(me)
+    expect(page.locator("#region option")).to_have_text(["Choose…", "americas", "emea", "asia-pacific"])
+
+    expect(page.get_by_label("Funding amount (USD)")).to_be_hidden()
+    fill_form(page, request_type="sow-ecif")
+    expect(page.get_by_label("Funding amount (USD)")).to_be_visible()
+    expect(page.get_by_label("Mailbox count")).to_be_hidden()
+    page.get_by_label("Funding amount (USD)").fill("120000")
+    session.screenshot("filled")
+    page.get_by_role("button", name="Submit").click()
+    request_id = submitted_id(page)
+
+    stored = web_host.requests_of(me)
+    assert [r["id"] for r in stored] == [request_id]
+    assert {k: stored[0][k] for k in ("tpid", "tenant", "customerName", "partner", "totalUsers", "segment",
+                                      "entitlements", "salesStagePercent", "requestType", "region",
+                                      "fundingAmountUsd", "instructions")} == {
+        "tpid": "123456", "tenant": "contoso.onmicrosoft.com", "customerName": "Contoso Ltd",
+        "partner": "Fabrikam Partners", "totalUsers": 5000, "segment": "enterprise",
+        "entitlements": ["microsoft-365", "ems"], "salesStagePercent": 60, "requestType": "sow-ecif",
+        "region": "emea", "fundingAmountUsd": 120000, "instructions": "Discovery workshop",
+    }
+    assert stored[0]["requestor"]["email"] == me
+
+    listed = row(page, request_id)
+    expect(listed).to_be_visible()
+    expect(listed).to_contain_text("Contoso Ltd")
+    expect(listed).to_contain_text("SOW review / ECIF related")
+    # the devhost consumers route it; the dashboard polls and shows it without a click
+    expect(listed.locator(".status-cell")).to_have_text("Routed", timeout=15_000)
+    expect(listed).to_contain_text("FTA Alignment")
+    expect(listed).to_contain_text("Overdue")  # the SLA is 0 hours in this host
+    expect(page.locator('#status-counts [data-status="routed"] .count')).to_have_text("1")
+    expect(page.get_by_label("TPID")).to_have_value("")
+    session.screenshot("submitted")
+
+
+def test_migration_exception_fields_are_sent_in_the_migration_object(open_page, web_host):
+    me = user("migration")
+    page = open_page(me).page
+    fill_form(page, request_type="migration-exception")
+    page.get_by_label("Mailbox count").fill("800")
+    page.get_by_label("Source environment").fill("Exchange 2013")
+    page.get_by_label("Justification").fill("Legacy archive")
+    page.get_by_role("button", name="Submit").click()
+    request_id = submitted_id(page)
+    stored = web_host.request(request_id, me)
+    assert stored["migration"] == {"mailboxCount": 800, "sourceEnvironment": "Exchange 2013", "justification": "Legacy archive"}
+    assert stored["fundingAmountUsd"] is None
+
+
+def test_an_ineligible_request_shows_each_reason_beside_its_field_and_stores_nothing(open_page, web_host):
+    me = user("ineligible")
+    session = open_page(me)
+    page = session.page
+    fill_form(page, sales_stage="20")
+    page.get_by_label("Compelling event").fill("")
+    page.get_by_role("button", name="Submit").click()
+
+    expect(page.locator("#error-salesStagePercent")).to_contain_text("at least 40 %")
+    expect(page.locator("#error-compellingEvent")).to_contain_text("compelling event is required")
+    expect(page.get_by_label("Sales stage")).to_have_attribute("aria-invalid", "true")
+    summary = page.locator("#form-summary")
+    expect(summary).to_contain_text("not eligible")
+    expect(summary.locator("li")).to_have_count(2)
+    expect(summary).to_contain_text("Sales stage (%): the opportunity must be at least 40 %")
+    expect(page.locator("#form-result")).to_have_text("")
+    session.screenshot("ineligible")
+    assert web_host.requests_of(me) == []
+
+    page.get_by_label("Sales stage").fill("60")
+    page.get_by_label("Compelling event").fill("E5 commitment")
+    page.get_by_role("button", name="Submit").click()
+    request_id = submitted_id(page)
+    expect(page.locator("#error-salesStagePercent")).to_have_text("")
+    expect(summary).to_be_hidden()
+    assert [r["id"] for r in web_host.requests_of(me)] == [request_id]
+
+
+def test_an_invalid_field_shows_the_servers_message_beside_it(open_page, web_host):
+    me = user("invalid")
+    session = open_page(me)
+    page = session.page
+    fill_form(page, tenant="not a tenant")
+    page.get_by_role("button", name="Submit").click()
+    expect(page.locator("#error-tenant")).to_contain_text("tenant domain")
+    expect(page.get_by_label("Tenant")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#form-summary")).to_contain_text("Tenant: ")
+    session.screenshot("invalid")
+    assert web_host.requests_of(me) == []
+
+
+def test_a_double_click_makes_one_request_and_the_next_submission_a_new_one(open_page, web_host):
+    me = user("double")
+    session = open_page(me)
+    page = session.page
+    fill_form(page)
+    page.get_by_role("button", name="Submit").dblclick()
+    first = submitted_id(page)
+    fill_form(page, customer="Second customer")
+    page.get_by_role("button", name="Submit").click()
+    expect(page.locator("#form-result")).not_to_contain_text(first)
+    second = submitted_id(page)
+
+    assert sorted(r["id"] for r in web_host.requests_of(me)) == sorted([first, second])
+    posts = [r for r in session.requests if r.method == "POST" and r.url.endswith("/api/requests")]
+    keys = [r.headers["idempotency-key"] for r in posts]
+    assert all(re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", k) for k in keys)
+    assert len(set(keys)) == 2, "one key per submission, a new one after success"
+
+
+def test_the_keyboard_reaches_every_field_in_order_and_enter_submits(open_page, web_host):
+    me = user("keyboard")
+    session = open_page(me)
+    page = session.page
+    fill_form(page)
+    page.get_by_label("TPID").focus()
+    visited = []
+    for _ in range(30):
+        visited.append(page.evaluate("document.activeElement.id"))
+        if visited[-1] == "submit-request":
+            break
+        page.keyboard.press("Tab")
+    assert visited == [
+        "tpid", "tenant", "customerName", "partner", "totalUsers", "segment",
+        "entitlement-microsoft-365", "entitlement-office-365", "entitlement-ems",
+        "salesStagePercent", "region", "compellingEvent", "requestType", "instructions", "submit-request",
+    ]
+    page.keyboard.press("Enter")
+    request_id = submitted_id(page)
+    session.screenshot("submitted-by-keyboard")
+
+    select = page.get_by_role("button", name=request_id, exact=True)
+    select.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#detail-heading")).to_have_text(f"Request {request_id}")
+    expect(page.locator("#detail-heading")).to_be_focused()
+    assert [r["id"] for r in web_host.requests_of(me)] == [request_id]
+
+
+# -- the dashboard --------------------------------------------------------------------------
+
+
+def test_the_owner_cancels_one_request_and_the_other_stays_open(open_page, web_host):
+    me = user("owner")
+    keep = web_host.submit(form(customerName="Keep me"), me)
+    cancel = web_host.submit(form(customerName="Cancel me"), me)
+    session = open_page(me)
+    page = session.page
+    expect(row(page, keep)).to_be_visible()
+    expect(page.locator("#filters")).to_be_hidden()
+    expect(page.locator('#status-counts .count-total .count')).to_have_text("2")
+
+    open_detail(page, cancel)
+    expect(page.get_by_role("button", name="Assign")).to_have_count(0)
+    page.get_by_label("Reason for cancelling").fill("customer postponed")
+    page.get_by_role("button", name="Cancel request").click()
+    expect(page.locator("#action-message")).to_contain_text(f"Request {cancel} cancelled — status: cancelled")
+    expect(detail_value(page, "Status")).to_have_text("Cancelled")
+    expect(page.locator('#timeline li[data-event-type="request.cancelled"]')).to_contain_text("reason: customer postponed")
+    expect(page.get_by_role("button", name="Cancel request")).to_have_count(0)
+    expect(row(page, cancel).locator(".status-cell")).to_have_text("Cancelled")
+    session.screenshot("cancelled")
+
+    assert web_host.request(cancel, me)["status"] == "cancelled"
+    assert web_host.request(keep, me)["status"] in ("submitted", "routed")
+
+
+def test_a_lead_assigns_by_the_balancer_and_by_email_then_completes(open_page, web_host):
+    owner = user("lead-scenario")
+    by_balancer = web_host.submit(form(region="asia-pacific", customerName="Balanced"), owner)
+    by_email = web_host.submit(form(region="asia-pacific", customerName="Chosen"), owner)
+    session = open_page(LEAD, LEAD_ROLES)
+    page = session.page
+    expect(page.get_by_role("heading", name="Requests", exact=True)).to_be_visible()
+    expect(page.locator("#who")).to_contain_text("FTA lead")
+    show_routed(page, by_balancer)
+    show_routed(page, by_email)
+
+    open_detail(page, by_balancer)
+    architects = page.get_by_label("Architect", exact=True)
+    expect(architects.locator("option")).to_have_text(
+        ["Auto (workload balancer)", "Grace Tan (grace.tan@contoso.com)", "Hiro Sato (hiro.sato@contoso.com)"])
+    session.screenshot("assign-panel")
+    page.get_by_role("button", name="Assign").click()
+    expect(page.locator("#action-message")).to_contain_text("status: assigned")
+    chosen = web_host.request(by_balancer, owner)
+    assert chosen["status"] == "assigned" and chosen["architect"] in ("grace.tan@contoso.com", "hiro.sato@contoso.com")
+    assert chosen["history"][-1]["data"]["auto"] is True
+    expect(detail_value(page, "Architect")).to_have_text(chosen["architect"])
+    expect(row(page, by_balancer).locator(".status-cell")).to_have_text("Assigned")
+    expect(page.locator('#timeline li[data-event-type="request.assigned"]')).to_contain_text("chosen by the workload balancer")
+
+    page.get_by_role("button", name="Complete").click()
+    expect(detail_value(page, "Status")).to_have_text("Completed")
+    assert web_host.request(by_balancer, owner)["status"] == "completed"
+
+    open_detail(page, by_email)
+    page.get_by_label("Or another architect's email").fill("Zoe.Guest@contoso.com")
+    page.get_by_role("button", name="Assign").click()
+    expect(detail_value(page, "Architect")).to_have_text("zoe.guest@contoso.com")
+    expect(row(page, by_email)).to_contain_text("zoe.guest@contoso.com")
+    assert web_host.request(by_email, owner)["architect"] == "zoe.guest@contoso.com"
+    session.screenshot("assigned")
+
+    page.get_by_label("Status", exact=True).select_option("completed")
+    expect(row(page, by_email)).to_have_count(0)
+    expect(row(page, by_balancer)).to_be_visible()
+    statuses = page.locator("#requests-body .status-cell").all_inner_texts()
+    assert statuses and set(statuses) == {"Completed"}
+    page.get_by_label("Status", exact=True).select_option("")
+    page.get_by_label("Only mine").check()
+    expect(page.locator("#requests-empty")).to_be_visible()
+
+
+def test_a_stale_etag_is_refused_and_the_latest_version_shown(open_page, web_host):
+    owner = user("stale")
+    request_id = web_host.submit(form(region="americas"), owner)
+    web_host.wait_for_status(request_id, "routed", owner)
+    session = open_page(LEAD, LEAD_ROLES)
+    page = session.page
+    open_detail(page, request_id)
+
+    changed = web_host.call("POST", f"/api/requests/{request_id}/assign", user="other.lead@contoso.com",
+                            roles=LEAD_ROLES, body={"architect": "dan.smith@contoso.com"})
+    assert changed.status == 200
+    page.get_by_label("Or another architect's email").fill("carla.diaz@contoso.com")
+    page.get_by_role("button", name="Assign").click()
+    expect(page.locator("#action-message")).to_contain_text("Someone changed this request since you opened it")
+    expect(detail_value(page, "Architect")).to_have_text("dan.smith@contoso.com")
+    expect(row(page, request_id)).to_contain_text("dan.smith@contoso.com")
+    expect(page.locator("#detail-stale")).to_be_hidden()
+    session.screenshot("stale")
+    assert web_host.request(request_id, owner)["architect"] == "dan.smith@contoso.com"
+
+    page.get_by_label("Or another architect's email").fill("carla.diaz@contoso.com")
+    page.get_by_role("button", name="Assign").click()
+    expect(detail_value(page, "Architect")).to_have_text("carla.diaz@contoso.com")
+
+    web_host.call("POST", f"/api/requests/{request_id}/complete", user="other.lead@contoso.com", roles=LEAD_ROLES)
+    page.get_by_role("button", name="Refresh").click()
+    expect(page.locator("#detail-stale")).to_be_visible()
+    expect(detail_value(page, "Status")).to_have_text("Assigned")
+    page.get_by_role("button", name="Show the latest").click()
+    expect(detail_value(page, "Status")).to_have_text("Completed")
+    expect(page.locator("#detail-stale")).to_be_hidden()
+    expect(page.get_by_role("button", name="Assign")).to_have_count(0)
+
+
+def test_load_more_pages_through_the_requests(open_page, web_host):
+    me = user("pages")
+    ids = [web_host.submit(form(customerName=f"Customer {n}"), me) for n in range(27)]
+    page = open_page(me).page
+    expect(page.locator("#requests-body tr")).to_have_count(25)
+    expect(row(page, ids[-1])).to_be_visible()
+    expect(row(page, ids[0])).to_have_count(0)
+    page.get_by_role("button", name="Load more").click()
+    expect(page.locator("#requests-body tr")).to_have_count(27)
+    expect(row(page, ids[0])).to_be_visible()
+    expect(page.get_by_role("button", name="Load more")).to_be_hidden()
+
+
+# -- no script injection ------------------------------------------------------------------
+
+
+def test_markup_in_the_requests_fields_is_shown_as_text_and_never_runs(open_page, web_host):
+    me = user("xss")
+    session = open_page(me)
+    page = session.page
+    fill_form(page, customer=XSS_FLAG, instructions=XSS_ALERT)
+    page.get_by_role("button", name="Submit").click()
+    request_id = submitted_id(page)
+    stored = web_host.request(request_id, me)
+    assert stored["customerName"] == XSS_FLAG and stored["instructions"] == XSS_ALERT
+
+    expect(row(page, request_id).locator("td").nth(1)).to_have_text(XSS_FLAG)
+    open_detail(page, request_id)
+    expect(detail_value(page, "Customer name")).to_have_text(XSS_FLAG)
+    expect(detail_value(page, "Instructions")).to_have_text(XSS_ALERT)
+    page.get_by_label("Reason for cancelling").fill(XSS_ALERT)
+    page.get_by_role("button", name="Cancel request").click()
+    expect(page.locator('#timeline li[data-event-type="request.cancelled"]')).to_contain_text(f"reason: {XSS_ALERT}")
+    page.get_by_role("button", name="Refresh").click()
+    page.wait_for_timeout(300)
+    session.screenshot("markup-as-text")
+
+    assert page.locator("#app img").count() == 0
+    assert page.evaluate("typeof window.__xss") == "undefined"
+    assert session.dialogs == []
+
+
+def test_the_page_talks_only_to_its_own_origin(open_page, web_host):
+    session = open_page(user("origin"))
+    expect(session.page.locator("#requests-empty")).to_be_visible()
+    urls = [r.url for r in session.requests]
+    assert urls and all(u.startswith(web_host.url + "/") for u in urls), urls
+    assert {u.split("?")[0].removeprefix(web_host.url) for u in urls} >= {"/", "/static/app.js", "/static/style.css", "/api/me", "/api/requests"}
