@@ -220,6 +220,13 @@ def _component_schemas() -> dict[str, Any]:
                 "type": ["string", "null"],
                 "description": "pass back as continuationToken for the next page; null on the last page",
             },
+            "counts": {
+                "type": "object",
+                "description": "with counts=true: how many requests each status has under the same filters",
+                "additionalProperties": False,
+                "required": [s.value for s in Status],
+                "properties": {s.value: {"type": "integer", "minimum": 0} for s in Status},
+            },
         },
     }
     schemas["AssignBody"] = {
@@ -299,6 +306,10 @@ def _list_parameters() -> list[dict[str, Any]]:
         "tpid": ({"type": "string", "pattern": "^[0-9]{1,12}$"}, "Top Parent ID"),
         "mine": ({"type": "string", "enum": ["true", "false"], "default": "false"},
                  "only the caller's own requests (always the case for a requestor)"),
+        "view": ({"type": "string", "enum": ["all", "queue"], "default": "all"},
+                 "queue: requests waiting for an architect first (oldest first), then assigned ones"),
+        "counts": ({"type": "string", "enum": ["true", "false"], "default": "false"},
+                   "also answer counts per status under the same filters"),
         "limit": ({"type": "integer", "minimum": 1, "maximum": 200, "default": 50}, "page size"),
         "continuationToken": ({"type": "string"}, "the previous page's continuationToken"),
     }

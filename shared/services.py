@@ -4,6 +4,8 @@ events the write recorded (the transactional outbox inside the document)."""
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import json
 import logging
@@ -355,7 +357,8 @@ def _valid_id(request_id: str) -> bool:
     return 0 < len(request_id) <= 64 and request_id.replace("-", "").isalnum()
 
 
-LIST_FILTERS = ("status", "leadGroup", "tpid", "mine", "limit", "continuationToken")
+LIST_FILTERS = ("status", "leadGroup", "tpid", "mine", "view", "counts", "limit", "continuationToken")
+VIEWS = ("all", "queue")
 
 
 def list_requests(ctx: Context, principal: Principal, params: dict[str, str]) -> dict[str, Any]:
@@ -394,23 +397,79 @@ def list_requests(ctx: Context, principal: Principal, params: dict[str, str]) ->
                 raise ValueError
         except ValueError:
             details.append({"field": "limit", "message": "must be a whole number from 1 to 200", "type": "query"})
+    view = params.get("view", "all")
+    if view not in VIEWS:
+        details.append({"field": "view", "message": "must be all or queue", "type": "query"})
+    elif view == "queue" and "status" in params:
+        details.append({"field": "status", "message": "the queue view chooses its own statuses", "type": "query"})
+    counts = params.get("counts", "false").lower()
+    if counts not in ("true", "false"):
+        details.append({"field": "counts", "message": "must be true or false", "type": "query"})
     if details:
         raise InvalidInput("invalid filters: " + ", ".join(d["field"] for d in details), details)
     if mine == "true" or not principal.is_lead:
         where.append(Where("requestor.email", "=", principal.email))
 
-    page = ctx.store.query(
-        topology.REQUESTS, where, order_by="createdAt", descending=True,
-        limit=limit, continuation=params.get("continuationToken") or None,
-    )
+    token = params.get("continuationToken") or None
+    try:
+        if view == "queue":
+            docs, next_token = _queue_page(ctx, where, limit, token)
+        else:
+            page = ctx.store.query(topology.REQUESTS, where, order_by="createdAt", descending=True,
+                                   limit=limit, continuation=token)
+            docs, next_token = page.items, page.continuation
+    except ValueError:
+        raise InvalidInput("continuationToken is not one this list gave out",
+                           [{"field": "continuationToken", "message": "not valid for this list", "type": "query"}]) from None
     now = ctx.clock()
     items = []
-    for doc in page.items:
+    for doc in docs:
         request = FtaRequest.model_validate(doc)
-        view = request.public_view()
-        view["overdue"] = is_overdue(request, now)
-        items.append(view)
-    return {"items": items, "continuationToken": page.continuation}
+        item = request.public_view()
+        item["overdue"] = is_overdue(request, now)
+        items.append(item)
+    answer: dict[str, Any] = {"items": items, "continuationToken": next_token}
+    if counts == "true":
+        base = [w for w in where if w.field != "status"]
+        answer["counts"] = {s.value: ctx.store.count(topology.REQUESTS, [*base, Where("status", "=", s.value)]) for s in Status}
+    return answer
+
+
+# A lead's queue: requests waiting for an architect first (oldest, i.e. most
+# overdue, first), then those assigned (newest first). Two queries in turn,
+# the phase carried in the continuation token.
+_QUEUE_PHASES = (
+    (Where("status", "in", [Status.SUBMITTED.value, Status.ROUTED.value]), False),
+    (Where("status", "=", Status.ASSIGNED.value), True),
+)
+
+
+def _queue_page(ctx: Context, where: list[Where], limit: int, token: str | None) -> tuple[list[dict], str | None]:
+    phase, inner = 0, None
+    if token:
+        try:
+            decoded = json.loads(base64.urlsafe_b64decode(token.encode("ascii")))
+            phase, inner = int(decoded["p"]), decoded["t"]
+            if phase not in (0, 1) or not (inner is None or isinstance(inner, str)):
+                raise ValueError
+        except (ValueError, KeyError, TypeError, UnicodeError, binascii.Error):
+            raise ValueError("continuation token is not valid") from None
+    docs: list[dict] = []
+    while phase < len(_QUEUE_PHASES):
+        condition, descending = _QUEUE_PHASES[phase]
+        page = ctx.store.query(topology.REQUESTS, [*where, condition], order_by="createdAt",
+                               descending=descending, limit=limit - len(docs), continuation=inner)
+        docs += page.items
+        if page.continuation:
+            return docs, _queue_token(phase, page.continuation)
+        phase, inner = phase + 1, None
+        if len(docs) >= limit:
+            return docs, _queue_token(phase, None) if phase < len(_QUEUE_PHASES) else None
+    return docs, None
+
+
+def _queue_token(phase: int, inner: str | None) -> str:
+    return base64.urlsafe_b64encode(json.dumps({"p": phase, "t": inner}).encode()).decode("ascii")
 
 
 def is_overdue(request: FtaRequest, now: datetime) -> bool:

@@ -102,3 +102,31 @@ def test_complete_access(app, caller, roles, expected):
     request_id = routed(app)
     app.act("assign", request_id, LEAD, LEAD_ROLES, {"architect": "eva@contoso.com"})
     assert app.act("complete", request_id, caller, roles).status == expected
+
+
+def test_a_leads_queue_shows_waiting_requests_first_oldest_first_with_counts(app):
+    ids = []
+    for _ in range(5):
+        ids.append(routed(app, region="emea"))
+        app.clock.advance(minutes=1)
+    app.act("assign", ids[1], LEAD, LEAD_ROLES, {"architect": "eva@contoso.com"})
+    app.act("assign", ids[3], LEAD, LEAD_ROLES, {"architect": "eva@contoso.com"})
+    seen, token = [], None
+    while True:
+        params = {"view": "queue", "leadGroup": "emea-leads", "limit": "2", "counts": "true"}
+        if token:
+            params["continuationToken"] = token
+        page = app.list(LEAD, LEAD_ROLES, **params).body
+        seen += [(i["id"], i["status"]) for i in page["items"]]
+        assert page["counts"] == {"submitted": 0, "routed": 3, "assigned": 2, "completed": 0, "cancelled": 0}
+        token = page["continuationToken"]
+        if not token:
+            break
+    assert seen == [(ids[0], "routed"), (ids[2], "routed"), (ids[4], "routed"), (ids[3], "assigned"), (ids[1], "assigned")]
+
+
+@pytest.mark.parametrize("params", [{"continuationToken": "garbage"}, {"view": "queue", "continuationToken": "e30="},
+                                    {"view": "sideways"}, {"view": "queue", "status": "routed"}])
+def test_bad_list_parameters_are_400_not_500(app, params):
+    answer = app.list(LEAD, LEAD_ROLES, **params)
+    assert answer.status == 400, answer.body
