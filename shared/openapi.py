@@ -307,7 +307,7 @@ def _list_parameters() -> list[dict[str, Any]]:
         "mine": ({"type": "string", "enum": ["true", "false"], "default": "false"},
                  "only the caller's own requests (always the case for a requestor)"),
         "view": ({"type": "string", "enum": ["all", "queue"], "default": "all"},
-                 "queue: requests waiting for an architect first (oldest first), then assigned ones"),
+                 "queue: requests waiting for an architect first (oldest first), then assigned, then closed ones"),
         "counts": ({"type": "string", "enum": ["true", "false"], "default": "false"},
                    "also answer counts per status under the same filters"),
         "limit": ({"type": "integer", "minimum": 1, "maximum": 200, "default": 50}, "page size"),

@@ -436,11 +436,12 @@ def list_requests(ctx: Context, principal: Principal, params: dict[str, str]) ->
 
 
 # A lead's queue: requests waiting for an architect first (oldest, i.e. most
-# overdue, first), then those assigned (newest first). Two queries in turn,
-# the phase carried in the continuation token.
+# overdue, first), then those assigned, then closed ones (newest first). One
+# query per phase in turn, the phase carried in the continuation token.
 _QUEUE_PHASES = (
     (Where("status", "in", [Status.SUBMITTED.value, Status.ROUTED.value]), False),
     (Where("status", "=", Status.ASSIGNED.value), True),
+    (Where("status", "in", [Status.COMPLETED.value, Status.CANCELLED.value]), True),
 )
 
 
@@ -450,7 +451,7 @@ def _queue_page(ctx: Context, where: list[Where], limit: int, token: str | None)
         try:
             decoded = json.loads(base64.urlsafe_b64decode(token.encode("ascii")))
             phase, inner = int(decoded["p"]), decoded["t"]
-            if phase not in (0, 1) or not (inner is None or isinstance(inner, str)):
+            if not 0 <= phase < len(_QUEUE_PHASES) or not (inner is None or isinstance(inner, str)):
                 raise ValueError
         except (ValueError, KeyError, TypeError, UnicodeError, binascii.Error):
             raise ValueError("continuation token is not valid") from None

@@ -111,6 +111,8 @@ def test_a_leads_queue_shows_waiting_requests_first_oldest_first_with_counts(app
         app.clock.advance(minutes=1)
     app.act("assign", ids[1], LEAD, LEAD_ROLES, {"architect": "eva@contoso.com"})
     app.act("assign", ids[3], LEAD, LEAD_ROLES, {"architect": "eva@contoso.com"})
+    closed = routed(app, region="emea")
+    app.act("cancel", closed, REQUESTOR)
     seen, token = [], None
     while True:
         params = {"view": "queue", "leadGroup": "emea-leads", "limit": "2", "counts": "true"}
@@ -118,11 +120,12 @@ def test_a_leads_queue_shows_waiting_requests_first_oldest_first_with_counts(app
             params["continuationToken"] = token
         page = app.list(LEAD, LEAD_ROLES, **params).body
         seen += [(i["id"], i["status"]) for i in page["items"]]
-        assert page["counts"] == {"submitted": 0, "routed": 3, "assigned": 2, "completed": 0, "cancelled": 0}
+        assert page["counts"] == {"submitted": 0, "routed": 3, "assigned": 2, "completed": 0, "cancelled": 1}
         token = page["continuationToken"]
         if not token:
             break
-    assert seen == [(ids[0], "routed"), (ids[2], "routed"), (ids[4], "routed"), (ids[3], "assigned"), (ids[1], "assigned")]
+    assert seen == [(ids[0], "routed"), (ids[2], "routed"), (ids[4], "routed"), (ids[3], "assigned"), (ids[1], "assigned"),
+                    (closed, "cancelled")]
 
 
 @pytest.mark.parametrize("params", [{"continuationToken": "garbage"}, {"view": "queue", "continuationToken": "e30="},

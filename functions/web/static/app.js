@@ -314,8 +314,10 @@
       const status = $("filter-status").value;
       if (group) params.set("leadGroup", group);
       if (status) params.set("status", status);
+      else params.set("view", "queue"); // waiting for an architect first, oldest first
       if ($("filter-mine").checked) params.set("mine", "true");
     }
+    params.set("counts", "true");
     params.set("limit", String(limit));
     if (continuationToken) params.set("continuationToken", continuationToken);
     return `/api/requests?${params.toString()}`;
@@ -335,6 +337,7 @@
         return;
       }
       state.items = answer.body.items;
+      state.counts = answer.body.counts || null;
       state.continuationToken = answer.body.continuationToken;
       $("dashboard-message").textContent = "";
       renderList();
@@ -375,10 +378,13 @@
   function renderCounts() {
     const counts = $("status-counts");
     clear(counts);
+    // The server counts every request under the filters, not only the loaded page.
     const tally = Object.fromEntries(STATUSES.map((s) => [s, 0]));
-    for (const item of state.items) tally[item.status] = (tally[item.status] || 0) + 1;
+    if (state.counts) Object.assign(tally, state.counts);
+    else for (const item of state.items) tally[item.status] = (tally[item.status] || 0) + 1;
+    const total = STATUSES.reduce((sum, s) => sum + (tally[s] || 0), 0);
     counts.appendChild(el("li", { className: "count-total" }, [
-      el("span", { text: state.items.length, className: "count" }), el("span", { text: " shown" }),
+      el("span", { text: total, className: "count" }), el("span", { text: " in all" }),
     ]));
     for (const status of STATUSES) {
       counts.appendChild(el("li", { className: `count-${status}`, attrs: { "data-status": status } }, [
@@ -388,7 +394,7 @@
   }
 
   function renderList() {
-    const signature = JSON.stringify([state.items, state.continuationToken]);
+    const signature = JSON.stringify([state.items, state.continuationToken, state.counts]);
     $("load-more").hidden = !state.continuationToken;
     if (signature === state.listSignature) return;
     state.listSignature = signature;
