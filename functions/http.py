@@ -8,10 +8,8 @@ from typing import Any, Callable
 
 import azure.functions as func
 
-from shared import bootstrap, telemetry
+from shared import telemetry
 from shared.auth import Principal, Unauthenticated, principal_from_headers
-from shared.bootstrap import Context
-from shared.services import ServiceError
 from shared.store.base import TransientStoreError
 
 log = telemetry.get_logger("fta.http")
@@ -42,7 +40,11 @@ def if_match(req: func.HttpRequest) -> str | None:
     return value.strip() if value else None
 
 
-def handle(req: func.HttpRequest, action: Callable[[Context, Principal], func.HttpResponse]) -> func.HttpResponse:
+def handle(req: func.HttpRequest, action: Callable[[Any, Principal], func.HttpResponse]) -> func.HttpResponse:
+    # The use cases (and pydantic with them) load on the first call, not when the host indexes the app.
+    from shared import bootstrap
+    from shared.services import ServiceError
+
     try:
         principal = principal_from_headers(req.headers)
     except Unauthenticated as exc:

@@ -17,16 +17,13 @@ from shared.auth import Principal
 from shared.model import Event, FtaRequest, RequestForm, RequestType, Status
 from shared.routing import Routing
 from shared.services import MAX_BODY_BYTES
+from shared.topology import PAGE_ROUTE
 
 OPENAPI_VERSION = "3.1.0"
 API_VERSION = "1.0.0"
 REF = "#/components/schemas/{model}"
 PRINCIPAL_SCHEME = "appServiceAuthentication"
 
-# The page is served at "/". The Functions host maps an empty route to the
-# function's name, so the root is matched by an optional parameter that may
-# hold nothing (Azure/Azure-Functions#2473); the function refuses any value.
-PAGE_ROUTE = "{ignored:maxlength(0)?}"
 
 # What FtaRequest.public_view() leaves out of the stored document.
 INTERNAL_REQUEST_FIELDS = ("pendingDispatch", "nextReminderAt")

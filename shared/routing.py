@@ -10,7 +10,6 @@ import re
 from datetime import date
 from typing import Annotated, Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from pydantic.alias_generators import to_camel
 
@@ -152,6 +151,8 @@ class Routing(_Model):
 
 
 def load_routing(text: str, source: str = "routing file") -> Routing:
+    import yaml
+
     try:
         raw: Any = yaml.safe_load(text)
     except yaml.YAMLError as exc:

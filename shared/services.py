@@ -206,14 +206,17 @@ def change(
     apply: Callable[[FtaRequest], Any],
     *,
     if_match: str | None = None,
+    current: tuple[FtaRequest, str] | None = None,
 ) -> tuple[FtaRequest, str, Any]:
     """Read, apply a domain change, write conditionally; retry on a lost race.
 
     With ``if_match`` the caller's ETag must still be current (412 otherwise).
-    ``apply`` returns a result, or ``None`` to write nothing.
+    ``current`` is a version the caller already holds: the first attempt
+    starts from it instead of reading. ``apply`` returns a result, or ``None``
+    to write nothing.
     """
-    for _ in range(WRITE_ATTEMPTS):
-        loaded = load(ctx, request_id)
+    for attempt in range(WRITE_ATTEMPTS):
+        loaded = current if attempt == 0 and current is not None else load(ctx, request_id)
         if loaded is None:
             raise NotFound(f"request {request_id} does not exist")
         request, etag = loaded
@@ -269,7 +272,8 @@ def dispatch(ctx: Context, request: FtaRequest, etag: str) -> tuple[FtaRequest, 
         return request, etag
     ids = {event.id for event in pending}
     try:
-        request, etag, _ = change(ctx, request.id, lambda r: True if r.mark_dispatched(ids) else None)
+        request, etag, _ = change(ctx, request.id, lambda r: True if r.mark_dispatched(ids) else None,
+                                  current=(request.model_copy(deep=True), etag))
     except (Busy, NotFound, StoreError) as exc:
         log.warning("marking events dispatched failed, sweep will republish: request=%s error=%s",
                     request.id, type(exc).__name__)

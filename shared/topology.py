@@ -7,12 +7,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from shared.model import EventType
 
 TOPIC = "fta-events"
 MAX_DELIVERY_COUNT = 10
 LOCK_DURATION_SECONDS = 60
 DUPLICATE_DETECTION_WINDOW_SECONDS = 600
+
+# Event types the filters name (shared.model.EventType; a unit test keeps them equal).
+SUBMITTED = "request.submitted"
+ROUTED = "request.routed"
+
+# The web page's route: the Functions host turns an empty route into the
+# function's name, so the root is matched by an optional parameter that may
+# hold nothing (Azure/Azure-Functions#2473); the function refuses any value.
+PAGE_ROUTE = "{ignored:maxlength(0)?}"
 
 ROUTE_TO_LEADS = "route-to-leads"
 NOTIFY = "notify"
@@ -45,11 +53,11 @@ class Subscription:
 
 def subscriptions(lead_group_ids: list[str]) -> list[Subscription]:
     subs = [
-        Subscription(ROUTE_TO_LEADS, subject=EventType.SUBMITTED.value),
+        Subscription(ROUTE_TO_LEADS, subject=SUBMITTED),
         Subscription(NOTIFY),
     ]
     subs += [
-        Subscription(f"{LEADS_PREFIX}{gid}", subject=EventType.ROUTED.value, properties={"leadGroup": gid})
+        Subscription(f"{LEADS_PREFIX}{gid}", subject=ROUTED, properties={"leadGroup": gid})
         for gid in lead_group_ids
     ]
     return subs

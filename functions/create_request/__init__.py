@@ -1,7 +1,6 @@
 import azure.functions as func
 
 from functions.http import etag_header, handle, json_response
-from shared import services
 
 bp = func.Blueprint()
 
@@ -9,6 +8,8 @@ bp = func.Blueprint()
 @bp.function_name("create_request")
 @bp.route(route="api/requests", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
 def create_request(req: func.HttpRequest) -> func.HttpResponse:
+    from shared import services  # on first use: indexing the app stays cheap
+
     def action(ctx, principal):
         result = services.submit_request(ctx, principal, req.get_body(), req.headers.get("Idempotency-Key"))
         headers = {"Location": f"/api/requests/{result.request.id}", **etag_header(result.etag)}

@@ -1,7 +1,6 @@
 import azure.functions as func
 
 from functions.http import json_response
-from shared import bootstrap, services
 
 bp = func.Blueprint()
 
@@ -9,5 +8,7 @@ bp = func.Blueprint()
 @bp.function_name("health")
 @bp.route(route="api/health", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
 def health(req: func.HttpRequest) -> func.HttpResponse:
+    from shared import bootstrap, services  # on first use: indexing the app stays cheap
+
     report = services.health(bootstrap.context())
     return json_response(report, 200 if report["status"] == "ok" else 503)

@@ -1,6 +1,6 @@
 import azure.functions as func
 
-from shared import bootstrap, services, topology
+from shared import topology
 from shared.settings import SERVICE_BUS_CONNECTION
 
 bp = func.Blueprint()
@@ -14,6 +14,8 @@ bp = func.Blueprint()
     connection=SERVICE_BUS_CONNECTION,
 )
 def notify(msg: func.ServiceBusMessage) -> None:
+    from shared import bootstrap, services  # on first use: indexing the app stays cheap
+
     services.handle_message(
         bootstrap.context(), topology.NOTIFY, msg.get_body(),
         message_id=msg.message_id, subject=msg.subject, correlation_id=msg.correlation_id,

@@ -1,7 +1,6 @@
 import azure.functions as func
 
 from functions.http import json_response
-from shared.openapi import openapi_document
 
 bp = func.Blueprint()
 
@@ -9,4 +8,6 @@ bp = func.Blueprint()
 @bp.function_name("openapi_document")
 @bp.route(route="api/openapi.json", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
 def openapi(req: func.HttpRequest) -> func.HttpResponse:
+    from shared.openapi import openapi_document
+
     return json_response(openapi_document())

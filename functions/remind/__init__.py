@@ -1,6 +1,5 @@
 import azure.functions as func
 
-from shared import bootstrap, services
 
 bp = func.Blueprint()
 
@@ -8,4 +7,6 @@ bp = func.Blueprint()
 @bp.function_name("remind")
 @bp.timer_trigger(arg_name="timer", schedule="%FTA_REMIND_SCHEDULE%", run_on_startup=False)
 def remind(timer: func.TimerRequest) -> None:
+    from shared import bootstrap, services  # on first use: indexing the app stays cheap
+
     services.send_reminders(bootstrap.context())

@@ -1,6 +1,5 @@
 import azure.functions as func
 
-from shared import bootstrap, services
 
 bp = func.Blueprint()
 
@@ -8,4 +7,6 @@ bp = func.Blueprint()
 @bp.function_name("sweep")
 @bp.timer_trigger(arg_name="timer", schedule="%FTA_SWEEP_SCHEDULE%", run_on_startup=False)
 def sweep(timer: func.TimerRequest) -> None:
+    from shared import bootstrap, services  # on first use: indexing the app stays cheap
+
     services.sweep(bootstrap.context())

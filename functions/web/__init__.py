@@ -8,7 +8,7 @@ from pathlib import Path
 import azure.functions as func
 
 from functions.http import error_response, handle, json_response
-from shared.openapi import PAGE_ROUTE, SignedInUser
+from shared.topology import PAGE_ROUTE
 
 bp = func.Blueprint()
 
@@ -73,4 +73,6 @@ def web_static(req: func.HttpRequest) -> func.HttpResponse:
 @bp.function_name("signed_in_user")
 @bp.route(route="api/me", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
 def signed_in_user(req: func.HttpRequest) -> func.HttpResponse:
+    from shared.openapi import SignedInUser
+
     return handle(req, lambda ctx, principal: json_response(SignedInUser.of(principal, ctx.routing).to_json_dict()))

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from email.message import EmailMessage
+from email.header import Header
+from email.message import Message
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
 from email.utils import formatdate
 from typing import Any, Protocol, Sequence, runtime_checkable
 
@@ -30,21 +33,31 @@ class Email:
     html: str
     headers: tuple[tuple[str, str], ...] = ()
 
-    def to_mime(self) -> EmailMessage:
-        for value in (self.sender, self.subject, self.message_id, *self.to):
+    def to_mime(self) -> Message:
+        """multipart/alternative with a text and an HTML part.
+
+        Built with the compat32 MIME classes: the default policy's header
+        parsing costs more than rendering the templates. Non-ASCII header
+        values are RFC 2047 encoded.
+        """
+        for value in (self.sender, self.subject, self.message_id, *self.to, *(v for _, v in self.headers)):
             if "\r" in value or "\n" in value:
                 raise PermanentMailError("a header value holds a line break")
-        msg = EmailMessage()
-        msg["From"] = self.sender
-        msg["To"] = ", ".join(self.to)
-        msg["Subject"] = self.subject
+        msg = MIMEMultipart("alternative")
+        msg["From"] = _header(self.sender)
+        msg["To"] = _header(", ".join(self.to))
+        msg["Subject"] = _header(self.subject)
         msg["Message-ID"] = f"<{self.message_id}>"
         msg["Date"] = formatdate(usegmt=True)
         for name, value in self.headers:
-            msg[name] = value
-        msg.set_content(self.text)
-        msg.add_alternative(self.html, subtype="html")
+            msg[name] = _header(value)
+        msg.attach(MIMEText(self.text, "plain", "utf-8"))
+        msg.attach(MIMEText(self.html, "html", "utf-8"))
         return msg
+
+
+def _header(value: str) -> str | Header:
+    return value if value.isascii() else Header(value, "utf-8")
 
 
 @runtime_checkable

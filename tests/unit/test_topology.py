@@ -56,3 +56,10 @@ def test_every_property_of_a_filter_must_match_and_sql_terms_are_sorted():
 
 def test_no_lead_groups_leaves_the_two_pipeline_subscriptions():
     assert [s.name for s in topology.subscriptions([])] == ["route-to-leads", "notify"]
+
+
+def test_the_filters_event_types_are_the_domains():
+    from shared.model import EventType
+
+    assert topology.SUBMITTED == EventType.SUBMITTED.value
+    assert topology.ROUTED == EventType.ROUTED.value
