@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+import uuid
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -106,14 +107,21 @@ def _claim(ctx: "Context", key: str, meta: dict[str, Any], now: datetime) -> boo
     A claim younger than the lease belongs to a delivery that is sending right
     now (a duplicate delivered concurrently): wait for it to settle rather than
     burn redeliveries. An older one was left by a process that died between
-    claim and send: take it over.
+    claim and send: take it over. Each claim carries a token, so a write whose
+    answer was lost is recognised as this invocation's own claim instead of
+    being waited out as someone else's.
     """
-    record = {**meta, "id": key, "status": "sending", "claimedAt": iso(now)}
+    token = uuid.uuid4().hex
+    record = {**meta, "id": key, "status": "sending", "claimedAt": iso(now), "claimToken": token}
     try:
         ctx.store.create(topology.NOTIFICATIONS, record, ttl_seconds=topology.NOTIFICATION_TTL_SECONDS)
         return True
     except Conflict:
         pass
+    except TransientStoreError:
+        if _holds(ctx, key, token):
+            return True
+        raise
     deadline = time.monotonic() + CLAIM_LEASE.total_seconds()
     while True:
         existing = ctx.store.read(topology.NOTIFICATIONS, key)
@@ -122,6 +130,8 @@ def _claim(ctx: "Context", key: str, meta: dict[str, Any], now: datetime) -> boo
         status = existing.doc.get("status")
         if status in ("sent", "rejected"):
             return False
+        if status == "sending" and existing.doc.get("claimToken") == token:
+            return True
         claimed_at = datetime.fromisoformat(existing.doc.get("claimedAt", iso(now)))
         if status != "sending" or ctx.clock() - claimed_at >= CLAIM_LEASE:
             break
@@ -132,9 +142,16 @@ def _claim(ctx: "Context", key: str, meta: dict[str, Any], now: datetime) -> boo
     try:
         ctx.store.replace(topology.NOTIFICATIONS, record, etag=existing.etag,
                           ttl_seconds=topology.NOTIFICATION_TTL_SECONDS)
-    except PreconditionFailed:
-        raise NotificationRetry("another delivery claimed this notification") from None
+    except (PreconditionFailed, TransientStoreError):
+        if _holds(ctx, key, token):
+            return True
+        raise NotificationRetry("another delivery claimed this notification, or the claim was not recorded") from None
     return True
+
+
+def _holds(ctx: "Context", key: str, token: str) -> bool:
+    existing = ctx.store.read(topology.NOTIFICATIONS, key)
+    return existing is not None and existing.doc.get("status") == "sending" and existing.doc.get("claimToken") == token
 
 
 def _settle(ctx: "Context", key: str, status: str, extra: dict[str, Any]) -> None:
