@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from shared import telemetry, topology
 from shared.mail.base import Email, PermanentMailError, TransientMailError
 from shared.model import Event, EventType, FtaRequest, iso
-from shared.store.base import Conflict, PreconditionFailed, TransientStoreError
+from shared.store.base import Conflict, Item, PreconditionFailed, TransientStoreError
 
 if TYPE_CHECKING:
     from shared.bootstrap import Context
@@ -101,8 +101,9 @@ def email_context(ctx: "Context", event: Event, request: FtaRequest) -> dict[str
     )
 
 
-def _claim(ctx: "Context", key: str, meta: dict[str, Any], now: datetime) -> bool:
-    """True when this invocation now holds the right to send.
+def _claim(ctx: "Context", key: str, meta: dict[str, Any], now: datetime) -> Item | None:
+    """The claimed record when this invocation now holds the right to send;
+    ``None`` when the notification was already settled.
 
     A claim younger than the lease belongs to a delivery that is sending right
     now (a duplicate delivered concurrently): wait for it to settle rather than
@@ -114,13 +115,14 @@ def _claim(ctx: "Context", key: str, meta: dict[str, Any], now: datetime) -> boo
     token = uuid.uuid4().hex
     record = {**meta, "id": key, "status": "sending", "claimedAt": iso(now), "claimToken": token}
     try:
-        ctx.store.create(topology.NOTIFICATIONS, record, ttl_seconds=topology.NOTIFICATION_TTL_SECONDS)
-        return True
+        etag = ctx.store.create(topology.NOTIFICATIONS, record, ttl_seconds=topology.NOTIFICATION_TTL_SECONDS)
+        return Item(record, etag)
     except Conflict:
         pass
     except TransientStoreError:
-        if _holds(ctx, key, token):
-            return True
+        held = _holds(ctx, key, token)
+        if held is not None:
+            return held
         raise
     deadline = time.monotonic() + CLAIM_LEASE.total_seconds()
     while True:
@@ -129,9 +131,9 @@ def _claim(ctx: "Context", key: str, meta: dict[str, Any], now: datetime) -> boo
             raise NotificationRetry("notification record vanished")
         status = existing.doc.get("status")
         if status in ("sent", "rejected"):
-            return False
+            return None
         if status == "sending" and existing.doc.get("claimToken") == token:
-            return True
+            return existing
         claimed_at = datetime.fromisoformat(existing.doc.get("claimedAt", iso(now)))
         if status != "sending" or ctx.clock() - claimed_at >= CLAIM_LEASE:
             break
@@ -140,25 +142,29 @@ def _claim(ctx: "Context", key: str, meta: dict[str, Any], now: datetime) -> boo
         time.sleep(CLAIM_POLL_SECONDS)
     record["claimedAt"] = iso(ctx.clock())
     try:
-        ctx.store.replace(topology.NOTIFICATIONS, record, etag=existing.etag,
-                          ttl_seconds=topology.NOTIFICATION_TTL_SECONDS)
+        etag = ctx.store.replace(topology.NOTIFICATIONS, record, etag=existing.etag,
+                                 ttl_seconds=topology.NOTIFICATION_TTL_SECONDS)
     except (PreconditionFailed, TransientStoreError):
-        if _holds(ctx, key, token):
-            return True
+        held = _holds(ctx, key, token)
+        if held is not None:
+            return held
         raise NotificationRetry("another delivery claimed this notification, or the claim was not recorded") from None
-    return True
+    return Item(record, etag)
 
 
-def _holds(ctx: "Context", key: str, token: str) -> bool:
+def _holds(ctx: "Context", key: str, token: str) -> Item | None:
     existing = ctx.store.read(topology.NOTIFICATIONS, key)
-    return existing is not None and existing.doc.get("status") == "sending" and existing.doc.get("claimToken") == token
+    if existing is not None and existing.doc.get("status") == "sending" and existing.doc.get("claimToken") == token:
+        return existing
+    return None
 
 
-def _settle(ctx: "Context", key: str, status: str, extra: dict[str, Any]) -> None:
+def _settle(ctx: "Context", key: str, status: str, extra: dict[str, Any], held: Item | None = None) -> None:
+    """Record the outcome; the first attempt writes over the claim this invocation holds."""
     last: Exception | None = None
     for attempt in range(6):
         try:
-            existing = ctx.store.read(topology.NOTIFICATIONS, key)
+            existing = held if attempt == 0 and held is not None else ctx.store.read(topology.NOTIFICATIONS, key)
             if existing is None:
                 return
             doc = {**existing.doc, "status": status, **extra}
@@ -192,7 +198,8 @@ def notify(ctx: "Context", event: Event) -> "Outcome":
         key = notification_key(event.id, template, recipient)
         now = ctx.clock()
         meta = {"eventId": event.id, "template": template, "requestId": request.id}
-        if not _claim(ctx, key, meta, now):
+        held = _claim(ctx, key, meta, now)
+        if held is None:
             skipped += 1
             continue
         if rendered is None:
@@ -210,17 +217,17 @@ def notify(ctx: "Context", event: Event) -> "Outcome":
             ctx.mailer.send(email)
         except PermanentMailError as exc:
             rejected += 1
-            _settle(ctx, key, "rejected", {"reason": str(exc)[:500], "settledAt": iso(ctx.clock())})
+            _settle(ctx, key, "rejected", {"reason": str(exc)[:500], "settledAt": iso(ctx.clock())}, held)
             park(ctx, subscription=topology.NOTIFY, message_id=f"{event.id}/{key}", subject=event.type.value,
                  correlation_id=request.id, reason=f"email rejected: {exc}"[:500])
             continue
         except TransientMailError as exc:
             failed += 1
-            _settle(ctx, key, "failed", {"reason": str(exc)[:500], "claimedAt": "1970-01-01T00:00:00+00:00"})
+            _settle(ctx, key, "failed", {"reason": str(exc)[:500], "claimedAt": "1970-01-01T00:00:00+00:00"}, held)
             log.warning("email send failed, will retry: event=%s template=%s error=%s",
                         event.id, template, type(exc).__name__)
             continue
-        _settle(ctx, key, "sent", {"sentAt": iso(ctx.clock())})
+        _settle(ctx, key, "sent", {"sentAt": iso(ctx.clock())}, held)
         sent += 1
 
     if failed:
