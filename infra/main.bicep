@@ -1,4 +1,4 @@
-// FTA Requests on Azure: `azd up` provisions this file (see docs/azure.md).
+// FTA Requests on Azure: `azd up` provisions this file (see "Deploy to Azure" in README.md).
 targetScope = 'subscription'
 
 @minLength(1)
