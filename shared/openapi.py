@@ -25,6 +25,12 @@ REF = "#/components/schemas/{model}"
 PRINCIPAL_SCHEME = "appServiceAuthentication"
 
 
+TENANT_PATTERN = (
+    r"^(?:(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)+[a-zA-Z]{2,63}"
+    r"|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$"
+)
+SINGLE_LINE_PATTERN = r"^[^\x00-\x1f\x7f\u2028\u2029]*$"
+
 # What FtaRequest.public_view() leaves out of the stored document.
 INTERNAL_REQUEST_FIELDS = ("pendingDispatch", "nextReminderAt")
 
@@ -177,6 +183,15 @@ def _component_schemas() -> dict[str, Any]:
         },
     ]
     form["properties"]["region"]["description"] = "one of the regions of the routing configuration (GET /api/me lists them)"
+    # What the validators check beyond pydantic's own constraints, so that a
+    # body the document allows is one the service accepts.
+    props = form["properties"]
+    props["tenant"]["pattern"] = TENANT_PATTERN
+    for name in ("customerName", "partner"):
+        for option in props[name].get("anyOf", [props[name]]):
+            if option.get("type") == "string":
+                option["pattern"] = SINGLE_LINE_PATTERN
+    props["compellingEvent"]["pattern"] = SINGLE_LINE_PATTERN
 
     # The stored request as the API answers: every field present, none internal.
     stored = schemas.pop("FtaRequest")
@@ -494,6 +509,10 @@ def _document() -> dict[str, Any]:
     }
 
 
-def openapi_document() -> dict[str, Any]:
-    """The document (a fresh copy: callers may change it)."""
-    return copy.deepcopy(_document())
+def openapi_document(regions: list[str] | None = None) -> dict[str, Any]:
+    """The document (a fresh copy: callers may change it); with the routing
+    file's ``regions`` the request body names the regions it accepts."""
+    document = copy.deepcopy(_document())
+    if regions:
+        document["components"]["schemas"]["RequestForm"]["properties"]["region"]["enum"] = list(regions)
+    return document
