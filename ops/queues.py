@@ -115,16 +115,6 @@ class ServiceBusQueues:
             "dead_letter": properties.dead_letter_message_count,
         }
 
-    def _receiver(self, subscription: str, *, dead_letter: bool):
-        from azure.servicebus import ServiceBusSubQueue
-
-        return self.client.get_subscription_receiver(
-            topic_name=self._topic,
-            subscription_name=subscription,
-            sub_queue=ServiceBusSubQueue.DEAD_LETTER if dead_letter else None,
-            max_wait_time=self.MAX_WAIT_SECONDS,
-        )
-
     def dead_letters(self, subscription: str, max_messages: int) -> list[ReceivedMessage]:
         _require(self._names, subscription)
         return self._dead_letters.list(subscription, max_messages)
@@ -133,7 +123,7 @@ class ServiceBusQueues:
         _require(self._names, subscription)
         from shared.bus.servicebus import peeked_view
 
-        with self._receiver(subscription, dead_letter=True) as receiver:
+        with self._dead_letters.receiver(subscription, dead_letter=True) as receiver:
             found = receiver.peek_messages(max_message_count=1, sequence_number=sequence_number)
         if not found or found[0].sequence_number != sequence_number:
             return None
@@ -148,7 +138,7 @@ class ServiceBusQueues:
         """Receive the dead letter with that sequence number and complete it;
         the others received on the way are abandoned (they stay dead letters)."""
         _require(self._names, subscription)
-        with self._receiver(subscription, dead_letter=True) as receiver:
+        with self._dead_letters.receiver(subscription, dead_letter=True) as receiver:
             first = receiver.peek_messages(max_message_count=1, sequence_number=sequence_number)
             if not first or first[0].sequence_number != sequence_number:
                 return False

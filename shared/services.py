@@ -8,7 +8,6 @@ import base64
 import binascii
 import hashlib
 import json
-import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Callable

@@ -231,7 +231,8 @@ class ServiceBusDeadLetters:
         self._client = client
         self._topic = topic
 
-    def _receiver(self, subscription: str, *, dead_letter: bool):
+    def receiver(self, subscription: str, *, dead_letter: bool):
+        """A peek-lock receiver on the subscription or its dead-letter sub-queue."""
         from azure.servicebus import ServiceBusSubQueue
 
         return self._client.get_subscription_receiver(
@@ -242,19 +243,19 @@ class ServiceBusDeadLetters:
         )
 
     def list(self, subscription: str, max_messages: int = 100) -> list[ReceivedMessage]:
-        with self._receiver(subscription, dead_letter=True) as receiver:
+        with self.receiver(subscription, dead_letter=True) as receiver:
             peeked = receiver.peek_messages(max_message_count=max_messages)
         return [peeked_view(m, subscription) for m in peeked]
 
     def peek(self, subscription: str, max_messages: int = 20) -> list[ReceivedMessage]:
-        with self._receiver(subscription, dead_letter=False) as receiver:
+        with self.receiver(subscription, dead_letter=False) as receiver:
             peeked = receiver.peek_messages(max_message_count=max_messages)
         return [peeked_view(m, subscription) for m in peeked]
 
     def replay(self, subscription: str, sequence_number: int) -> bool:
         """Re-send one dead letter to the topic and complete it; False if there
         is no dead letter with that sequence number."""
-        with self._receiver(subscription, dead_letter=True) as receiver:
+        with self.receiver(subscription, dead_letter=True) as receiver:
             first = receiver.peek_messages(max_message_count=1, sequence_number=sequence_number)
             if not first or first[0].sequence_number != sequence_number:
                 return False

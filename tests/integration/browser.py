@@ -5,12 +5,7 @@ principal) and Debian's Chromium driven by Playwright."""
 from __future__ import annotations
 
 import json
-import os
 import re
-import select
-import signal
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -22,6 +17,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from devhost.principal import build_principal
+from tests.integration import live
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts"
@@ -31,7 +27,6 @@ CHROMIUM_ARGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
 NEVER = "0 0 0 1 1 *"  # midnight on 1 January: no timer fires during a test run
-ISOLATED_PREFIXES = ("FTA_", "COSMOS_", "SMTP_", "ServiceBusConnection", "AWS_")
 LEAD_ROLES = ("FTA.Lead",)
 
 
@@ -43,11 +38,8 @@ class Answer:
 
 
 @dataclass
-class WebHost:
-    process: subprocess.Popen
-    url: str
-    data_dir: Path
-    log_path: Path
+class WebHost(live.LiveApp):
+    data_dir: Path = Path()
 
     def call(self, method: str, path: str, *, user: str | None = None, roles: tuple[str, ...] = (),
              body: Any = None, headers: dict[str, str] | None = None) -> Answer:
@@ -86,18 +78,6 @@ class WebHost:
     def wait_for_status(self, request_id: str, status: str, user: str, timeout: float = 15.0) -> dict:
         return wait_for(lambda: (r := self.request(request_id, user)) and r["status"] == status and r, timeout)
 
-    def log(self) -> str:
-        return self.log_path.read_text(encoding="utf-8")
-
-    def stop(self) -> int:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                return self.process.wait(15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-        return self.process.wait(5)
-
 
 def wait_for(predicate: Callable[[], Any], timeout: float = 15.0, interval: float = 0.1) -> Any:
     deadline = time.monotonic() + timeout
@@ -110,33 +90,8 @@ def wait_for(predicate: Callable[[], Any], timeout: float = 15.0, interval: floa
 
 
 def start_web_host(data_dir: Path) -> WebHost:
-    data_dir.mkdir(parents=True, exist_ok=True)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(ISOLATED_PREFIXES)}
-    env.update(
-        FTA_DATA_DIR=str(data_dir),
-        FTA_DEV_USER="",
-        FTA_REMIND_SCHEDULE=NEVER,
-        FTA_SWEEP_SCHEDULE=NEVER,
-        FTA_ASSIGN_SLA_BUSINESS_HOURS="0",
-        PYTHONUNBUFFERED="1",
-    )
-    log_path = data_dir / "devhost.log"
-    with log_path.open("w") as log_file:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "devhost", "--port", "0"],
-            cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=log_file, text=True,
-        )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        ready, _, _ = select.select([process.stdout], [], [], 0.2)
-        if ready:
-            line = process.stdout.readline()
-            if line.startswith("devhost listening on "):
-                return WebHost(process, line.split()[-1], data_dir, log_path)
-        if process.poll() is not None:
-            break
-    process.kill()
-    raise AssertionError(f"devhost did not start: {log_path.read_text()}")
+    app = live.start(data_dir, timeout=30, FTA_SWEEP_SCHEDULE=NEVER, FTA_ASSIGN_SLA_BUSINESS_HOURS="0")
+    return WebHost(app.process, app.url, app.log_path, app.env, data_dir=data_dir)
 
 
 @pytest.fixture(scope="module")
