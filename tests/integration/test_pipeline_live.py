@@ -98,3 +98,23 @@ def test_a_bad_setting_stops_start_up_naming_it(tmp_path):
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
         "devhost: setting FTA_ASSIGN_SLA_BUSINESS_HOURS: expected a number, got 'two days'"]
+
+
+def test_reminder_and_escalation_emails_arrive_over_smtp(tmp_path, smtp):
+    app = live.start(tmp_path / "data", FTA_ASSIGN_SLA_BUSINESS_HOURS="0", FTA_REMINDERS_BEFORE_ESCALATION="1", **smtp.env)
+    try:
+        request_id = app.request("POST", "/api/requests", form(region="emea")).body["id"]
+        app.wait_for(lambda: status_of(app, request_id) == "routed")
+        assert app.request("POST", "/admin/functions/remind", {}).status == 202
+        app.wait_for(lambda: smtp.collector.by_event("request.reminder"))
+        assert app.request("POST", "/admin/functions/remind", {}).status == 202
+        app.wait_for(lambda: smtp.collector.by_event("request.escalated"))
+        [reminder] = smtp.collector.by_event("request.reminder")
+        [escalated] = smtp.collector.by_event("request.escalated")
+        assert reminder.recipients == ["emea-leads@contoso.com"]
+        assert escalated.recipients == ["fta-alignment@contoso.com"]
+        assert request_id in reminder.message["Subject"] and request_id in escalated.message["Subject"]
+        types = [e["type"] for e in app.request("GET", f"/api/requests/{request_id}").body["history"]]
+        assert types == ["request.submitted", "request.routed", "request.reminder", "request.escalated"]
+    finally:
+        app.stop()
