@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import tempfile
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,7 @@ class OutboxMailer:
 
     def __init__(self, directory: Path):
         self.directory = Path(directory)
+        self._ready = False
 
     def path_for(self, email: Email) -> Path:
         return self.directory / eml_file_name(email.message_id)
@@ -34,8 +35,12 @@ class OutboxMailer:
         data = email.to_mime().as_bytes()
         target = self.path_for(email)
         try:
-            self.directory.mkdir(parents=True, exist_ok=True)
-            fd, temp_name = tempfile.mkstemp(dir=self.directory, prefix=".sending-", suffix=".tmp")
+            if not self._ready:
+                self.directory.mkdir(parents=True, exist_ok=True)
+                self._ready = True
+            # Unique per process and thread, so no random name search is needed.
+            temp_name = str(self.directory / f".sending-{os.getpid()}-{threading.get_ident()}.tmp")
+            fd = os.open(temp_name, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             try:
                 with os.fdopen(fd, "wb") as handle:
                     handle.write(data)
@@ -46,6 +51,8 @@ class OutboxMailer:
                 Path(temp_name).unlink(missing_ok=True)
                 raise
         except OSError as exc:
+            if isinstance(exc, FileNotFoundError):
+                self._ready = False  # the folder went away: make it again on the retry
             raise TransientMailError(f"outbox: cannot write the email file ({exc.__class__.__name__})") from exc
 
     def health(self) -> dict[str, Any]:
