@@ -168,18 +168,19 @@ def parse_form(data: dict[str, Any], regions: list[str]) -> RequestForm:
             "the requestor is the signed-in user and cannot be given in the body",
             [{"field": "requestor", "message": "is set from the signed-in user", "type": "extra_forbidden"}],
         )
+    details: list[dict[str, Any]] = []
+    form = None
     try:
         form = RequestForm.model_validate(data)
     except ValidationError as exc:
         details = field_errors(exc)
+    region = data.get("region")
+    if isinstance(region, str) and region.strip() and region.strip() not in regions:
+        details.append({"field": "region", "message": f"must be one of {', '.join(regions)}", "type": "enum"})
+    if details or form is None:
         raise InvalidInput(
             "the request has invalid fields: " + ", ".join(sorted({d["field"] or "body" for d in details})),
             details,
-        ) from None
-    if form.region not in regions:
-        raise InvalidInput(
-            "the request has invalid fields: region",
-            [{"field": "region", "message": f"must be one of {', '.join(regions)}", "type": "enum"}],
         )
     return form
 
@@ -596,11 +597,11 @@ def choose_architect(pool: list[str], open_counts: dict[str, int], total_counts:
     return min(pool, key=lambda a: (open_counts.get(a, 0), total_counts.get(a, 0), pool.index(a)))
 
 
-def _balance(ctx: Context, lead_group: str) -> str:
+def _balance(ctx: Context, lead_group: str, current: str | None = None) -> str:
     group = ctx.routing.group(lead_group)
-    pool = [a.email for a in group.architects]
+    pool = [a.email for a in group.architects if a.email != current]
     if not pool:
-        raise WrongState(f"lead group {lead_group} has no architects to balance over")
+        raise WrongState(f"lead group {lead_group} has no other architect to balance over")
     open_counts = {a: ctx.store.count(topology.REQUESTS, [Where("architect", "=", a), Where("status", "=", "assigned")]) for a in pool}
     totals = {a: ctx.store.count(topology.REQUESTS, [Where("architect", "=", a), Where("status", "in", ["assigned", "completed"])]) for a in pool}
     return choose_architect(pool, open_counts, totals)
@@ -639,7 +640,7 @@ def assign_architect(ctx: Context, principal: Principal, request_id: str, body: 
     def apply(request: FtaRequest) -> Any:
         if request.status not in (Status.ROUTED, Status.ASSIGNED):
             raise InvalidTransition(request.status, "assigned")
-        chosen = _balance(ctx, request.lead_group or ctx.routing.default) if auto else architect
+        chosen = _balance(ctx, request.lead_group or ctx.routing.default, request.architect) if auto else architect
         return request.assign(chosen, principal.actor, ctx.clock(), auto=auto)
 
     return _run_action(ctx, principal, request_id, if_match, apply)

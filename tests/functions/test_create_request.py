@@ -43,7 +43,7 @@ def test_no_principal_is_401(app):
 def test_each_invalid_field_is_named(app):
     answer = app.submit(form(tpid="abc", totalUsers=0, tenant="??", region="mars"), REQUESTOR)
     assert answer.status == 400
-    assert {d["field"] for d in answer.body["details"]} == {"tpid", "totalUsers", "tenant"}
+    assert {d["field"] for d in answer.body["details"]} == {"tpid", "totalUsers", "tenant", "region"}
     answer = app.submit(form(region="mars"), REQUESTOR)
     assert answer.status == 400 and answer.body["details"][0]["field"] == "region"
     assert stored_count(app) == 0

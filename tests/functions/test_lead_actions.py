@@ -33,6 +33,14 @@ def test_auto_assignment_balances_over_the_groups_pool(app):
     assert app.act("assign", fourth, LEAD, LEAD_ROLES, {"architect": "auto"}).body["architect"] == "farid.haddad@contoso.com"
 
 
+def test_auto_reassignment_never_picks_the_current_architect(app):
+    request_id = routed(app, region="emea")
+    first = app.act("assign", request_id, LEAD, LEAD_ROLES, {"architect": "auto"}).body["architect"]
+    again = app.act("assign", request_id, LEAD, LEAD_ROLES, {"architect": "auto"})
+    assert again.status == 200 and again.body["architect"] not in (first, None)
+    assert again.body["history"][-1]["data"]["previousArchitect"] == first
+
+
 def test_the_balancer_prefers_fewest_open_then_fewest_ever_then_pool_order():
     pool = ["a@x.com", "b@x.com", "c@x.com"]
     assert choose_architect(pool, {}, {}) == "a@x.com"
