@@ -85,7 +85,6 @@ class EmbeddedQueues:
 
 class ServiceBusQueues:
     backend = "servicebus"
-    MAX_WAIT_SECONDS = 5.0
 
     def __init__(self, client: ServiceBusClient, admin: ServiceBusAdministrationClient,
                  names: list[str], topic: str = topology.TOPIC):
@@ -135,28 +134,8 @@ class ServiceBusQueues:
         return self._dead_letters.replay(subscription, sequence_number)
 
     def purge(self, subscription: str, sequence_number: int) -> bool:
-        """Receive the dead letter with that sequence number and complete it;
-        the others received on the way are abandoned (they stay dead letters)."""
         _require(self._names, subscription)
-        with self._dead_letters.receiver(subscription, dead_letter=True) as receiver:
-            first = receiver.peek_messages(max_message_count=1, sequence_number=sequence_number)
-            if not first or first[0].sequence_number != sequence_number:
-                return False
-            held: list[Any] = []
-            try:
-                while len(held) < SCAN_LIMIT:
-                    batch = receiver.receive_messages(max_message_count=50, max_wait_time=self.MAX_WAIT_SECONDS)
-                    if not batch:
-                        return False
-                    target = next((m for m in batch if m.sequence_number == sequence_number), None)
-                    held += [m for m in batch if m is not target]
-                    if target is not None:
-                        receiver.complete_message(target)
-                        return True
-                return False
-            finally:
-                for message in held:
-                    receiver.abandon_message(message)
+        return self._dead_letters.purge(subscription, sequence_number)
 
     def peek(self, subscription: str, max_messages: int) -> list[ReceivedMessage]:
         _require(self._names, subscription)

@@ -255,6 +255,21 @@ class ServiceBusDeadLetters:
     def replay(self, subscription: str, sequence_number: int) -> bool:
         """Re-send one dead letter to the topic and complete it; False if there
         is no dead letter with that sequence number."""
+
+        def resend(target: ServiceBusReceivedMessage) -> None:
+            with self._client.get_topic_sender(topic_name=self._topic) as sender:
+                sender.send_messages(replay_copy(target))
+
+        return self._take(subscription, sequence_number, resend)
+
+    def purge(self, subscription: str, sequence_number: int) -> bool:
+        """Complete (drop) one dead letter; False if there is none with that sequence number."""
+        return self._take(subscription, sequence_number, lambda target: None)
+
+    def _take(self, subscription: str, sequence_number: int, before_complete) -> bool:
+        """Receive the dead letter with that sequence number, run ``before_complete``
+        on it, and complete it; the others received on the way are abandoned
+        (they stay dead letters)."""
         with self.receiver(subscription, dead_letter=True) as receiver:
             first = receiver.peek_messages(max_message_count=1, sequence_number=sequence_number)
             if not first or first[0].sequence_number != sequence_number:
@@ -268,8 +283,7 @@ class ServiceBusDeadLetters:
                     target = next((m for m in batch if m.sequence_number == sequence_number), None)
                     held += [m for m in batch if m is not target]
                     if target is not None:
-                        with self._client.get_topic_sender(topic_name=self._topic) as sender:
-                            sender.send_messages(replay_copy(target))
+                        before_complete(target)
                         receiver.complete_message(target)
                         return True
                 return False
