@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -207,10 +208,13 @@ def change(
     *,
     if_match: str | None = None,
     current: tuple[FtaRequest, str] | None = None,
+    guard: Callable[[FtaRequest], None] | None = None,
 ) -> tuple[FtaRequest, str, Any]:
     """Read, apply a domain change, write conditionally; retry on a lost race.
 
-    With ``if_match`` the caller's ETag must still be current (412 otherwise).
+    ``guard`` sees each version read before anything else is said about it
+    (it raises to refuse). With ``if_match`` the caller's ETag must still be
+    current (412 otherwise).
     ``current`` is a version the caller already holds: the first attempt
     starts from it instead of reading. ``apply`` returns a result, or ``None``
     to write nothing.
@@ -220,6 +224,8 @@ def change(
         if loaded is None:
             raise NotFound(f"request {request_id} does not exist")
         request, etag = loaded
+        if guard is not None:
+            guard(request)
         if if_match is not None and if_match.strip('"') != etag.strip('"') and if_match != "*":
             raise StaleETag("the request changed since it was read; reload it and try again")
         result = apply(request)
@@ -588,10 +594,6 @@ def send_notifications(ctx: Context, event: Event) -> Outcome:
 # -- lead actions ----------------------------------------------------------------------
 
 
-def _actionable(ctx: Context, principal: Principal, request_id: str) -> None:
-    get_request(ctx, principal, request_id)
-
-
 def choose_architect(pool: list[str], open_counts: dict[str, int], total_counts: dict[str, int]) -> str:
     """The workload balancer: fewest open assignments, then fewest ever, then pool order."""
     return min(pool, key=lambda a: (open_counts.get(a, 0), total_counts.get(a, 0), pool.index(a)))
@@ -607,20 +609,31 @@ def _balance(ctx: Context, lead_group: str, current: str | None = None) -> str:
     return choose_architect(pool, open_counts, totals)
 
 
-def _run_action(ctx, principal, request_id, if_match, apply) -> tuple[FtaRequest, str]:
+def _run_action(ctx, principal, request_id, if_match, apply, validate=None) -> tuple[FtaRequest, str]:
+    """One read; then, in this order: 404 unless the caller may see the request,
+    ``validate`` (the body), 412 on a stale If-Match, the change; then the publish."""
+    if not _valid_id(request_id):
+        raise NotFound(f"request {request_id} does not exist")
+
+    def guard(request: FtaRequest) -> None:
+        if not _visible(principal, request):
+            raise NotFound(f"request {request_id} does not exist")
+        if validate is not None:
+            validate()
+
     def guarded(request: FtaRequest) -> Any:
         try:
             return apply(request)
         except InvalidTransition as exc:
             raise WrongState(str(exc)) from None
 
-    request, etag, _ = change(ctx, request_id, guarded, if_match=if_match)
+    request, etag, _ = change(ctx, request_id, guarded, if_match=if_match, guard=guard)
     return dispatch(ctx, request, etag)
 
 
 def assign_architect(ctx: Context, principal: Principal, request_id: str, body: bytes, if_match: str | None = None) -> tuple[FtaRequest, str]:
     if not principal.is_lead:
-        _actionable(ctx, principal, request_id)
+        get_request(ctx, principal, request_id)  # 404 unless the caller may see it
         raise Forbidden("only FTA leads and admins assign architects")
     data = parse_json_body(body)
     architect = data.get("architect")
@@ -635,7 +648,6 @@ def assign_architect(ctx: Context, principal: Principal, request_id: str, body: 
         except ValidationError:
             raise InvalidInput("architect must be an email address or \"auto\"",
                                [{"field": "architect", "message": "must be an email address or \"auto\"", "type": "value_error"}]) from None
-    get_request(ctx, principal, request_id)
 
     def apply(request: FtaRequest) -> Any:
         if request.status not in (Status.ROUTED, Status.ASSIGNED):
@@ -647,21 +659,24 @@ def assign_architect(ctx: Context, principal: Principal, request_id: str, body: 
 
 
 def cancel_request(ctx: Context, principal: Principal, request_id: str, body: bytes, if_match: str | None = None) -> tuple[FtaRequest, str]:
-    request, _ = get_request(ctx, principal, request_id)
-    if not (principal.is_lead or request.requestor.email == principal.email):
-        raise Forbidden("only the requestor, FTA leads and admins cancel a request")
-    data = parse_json_body(body, required=False)
-    reason = data.get("reason")
-    if set(data) - {"reason"} or (reason is not None and (not isinstance(reason, str) or len(reason) > 500 or "\n" in reason or "\r" in reason)):
-        raise InvalidInput("the body may only hold {\"reason\": text up to 500 characters on one line}",
-                           [{"field": "reason", "message": "text up to 500 characters on one line", "type": "value_error"}])
+    """Owners, leads and admins: whoever may see the request may cancel it."""
+
+    @functools.cache
+    def reason() -> str | None:
+        data = parse_json_body(body, required=False)
+        given = data.get("reason")
+        if set(data) - {"reason"} or (given is not None and (not isinstance(given, str) or len(given) > 500 or "\n" in given or "\r" in given)):
+            raise InvalidInput("the body may only hold {\"reason\": text up to 500 characters on one line}",
+                               [{"field": "reason", "message": "text up to 500 characters on one line", "type": "value_error"}])
+        return (given or "").strip() or None
+
     return _run_action(ctx, principal, request_id, if_match,
-                       lambda r: r.cancel(principal.actor, ctx.clock(), (reason or "").strip() or None))
+                       lambda r: r.cancel(principal.actor, ctx.clock(), reason()), validate=reason)
 
 
 def complete_request(ctx: Context, principal: Principal, request_id: str, if_match: str | None = None) -> tuple[FtaRequest, str]:
-    get_request(ctx, principal, request_id)
     if not principal.is_lead:
+        get_request(ctx, principal, request_id)  # 404 unless the caller may see it
         raise Forbidden("only FTA leads and admins complete a request")
     return _run_action(ctx, principal, request_id, if_match, lambda r: r.complete(principal.actor, ctx.clock()))
 

@@ -141,3 +141,13 @@ def test_a_leads_queue_shows_waiting_requests_first_oldest_first_with_counts(app
 def test_bad_list_parameters_are_400_not_500(app, params):
     answer = app.list(LEAD, LEAD_ROLES, **params)
     assert answer.status == 400, answer.body
+
+
+def test_a_request_the_caller_cannot_see_is_404_whatever_else_is_wrong(app):
+    request_id = routed(app)
+    stale = {"If-Match": '"stale"'}
+    assert app.act("cancel", request_id, OTHER, body={"reason": "a\nb"}, headers=stale).status == 404
+    assert app.act("complete", request_id, OTHER, headers=stale).status == 404
+    assert app.act("cancel", request_id, REQUESTOR, body={"reason": "a\nb"}, headers=stale).status == 400
+    assert app.act("cancel", request_id, REQUESTOR, headers=stale).status == 412
+    assert app.act("complete", "../x", LEAD, LEAD_ROLES).status == 404
