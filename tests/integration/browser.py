@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from devhost.principal import build_principal
 from tests.integration import live
+from tests.integration.live import wait_for
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts"
@@ -77,16 +77,6 @@ class WebHost(live.LiveApp):
 
     def wait_for_status(self, request_id: str, status: str, user: str, timeout: float = 15.0) -> dict:
         return wait_for(lambda: (r := self.request(request_id, user)) and r["status"] == status and r, timeout)
-
-
-def wait_for(predicate: Callable[[], Any], timeout: float = 15.0, interval: float = 0.1) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = predicate()
-        if result:
-            return result
-        time.sleep(interval)
-    raise AssertionError("timed out waiting")
 
 
 def start_web_host(data_dir: Path) -> WebHost:

@@ -28,6 +28,18 @@ def app_env(data_dir: Path, **overrides: str) -> dict[str, str]:
     return env
 
 
+def wait_for(predicate, timeout: float = 15.0, interval: float = 0.1):
+    """Poll until ``predicate()`` is truthy and return that value."""
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        last = predicate()
+        if last:
+            return last
+        time.sleep(interval)
+    raise AssertionError(f"condition not met within {timeout}s (last: {last!r})")
+
+
 @dataclass
 class Response:
     status: int
@@ -61,14 +73,7 @@ class LiveApp:
         return Response(status, hdrs, parsed)
 
     def wait_for(self, predicate, timeout: float = 30, interval: float = 0.2):
-        deadline = time.monotonic() + timeout
-        last = None
-        while time.monotonic() < deadline:
-            last = predicate()
-            if last:
-                return last
-            time.sleep(interval)
-        raise AssertionError(f"condition not met within {timeout}s (last: {last!r})")
+        return wait_for(predicate, timeout, interval)
 
     def log(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace")

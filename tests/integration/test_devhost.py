@@ -25,6 +25,7 @@ from shared import bootstrap, topology
 from shared.bus.base import OutgoingMessage
 from shared.bus.local import LocalBus
 from shared.settings import load_settings
+from tests.integration.live import wait_for
 
 pytestmark = pytest.mark.timeout(90)
 
@@ -117,16 +118,6 @@ def call(method: str, url: str, body: bytes | None = None, headers: dict | None 
             return Answer(response.status, response.headers, response.read())
     except urllib.error.HTTPError as error:
         return Answer(error.code, error.headers, error.read())
-
-
-def wait_for(predicate, timeout: float = 15.0, interval: float = 0.05):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = predicate()
-        if result:
-            return result
-        time.sleep(interval)
-    raise AssertionError("timed out waiting")
 
 
 @pytest.fixture(scope="module")
