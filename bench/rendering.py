@@ -3,33 +3,20 @@ per template, median of many renders after a warm-up."""
 
 from __future__ import annotations
 
-import json
 import time
 from pathlib import Path
 from typing import Any
 
-from bench import REPO
 from bench.report import check, progress, table
 from bench.stats import median, percentile
 
-EVENTS = REPO / "tests" / "events"
 BUDGET_MS = 1.0
 
 
-def context_for(template: str, events: Path = EVENTS) -> dict[str, Any]:
-    from shared.mail.render import email_context
+def context_for(template: str) -> dict[str, Any]:
+    from tests.factories import email_context_sample
 
-    sample = json.loads((events / "email_context_full.json").read_text(encoding="utf-8"))
-    event = json.loads((events / "email_event_data.json").read_text(encoding="utf-8"))[template]
-    request = sample["request"]
-    return email_context(
-        request,
-        {"id": f"{request['id']}.3", "occurredAt": "2024-05-07T10:15:00Z", **event},
-        request_url=sample["request_url"],
-        dashboard_url=sample["dashboard_url"],
-        lead_group=sample["lead_group"],
-        escalate_to=sample["escalate_to"],
-    )
+    return email_context_sample(template)
 
 
 def time_renders(template: str, context: dict[str, Any], warmup: int, samples: int) -> list[float]:

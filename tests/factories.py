@@ -1,9 +1,10 @@
-"""Sample request bodies and principals shared by the tests."""
+"""Sample request bodies, principals and email contexts shared by the tests and the benchmarks."""
 
 from __future__ import annotations
 
 import base64
 import json
+from pathlib import Path
 from typing import Any
 
 NAME_TYP = "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress"
@@ -52,3 +53,30 @@ REQUESTOR = "alex@contoso.com"
 OTHER = "sam@contoso.com"
 LEAD = "lee@contoso.com"
 ADMIN = "ada@contoso.com"
+
+
+EVENTS = Path(__file__).resolve().parent / "events"
+
+
+def load_event(name: str) -> dict[str, Any]:
+    """A sample payload from ``tests/events``."""
+    return json.loads((EVENTS / name).read_text(encoding="utf-8"))
+
+
+def email_context_sample(template: str, variant: str = "full", **request_changes: Any) -> dict[str, Any]:
+    """A template context built from the sample request (``full`` or ``minimal``) and event data."""
+    from shared.mail.render import email_context
+
+    sample = load_event(f"email_context_{variant}.json")
+    event = load_event("email_event_data.json")[template]
+    request = {**sample["request"], **request_changes}
+    if variant == "minimal" and template == "cancelled":
+        event = {**event, "data": {}}
+    return email_context(
+        request,
+        {"id": f"{request['id']}.3", "occurredAt": "2024-05-07T10:15:00Z", **event},
+        request_url=sample["request_url"],
+        dashboard_url=sample["dashboard_url"],
+        lead_group=sample["lead_group"],
+        escalate_to=sample["escalate_to"],
+    )

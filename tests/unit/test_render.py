@@ -2,10 +2,7 @@ from __future__ import annotations
 
 import copy
 import email
-import json
 from email import policy
-from pathlib import Path
-from typing import Any
 
 import pytest
 from jinja2 import UndefinedError
@@ -20,29 +17,10 @@ from shared.mail.render import (
     flatten_subject,
     render_email,
 )
+from tests.factories import email_context_sample as build_context
+from tests.factories import load_event
 
-EVENTS = Path(__file__).resolve().parents[1] / "events"
 HOSTILE = "<img src=x onerror=alert(1)>"
-
-
-def load_event(name: str) -> dict[str, Any]:
-    return json.loads((EVENTS / name).read_text(encoding="utf-8"))
-
-
-def build_context(template: str, variant: str = "full", **request_changes: Any) -> dict[str, Any]:
-    sample = load_event(f"email_context_{variant}.json")
-    event = load_event("email_event_data.json")[template]
-    request = {**sample["request"], **request_changes}
-    if variant == "minimal" and template == "cancelled":
-        event = {**event, "data": {}}
-    return email_context(
-        request,
-        {"id": f"{request['id']}.3", "occurredAt": "2024-05-07T10:15:00Z", **event},
-        request_url=sample["request_url"],
-        dashboard_url=sample["dashboard_url"],
-        lead_group=sample["lead_group"],
-        escalate_to=sample["escalate_to"],
-    )
 
 
 @pytest.mark.parametrize("variant", ["full", "minimal"])
