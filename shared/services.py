@@ -756,9 +756,7 @@ def health(ctx: Context) -> dict[str, Any]:
             report = dict(part.health())
         except Exception as exc:  # a health probe reports, it does not fail
             report = {"backend": getattr(part, "name", "?"), "ok": False, "error": type(exc).__name__}
-        report.setdefault("backend", getattr(part, "name", "?"))
-        report["ok"] = bool(report.get("ok", report.get("status") == "ok"))
-        ok = ok and report["ok"]
+        ok = ok and report["ok"] is True
         components[name] = report
     return {"status": "ok" if ok else "degraded", "components": components, "operations": operations(ctx, components)}
 

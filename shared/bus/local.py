@@ -389,9 +389,9 @@ class LocalBus:
         try:
             depths = {name: self.depth(name) for name in self._subscriptions}
         except (sqlite3.Error, RuntimeError) as error:
-            return {"name": self.name, "ok": False, "error": type(error).__name__}
+            return {"backend": self.name, "ok": False, "error": type(error).__name__}
         return {
-            "name": self.name,
+            "backend": self.name,
             "ok": True,
             "topic": topology.TOPIC,
             "subscriptions": depths,

@@ -144,7 +144,7 @@ class ServiceBusPublisher:
 
     def health(self) -> dict[str, Any]:
         return {
-            "name": self.name,
+            "backend": self.name,
             "ok": self._last_error is None,
             "namespace": self._client.fully_qualified_namespace,
             "topic": self._topic,

@@ -61,7 +61,7 @@ class OutboxMailer:
         )
         return {
             "backend": self.name,
-            "status": "ok" if writable else "error",
+            "ok": writable,
             "directory": str(self.directory),
         }
 

@@ -70,10 +70,10 @@ class SesMailer:
         try:
             self._client.list_email_identities(PageSize=1)
         except ClientError as exc:
-            return {**status, "status": "error", "error": exc.response.get("Error", {}).get("Code", "Unknown")}
+            return {**status, "ok": False, "error": exc.response.get("Error", {}).get("Code", "Unknown")}
         except BotoCoreError as exc:
-            return {**status, "status": "error", "error": exc.__class__.__name__}
-        return {**status, "status": "ok"}
+            return {**status, "ok": False, "error": exc.__class__.__name__}
+        return {**status, "ok": True}
 
     def close(self) -> None:
         self._client.close()

@@ -138,8 +138,8 @@ class SmtpMailer:
             finally:
                 connection.close()
         except (smtplib.SMTPException, OSError) as exc:
-            return {**status, "status": "error", "error": exc.__class__.__name__}
-        return {**status, "status": "ok" if code == 250 else "error"}
+            return {**status, "ok": False, "error": exc.__class__.__name__}
+        return {**status, "ok": code == 250}
 
     def close(self) -> None:
         pass

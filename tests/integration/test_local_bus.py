@@ -418,7 +418,7 @@ def test_health_reports_each_subscription_and_failure_after_close(tmp_path, cloc
     bus = LocalBus(tmp_path / "bus.db", SUBSCRIPTIONS, clock=clock)
     bus.publish([event("e1")])
     health = bus.health()
-    assert health["name"] == "local" and health["ok"] is True
+    assert health["backend"] == "local" and health["ok"] is True
     assert health["subscriptions"]["route-to-leads"] == {"active": 1, "scheduled": 0, "dead_letter": 0}
     bus.close()
     assert bus.health()["ok"] is False

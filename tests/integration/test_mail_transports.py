@@ -123,7 +123,7 @@ def test_smtp_delivers_both_parts_and_keeps_the_message_id(smtp_server) -> None:
     assert mail_from == SENDER
     assert rcpt_tos == ["ana.atu@contoso.com", "sam.fta@contoso.com"]
     assert_both_parts(raw, sent)
-    assert mailer.health()["status"] == "ok"
+    assert mailer.health()["ok"] is True
 
 
 def test_smtp_recipient_refused_with_550_is_permanent(smtp_server) -> None:
@@ -183,7 +183,7 @@ def test_smtp_server_not_running_is_transient() -> None:
 
     with pytest.raises(TransientMailError, match=f"cannot reach 127.0.0.1:{port}"):
         mailer.send(rendered_email())
-    assert mailer.health()["status"] == "error"
+    assert mailer.health()["ok"] is False
 
 
 def test_smtp_server_that_never_answers_times_out_as_transient() -> None:
@@ -303,7 +303,7 @@ def test_ses_sends_the_raw_mime_with_both_parts() -> None:
         assert message.source == SENDER
         assert {"ana.atu@contoso.com", "sam.fta@contoso.com"} <= set(message.destinations)
         assert_both_parts(message.raw_data.encode("utf-8"), sent)
-        assert mailer.health() == {"backend": "ses", "region": REGION, "status": "ok"}
+        assert mailer.health() == {"backend": "ses", "region": REGION, "ok": True}
 
 
 def test_ses_unverified_sender_is_permanent() -> None:
@@ -324,7 +324,7 @@ def test_ses_unreachable_endpoint_is_transient() -> None:
     try:
         with pytest.raises(TransientMailError, match="EndpointConnectionError"):
             mailer.send(rendered_email())
-        assert mailer.health()["status"] == "error"
+        assert mailer.health()["ok"] is False
     finally:
         mailer.close()
 
@@ -344,7 +344,7 @@ def test_outbox_writes_one_parseable_eml_with_both_parts(tmp_path: Path) -> None
     assert files[0].suffix == ".eml"
     assert all(c.isalnum() or c in "._-" for c in files[0].name)
     assert_both_parts(files[0].read_bytes(), sent)
-    assert mailer.health()["status"] == "ok"
+    assert mailer.health()["ok"] is True
 
 
 def test_outbox_same_message_id_twice_is_one_file(tmp_path: Path) -> None:

@@ -166,7 +166,7 @@ def test_publisher_is_a_publisher_and_nothing_to_send_opens_nothing():
         assert publisher.name == "servicebus"
         publisher.publish([])
         assert publisher.health() == {
-            "name": "servicebus",
+            "backend": "servicebus",
             "ok": True,
             "namespace": "example.servicebus.windows.net",
             "topic": "fta-events",
