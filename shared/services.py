@@ -99,19 +99,31 @@ class Poison(Exception):
 # -- parsing ------------------------------------------------------------------------
 
 
-def _depth(value: Any, limit: int) -> int:
-    stack = [(value, 1)]
-    deepest = 0
+def _check_shape(data: Any) -> None:
+    """One walk over a parsed body: too deep is refused first, then a lone surrogate."""
+    stack = [(data, 1)]
+    lone_surrogate = False
     while stack:
         item, depth = stack.pop()
-        deepest = max(deepest, depth)
-        if deepest > limit:
-            return deepest
+        if depth > MAX_JSON_DEPTH:
+            raise InvalidInput(f"the body nests deeper than {MAX_JSON_DEPTH} levels")
         if isinstance(item, dict):
             stack.extend((v, depth + 1) for v in item.values())
+            lone_surrogate = lone_surrogate or any(not _encodable(k) for k in item)
         elif isinstance(item, list):
             stack.extend((v, depth + 1) for v in item)
-    return deepest
+        elif isinstance(item, str):
+            lone_surrogate = lone_surrogate or not _encodable(item)
+    if lone_surrogate:
+        raise InvalidInput("the body holds invalid Unicode (a lone surrogate)")
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def parse_json_body(body: bytes, *, required: bool = True) -> dict[str, Any]:
@@ -131,25 +143,8 @@ def parse_json_body(body: bytes, *, required: bool = True) -> dict[str, Any]:
         raise InvalidInput("the body is not valid JSON") from None
     if not isinstance(data, dict):
         raise InvalidInput("the body must be a JSON object")
-    if _depth(data, MAX_JSON_DEPTH) > MAX_JSON_DEPTH:
-        raise InvalidInput(f"the body nests deeper than {MAX_JSON_DEPTH} levels")
-    if _has_lone_surrogate(data):
-        raise InvalidInput("the body holds invalid Unicode (a lone surrogate)")
+    _check_shape(data)
     return data
-
-
-def _has_lone_surrogate(value: Any) -> bool:
-    if isinstance(value, str):
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            return True
-        return False
-    if isinstance(value, dict):
-        return any(_has_lone_surrogate(k) or _has_lone_surrogate(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_has_lone_surrogate(v) for v in value)
-    return False
 
 
 def field_errors(exc: ValidationError) -> list[dict[str, Any]]:
