@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 7071
 PYTEST_ARGS ?=
 
-.PHONY: run test install install-test bench bench-quick clean
+.PHONY: run test lint install install-test bench bench-quick clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,7 +45,11 @@ run: install
 	$(BIN)/python -m devhost --port $(PORT)
 
 test: install-test
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.run-deps
+	$(BIN)/lint-imports
 
 bench: install-test
 	$(BIN)/python -m bench

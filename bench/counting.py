@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Sequence
 
-from shared.store.base import DocumentStore, Item, Page, Where
+from shared.adapters.store.base import DocumentStore, Item, Page, Where
 
 READ, CREATE, REPLACE, DELETE, QUERY, COUNT = "read", "create", "replace", "delete", "query", "count"
 KIND_OF = {READ: "reads", CREATE: "writes", REPLACE: "writes", DELETE: "writes", QUERY: "queries", COUNT: "queries"}

@@ -29,9 +29,11 @@ def epoch(iso_time: str) -> float:
 
 
 def routed_count(store: Any) -> int:
-    from shared.store.base import Where
+    from shared.adapters.repositories import StoredRequests
+    from shared.app.ports import RequestFilter
+    from shared.domain.model import Status
 
-    return store.count("requests", [Where("status", "=", "routed")])
+    return StoredRequests(store).count(RequestFilter(statuses=(Status.ROUTED,)))
 
 
 def routed_requests(devhost: Devhost) -> dict[str, dict[str, Any]]:
@@ -61,7 +63,7 @@ def event_time(request: dict[str, Any], event_type: str) -> float:
 
 
 def run(sizes: Any, workdir: Path, results: dict[str, Any]) -> dict[str, Any]:
-    from shared.store.sqlite import SqliteStore
+    from shared.adapters.store.sqlite import SqliteStore
 
     total = sizes.pipeline_requests
     progress(f"pipeline: {total} requests through a fresh devhost")

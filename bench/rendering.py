@@ -20,7 +20,7 @@ def context_for(template: str) -> dict[str, Any]:
 
 
 def time_renders(template: str, context: dict[str, Any], warmup: int, samples: int) -> list[float]:
-    from shared.mail.render import render_email
+    from shared.adapters.mail.render import render_email
 
     for _ in range(warmup):
         render_email(template, context)
@@ -34,7 +34,7 @@ def time_renders(template: str, context: dict[str, Any], warmup: int, samples: i
 
 
 def run(sizes: Any, workdir: Path, results: dict[str, Any]) -> dict[str, Any]:
-    from shared.mail.render import TEMPLATES
+    from shared.adapters.mail.render import TEMPLATES
 
     progress(f"rendering: {len(TEMPLATES)} templates × {sizes.renders} renders")
     templates = {}

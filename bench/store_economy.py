@@ -139,7 +139,7 @@ def summarize(lifecycles: list[list[Operation]]) -> dict[str, Any]:
 
 
 def measure_store(env: dict[str, str], lifecycles: int, data_dir: Path) -> dict[str, Any]:
-    from shared.store.base import DocumentStore
+    from shared.adapters.store.base import DocumentStore
     from tests.harness import App
 
     warnings.filterwarnings("ignore", message="Unverified HTTPS request")  # the loopback protocol server's own certificate
@@ -148,7 +148,7 @@ def measure_store(env: dict[str, str], lifecycles: int, data_dir: Path) -> dict[
         counting = CountingStore(app.ctx.store)
         if not isinstance(counting, DocumentStore):
             raise TypeError("CountingStore does not implement the DocumentStore port")
-        app.ctx.store = counting
+        app.ctx.use_store(counting)
         runs = [run_lifecycle(app, counting) for _ in range(lifecycles)]
     finally:
         app.close()

@@ -14,7 +14,7 @@ from typing import Any, Callable
 from devhost.catalog import TopicFunction
 from devhost.invocation import Invoker, log_failure_stack, log_invocation
 from devhost.servicebus import DirectMessage, to_function_message
-from shared.bus.local import MessageLockLost
+from shared.adapters.bus.local import MessageLockLost
 
 log = logging.getLogger("devhost.consumers")
 

@@ -20,7 +20,7 @@ from devhost.consumers import SubscriptionConsumer, run_direct_message
 from devhost.invocation import Invoker
 from devhost.timers import Schedule, TimerRunner, run_timer_function, timer_request
 from shared import topology
-from shared.bus.local import LocalBus
+from shared.adapters.bus.local import LocalBus
 
 log = logging.getLogger("devhost")
 

@@ -27,7 +27,7 @@ ACTIVE_STATE = 0
 
 
 class BusMessage(Protocol):
-    """What devhost needs of a received message (``shared.bus.local.ReceivedMessage``)."""
+    """What devhost needs of a received message (``shared.adapters.bus.local.ReceivedMessage``)."""
 
     body: bytes
     message_id: str

@@ -1,5 +1,6 @@
-"""What every HTTP function shares: the caller's principal, JSON answers, and
-mapping the use cases' errors to status codes (and nothing else)."""
+"""What every HTTP function shares: the caller's principal, reading a JSON
+body, JSON answers, and turning the use cases' refusals into status codes
+(the only place that knows them)."""
 
 from __future__ import annotations
 
@@ -8,13 +9,24 @@ from typing import Any, Callable
 
 import azure.functions as func
 
+from functions.auth import Unauthenticated, principal_from_headers
 from shared import telemetry
-from shared.auth import Principal, Unauthenticated, principal_from_headers
-from shared.store.base import TransientStoreError
+from shared.app.errors import AppError, Busy, Forbidden, Ineligible, InvalidInput, NotFound, StaleVersion, WrongState
+from shared.domain.principal import Principal
 
 log = telemetry.get_logger("fta.http")
 
 JSON = "application/json"
+MAX_BODY_BYTES = 64 * 1024
+MAX_JSON_DEPTH = 12
+
+
+class HttpRefusal(Exception):
+    """An answer decided by the HTTP layer itself (size, encoding, shape of the body)."""
+
+    def __init__(self, status: int, code: str, message: str, details: list[dict[str, Any]] | None = None):
+        super().__init__(message)
+        self.status, self.code, self.message, self.details = status, code, message, details or []
 
 
 def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> func.HttpResponse:
@@ -40,10 +52,80 @@ def if_match(req: func.HttpRequest) -> str | None:
     return value.strip() if value else None
 
 
+def invalid(message: str, details: list[dict[str, Any]] | None = None) -> HttpRefusal:
+    return HttpRefusal(400, "invalid-request", message, details)
+
+
+# -- the body ---------------------------------------------------------------------------
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _check_shape(data: Any) -> None:
+    """One walk over a parsed body: too deep is refused first, then a lone surrogate."""
+    stack = [(data, 1)]
+    lone_surrogate = False
+    while stack:
+        item, depth = stack.pop()
+        if depth > MAX_JSON_DEPTH:
+            raise invalid(f"the body nests deeper than {MAX_JSON_DEPTH} levels")
+        if isinstance(item, dict):
+            stack.extend((v, depth + 1) for v in item.values())
+            lone_surrogate = lone_surrogate or any(not _encodable(k) for k in item)
+        elif isinstance(item, list):
+            stack.extend((v, depth + 1) for v in item)
+        elif isinstance(item, str):
+            lone_surrogate = lone_surrogate or not _encodable(item)
+    if lone_surrogate:
+        raise invalid("the body holds invalid Unicode (a lone surrogate)")
+
+
+def json_body(req: func.HttpRequest, *, required: bool = True) -> dict[str, Any]:
+    body = req.get_body() or b""
+    if len(body) > MAX_BODY_BYTES:
+        raise HttpRefusal(413, "payload-too-large",
+                          f"the body is {len(body)} bytes; at most {MAX_BODY_BYTES} are accepted")
+    if not body.strip():
+        if required:
+            raise invalid("the body must be a JSON object", [{"field": "", "message": "empty body"}])
+        return {}
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise invalid("the body is not valid UTF-8") from None
+    try:
+        data = json.loads(text)
+    except (json.JSONDecodeError, RecursionError):
+        raise invalid("the body is not valid JSON") from None
+    if not isinstance(data, dict):
+        raise invalid("the body must be a JSON object")
+    _check_shape(data)
+    return data
+
+
+# -- running a use case --------------------------------------------------------------------
+
+STATUS_FOR: dict[type[AppError], int] = {
+    InvalidInput: 400,
+    Forbidden: 403,
+    NotFound: 404,
+    WrongState: 409,
+    StaleVersion: 412,
+    Ineligible: 422,
+    Busy: 503,
+}
+
+
 def handle(req: func.HttpRequest, action: Callable[[Any, Principal], func.HttpResponse]) -> func.HttpResponse:
     # The use cases (and pydantic with them) load on the first call, not when the host indexes the app.
     from shared import bootstrap
-    from shared.services import ServiceError
+    from shared.app.ports import TransientStoreError
 
     try:
         principal = principal_from_headers(req.headers)
@@ -52,8 +134,10 @@ def handle(req: func.HttpRequest, action: Callable[[Any, Principal], func.HttpRe
     telemetry.set_request_id(req.route_params.get("id") or None)
     try:
         return action(bootstrap.context(), principal)
-    except ServiceError as exc:
-        return json_response(exc.to_dict(), exc.status)
+    except HttpRefusal as exc:
+        return error_response(exc.status, exc.code, exc.message, exc.details)
+    except AppError as exc:
+        return json_response(exc.to_dict(), STATUS_FOR.get(type(exc), 400))
     except TransientStoreError:
         log.warning("store unavailable")
         return error_response(503, "unavailable", "the store is unavailable; try again")

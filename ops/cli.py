@@ -13,14 +13,14 @@ import sys
 from typing import Any, Callable
 
 from shared import topology
-from shared.bootstrap import Context, build, build_store, load_routing_file
-from shared.bus.base import PublishError
-from shared.bus.local import UnknownSubscription
-from shared.clock import system_clock
-from shared.model import iso
-from shared.routing import Routing, RoutingError
+from shared.adapters.bus.local import UnknownSubscription
+from shared.adapters.clock import system_clock
+from shared.adapters.repositories import StoredParkedMessages, StoredRequests
+from shared.app.ports import ParkedMessages, PublishError, RequestRepository, StoreError
+from shared.bootstrap import Runtime, build, build_store, load_routing_file
+from shared.domain.model import iso
+from shared.domain.routing import Routing, RoutingError
 from shared.settings import Settings, SettingsError, load_settings
-from shared.store.base import DocumentStore, StoreError, Where
 
 from ops import parked as parking
 from ops.errors import OpsError
@@ -37,8 +37,8 @@ class Session:
         self.settings = settings
         self._routing: Routing | None = None
         self._queues: Queues | None = None
-        self._store: DocumentStore | None = None
-        self._context: Context | None = None
+        self._store: Any = None
+        self._context: Runtime | None = None
 
     @property
     def routing(self) -> Routing:
@@ -61,7 +61,7 @@ class Session:
             if not path.is_file():
                 raise OpsError(f"no {what} at {path} (is FTA_DATA_DIR right?)")
 
-    def store(self) -> DocumentStore:
+    def _stored(self) -> Any:
         if self._context is not None:
             return self._context.store
         if self._store is None:
@@ -69,7 +69,13 @@ class Session:
             self._store = build_store(self.settings)
         return self._store
 
-    def context(self) -> Context:
+    def parked(self) -> ParkedMessages:
+        return StoredParkedMessages(self._stored())
+
+    def requests(self) -> RequestRepository:
+        return StoredRequests(self._stored())
+
+    def context(self) -> Runtime:
         """The app's whole context (store, bus, mailer), for running a consumer in process."""
         if self._context is None:
             self._require_embedded_files(bus=True)
@@ -231,7 +237,7 @@ def _parked_summary(record: dict[str, Any]) -> dict[str, Any]:
 
 
 def cmd_parked_list(session: Session, args: argparse.Namespace, out: Out) -> int:
-    records, more = parking.list_parked(session.store(), args.max)
+    records, more = parking.list_parked(session.parked(), args.max)
     items = [_parked_summary(r) for r in records]
     out.data({"parked": items, "more": more})
     out.table(
@@ -246,7 +252,7 @@ def cmd_parked_list(session: Session, args: argparse.Namespace, out: Out) -> int
 
 
 def cmd_parked_show(session: Session, args: argparse.Namespace, out: Out) -> int:
-    record = parking.get_parked(session.store(), args.id)
+    record = session.parked().get(args.id)
     if record is None:
         raise OpsError(f"no parked message {args.id}")
     view = {**_parked_summary(record), "body": record.get("body") or ""}
@@ -265,13 +271,13 @@ def cmd_parked_replay(session: Session, args: argparse.Namespace, out: Out) -> i
     _targets(args, "parked message ids")
     ctx = session.context()
     if args.all:
-        records = parking.all_parked(ctx.store)
+        records = ctx.parked.all()
         if not records:
             out.line("nothing to replay: no parked messages")
     else:
         records = []
         for record_id in args.targets:
-            record = parking.get_parked(ctx.store, record_id)
+            record = ctx.parked.get(record_id)
             records.append(record if record is not None else {"id": record_id, "missing": True})
     results, failed = [], False
     for record in records:
@@ -288,10 +294,10 @@ def cmd_parked_replay(session: Session, args: argparse.Namespace, out: Out) -> i
 
 
 def cmd_parked_discard(session: Session, args: argparse.Namespace, out: Out) -> int:
-    store = session.store()
+    parked = session.parked()
     discarded, missing = [], []
     for record_id in args.id:
-        if parking.discard(store, record_id):
+        if parked.discard(record_id):
             discarded.append(record_id)
             out.line(f"discarded {record_id}")
         else:
@@ -306,22 +312,17 @@ def cmd_parked_discard(session: Session, args: argparse.Namespace, out: Out) -> 
 
 def cmd_overdue(session: Session, args: argparse.Namespace, out: Out) -> int:
     now = system_clock()
-    page = session.store().query(
-        topology.REQUESTS,
-        [Where("status", "=", "routed"), Where("assignDueAt", "<=", iso(now))],
-        order_by="assignDueAt",
-        limit=args.max,
-    )
+    page = session.requests().overdue(now, limit=args.max)
     items = [
         {
-            "id": doc["id"],
-            "leadGroup": doc.get("leadGroup"),
-            "routedAt": doc.get("routedAt"),
-            "assignDueAt": doc.get("assignDueAt"),
-            "remindersSent": doc.get("remindersSent", 0),
-            "escalated": bool(doc.get("escalated")),
+            "id": request.id,
+            "leadGroup": request.lead_group,
+            "routedAt": iso(request.routed_at) if request.routed_at else None,
+            "assignDueAt": iso(request.assign_due_at) if request.assign_due_at else None,
+            "remindersSent": request.reminders_sent,
+            "escalated": request.escalated,
         }
-        for doc in page.items
+        for request in page.items
     ]
     out.data({"asOf": iso(now), "overdue": items, "more": page.continuation is not None})
     out.table(

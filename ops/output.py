@@ -7,7 +7,7 @@ import sys
 from datetime import datetime, timezone
 from typing import Any, Sequence, TextIO
 
-from shared.bus.local import ReceivedMessage
+from shared.adapters.bus.local import ReceivedMessage
 
 
 def when(value: datetime | str | None) -> str:

@@ -1,12 +1,12 @@
 """Parked messages: the poison messages consumers recorded instead of retrying.
 
-A parked record (``shared.services.park``) keeps the message's subscription,
+A parked record (``shared.app.parking.park``) keeps the message's subscription,
 ids, reason and body. Replaying runs the subscription's handler again in this
-process through ``shared.services.handle_message``, exactly as a consumer
+process through ``shared.app.consumers.handle_message``, exactly as a consumer
 would, and removes the record unless the message is parked again.
 
 Records whose message id is ``<event id>/<notification key>`` are email
-rejections (``shared.notifications``): the event itself was handled and there
+rejections (``shared.app.notify``): the event itself was handled and there
 is no message to run again.
 """
 
@@ -16,10 +16,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from shared import topology
-from shared.bootstrap import Context
-from shared.store.base import DocumentStore, NotFound, Where
+from shared.app.context import Context
+from shared.app.ports import ParkedMessages
 
-PAGE_SIZE = 1000
 REPLAYABLE = (topology.ROUTE_TO_LEADS, topology.NOTIFY)
 
 REPLAYED = "replayed"
@@ -33,34 +32,10 @@ def is_email_rejection(record: dict[str, Any]) -> bool:
     return "/" in (record.get("messageId") or "")
 
 
-def list_parked(store: DocumentStore, limit: int) -> tuple[list[dict[str, Any]], bool]:
+def list_parked(parked: ParkedMessages, limit: int) -> tuple[list[dict[str, Any]], bool]:
     """Oldest first; the flag says whether more records exist than ``limit``."""
-    page = store.query(topology.PARKED, [], order_by="parkedAt", limit=limit)
-    return page.items, page.continuation is not None
-
-
-def all_parked(store: DocumentStore) -> list[dict[str, Any]]:
-    records: list[dict[str, Any]] = []
-    continuation = None
-    while True:
-        page = store.query(topology.PARKED, [], order_by="parkedAt", limit=PAGE_SIZE, continuation=continuation)
-        records += page.items
-        continuation = page.continuation
-        if continuation is None:
-            return records
-
-
-def get_parked(store: DocumentStore, record_id: str) -> dict[str, Any] | None:
-    item = store.read(topology.PARKED, record_id)
-    return None if item is None else item.doc
-
-
-def discard(store: DocumentStore, record_id: str) -> bool:
-    try:
-        store.delete(topology.PARKED, record_id)
-    except NotFound:
-        return False
-    return True
+    records = parked.all(limit=limit + 1)
+    return records[:limit], len(records) > limit
 
 
 @dataclass
@@ -89,16 +64,12 @@ def email_rejection_advice(record: dict[str, Any]) -> str:
 
 
 def _record_for(ctx: Context, record: dict[str, Any], reason: str) -> str | None:
-    page = ctx.store.query(
-        topology.PARKED,
-        [Where("subscription", "=", record["subscription"]), Where("messageId", "=", record["messageId"])],
-        limit=PAGE_SIZE,
-    )
-    return next((doc["id"] for doc in page.items if doc.get("reason") == reason), None)
+    found = ctx.parked.for_message(record["subscription"], record["messageId"])
+    return next((doc["id"] for doc in found if doc.get("reason") == reason), None)
 
 
 def replay(ctx: Context, record: dict[str, Any]) -> Replay:
-    from shared.services import handle_message
+    from shared.app.consumers import handle_message
 
     record_id = record["id"]
     if is_email_rejection(record):
@@ -123,9 +94,9 @@ def replay(ctx: Context, record: dict[str, Any]) -> Replay:
         if reason == record.get("reason"):
             return Replay(record_id, PARKED_AGAIN, f"{reason} (record kept)", record_id)
         new_id = _record_for(ctx, record, reason)
-        discard(ctx.store, record_id)
+        ctx.parked.discard(record_id)
         return Replay(record_id, PARKED_AGAIN, f"new reason {reason!r} (record {new_id})", new_id)
 
-    discard(ctx.store, record_id)
+    ctx.parked.discard(record_id)
     summary = ", ".join(f"{k}={v}" for k, v in outcome.detail.items())
     return Replay(record_id, REPLAYED, outcome.action + (f" ({summary})" if summary else ""))

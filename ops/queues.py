@@ -3,7 +3,7 @@
 ``EmbeddedQueues`` works on the embedded bus's SQLite file; ``ServiceBusQueues``
 on a Service Bus namespace through the data-plane client (peek, receive,
 complete) and the administration client (runtime counts). Both answer with
-``shared.bus.local.ReceivedMessage`` objects, so the commands print both alike.
+``shared.adapters.bus.local.ReceivedMessage`` objects, so the commands print both alike.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Protocol
 
 from shared import topology
-from shared.bus.local import LocalBus, ReceivedMessage, UnknownSubscription
-from shared.routing import Routing
+from shared.adapters.bus.local import LocalBus, ReceivedMessage, UnknownSubscription
+from shared.domain.routing import Routing
 from shared.settings import Settings
 
 from ops.errors import OpsError
@@ -88,7 +88,7 @@ class ServiceBusQueues:
 
     def __init__(self, client: ServiceBusClient, admin: ServiceBusAdministrationClient,
                  names: list[str], topic: str = topology.TOPIC):
-        from shared.bus.servicebus import ServiceBusDeadLetters
+        from shared.adapters.bus.servicebus import ServiceBusDeadLetters
 
         self.client = client
         self.admin = admin
@@ -120,7 +120,7 @@ class ServiceBusQueues:
 
     def dead_letter(self, subscription: str, sequence_number: int) -> ReceivedMessage | None:
         _require(self._names, subscription)
-        from shared.bus.servicebus import peeked_view
+        from shared.adapters.bus.servicebus import peeked_view
 
         with self._dead_letters.receiver(subscription, dead_letter=True) as receiver:
             found = receiver.peek_messages(max_message_count=1, sequence_number=sequence_number)
@@ -152,11 +152,12 @@ def servicebus_clients(settings: Settings, credential: Any = None) -> tuple[Serv
     form with ``credential`` (default ``DefaultAzureCredential``). Opens no connection."""
     from azure.servicebus.management import ServiceBusAdministrationClient
 
-    from shared.bus.servicebus import servicebus_client
+    from shared.adapters.bus.servicebus import servicebus_client
 
-    if settings.servicebus_connection:
-        client = servicebus_client(settings.servicebus_connection)
-        admin = ServiceBusAdministrationClient.from_connection_string(settings.servicebus_connection)
+    connection = settings.servicebus_connection.get_secret_value()
+    if connection:
+        client = servicebus_client(connection)
+        admin = ServiceBusAdministrationClient.from_connection_string(connection)
         return client, admin
     if not settings.servicebus_namespace:
         raise ValueError("a Service Bus connection string or fully qualified namespace is required")

@@ -1,4 +1,5 @@
-"""The composition root: builds the adapters once per process from settings.
+"""The composition root: builds the adapters once per process from settings
+and wires them into the use cases' context.
 
 SDK clients are created here, lazily, and shared by every invocation; adapter
 modules import their SDK only when built, so a cold start pays for what it uses.
@@ -11,29 +12,48 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
-from shared.bus.base import Publisher
-from shared.clock import Clock, system_clock
-from shared.mail.base import Mailer
-from shared.routing import Routing, load_routing
-from shared.settings import Settings, load_settings
-from shared.store.base import DocumentStore
 from shared import topology
+from shared.adapters.clock import system_clock
+from shared.adapters.repositories import (
+    StoredIdempotencyKeys,
+    StoredNotificationRecords,
+    StoredParkedMessages,
+    StoredRequests,
+)
+from shared.adapters.store.base import DocumentStore
+from shared.app.context import Context, Policy
+from shared.app.ports import Clock, Mailer, Publisher
+from shared.domain.calendar import BusinessCalendar
+from shared.domain.routing import Routing, load_routing
+from shared.settings import Settings, load_settings
 
 log = logging.getLogger("fta.bootstrap")
 
 
 @dataclass
-class Context:
-    settings: Settings
-    routing: Routing
-    store: DocumentStore
-    bus: Publisher
-    mailer: Mailer
-    clock: Clock = system_clock
-    extras: dict[str, Any] = field(default_factory=dict)
+class Runtime(Context):
+    """The use cases' context plus what the process owns: its settings, the
+    document store behind the repositories and the SDK clients to close."""
+
+    settings: Settings = field(default_factory=Settings)
+    store: Any = None
+    clients: list[Any] = field(default_factory=list)
+
+    def use_store(self, store: DocumentStore) -> None:
+        """Put every repository on ``store`` (a wrapper for fault injection or counting)."""
+        self.store = store
+        self.requests = StoredRequests(store)
+        self.idempotency = StoredIdempotencyKeys(store)
+        self.notifications = StoredNotificationRecords(store)
+        self.parked = StoredParkedMessages(store)
+        self.components["store"] = store
+
+    def use_mailer(self, mailer: Mailer) -> None:
+        self.mailer = mailer
+        self.components["email"] = mailer
 
     def close(self) -> None:
-        for part in (self.store, self.bus, self.mailer, *self.extras.get("clients", ())):
+        for part in (self.store, self.bus, self.mailer, *self.clients):
             try:
                 part.close()
             except Exception:  # closing is best effort at shutdown
@@ -47,12 +67,13 @@ def load_routing_file(settings: Settings) -> Routing:
 def build_store(settings: Settings, clock: Clock = system_clock, clients: list[Any] | None = None) -> DocumentStore:
     """The store; an SDK client it needs is appended to ``clients`` (its owner closes it)."""
     if settings.store == "cosmos":
-        from shared.store.cosmos import CosmosStore, cosmos_client
+        from shared.adapters.store.cosmos import CosmosStore, cosmos_client
 
-        client = cosmos_client(settings.cosmos_endpoint, key=settings.cosmos_key or None, verify_tls=settings.cosmos_verify_tls)
+        client = cosmos_client(settings.cosmos_endpoint, key=settings.cosmos_key.get_secret_value() or None,
+                               verify_tls=settings.cosmos_verify_tls)
         (clients if clients is not None else []).append(client)
         return CosmosStore(client, database=settings.cosmos_database, create_containers=settings.cosmos_create_containers)
-    from shared.store.sqlite import SqliteStore
+    from shared.adapters.store.sqlite import SqliteStore
 
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     return SqliteStore(settings.data_dir / "store.sqlite3", clock=clock)
@@ -60,12 +81,12 @@ def build_store(settings: Settings, clock: Clock = system_clock, clients: list[A
 
 def build_bus(settings: Settings, routing: Routing, clock: Clock = system_clock, clients: list[Any] | None = None) -> Publisher:
     if settings.bus == "servicebus":
-        from shared.bus.servicebus import ServiceBusPublisher, servicebus_client
+        from shared.adapters.bus.servicebus import ServiceBusPublisher, servicebus_client
 
-        client = servicebus_client(settings.servicebus_connection, settings.servicebus_namespace)
+        client = servicebus_client(settings.servicebus_connection.get_secret_value(), settings.servicebus_namespace)
         (clients if clients is not None else []).append(client)
         return ServiceBusPublisher(client, topology.TOPIC)
-    from shared.bus.local import LocalBus
+    from shared.adapters.bus.local import LocalBus
 
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     return LocalBus(settings.data_dir / "bus.sqlite3", topology.subscriptions(routing.group_ids), clock=clock)
@@ -73,48 +94,71 @@ def build_bus(settings: Settings, routing: Routing, clock: Clock = system_clock,
 
 def build_mailer(settings: Settings) -> Mailer:
     if settings.email == "smtp":
-        from shared.mail.smtp import SmtpMailer
+        from shared.adapters.mail.smtp import SmtpMailer
 
         return SmtpMailer(
             settings.smtp_host, settings.smtp_port,
-            username=settings.smtp_username, password=settings.smtp_password,
+            username=settings.smtp_username, password=settings.smtp_password.get_secret_value(),
             starttls=settings.smtp_starttls, timeout=settings.smtp_timeout_seconds,
         )
     if settings.email == "ses":
-        from shared.mail.ses import SesMailer, ses_client
+        from shared.adapters.mail.ses import SesMailer, ses_client
 
-        return SesMailer(ses_client(settings.aws_region))
-    from shared.mail.outbox import OutboxMailer
+        return SesMailer(ses_client(settings.region))
+    from shared.adapters.mail.outbox import OutboxMailer
 
     return OutboxMailer(settings.outbox_dir)
 
 
-def build(settings: Settings | None = None, clock: Clock = system_clock) -> Context:
+def policy(settings: Settings) -> Policy:
+    return Policy(
+        assign_sla_business_hours=settings.assign_sla_business_hours,
+        reminders_before_escalation=settings.reminders_before_escalation,
+        sweep_after_seconds=settings.sweep_after_seconds,
+        public_url=settings.public_url,
+        email_from=settings.email_from,
+    )
+
+
+def _render(name: str, values: dict[str, Any]):
+    from shared.adapters.mail.render import render_email
+
+    return render_email(name, values)
+
+
+def build(settings: Settings | None = None, clock: Clock = system_clock) -> Runtime:
     settings = settings or load_settings()
     routing = load_routing_file(settings)
     from shared import telemetry
 
-    telemetry.configure(settings)
+    telemetry.configure(settings.appinsights_connection_string.get_secret_value())
     clients: list[Any] = []
     store = build_store(settings, clock, clients)
     bus = build_bus(settings, routing, clock, clients)
     mailer = build_mailer(settings)
     if settings.faults:
-        from shared.faults import FaultPlan, FaultyBus, FaultyMailer, FaultyStore
+        from shared.adapters.faults import FaultPlan, FaultyBus, FaultyMailer, FaultyStore
 
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         plan = FaultPlan(settings.faults, settings.data_dir / "faults.log", settings.faults_seed)
         log.warning("FTA_FAULTS is set: injecting faults %s", sorted(settings.faults))
         store, bus, mailer = FaultyStore(store, plan), FaultyBus(bus, plan), FaultyMailer(mailer, plan)
-    return Context(settings=settings, routing=routing, store=store, bus=bus, mailer=mailer, clock=clock,
-                   extras={"clients": clients})
+    runtime = Runtime(
+        policy=policy(settings), routing=routing, calendar=BusinessCalendar.from_config(routing.business_calendar),
+        requests=StoredRequests(store), idempotency=StoredIdempotencyKeys(store),
+        notifications=StoredNotificationRecords(store), parked=StoredParkedMessages(store),
+        bus=bus, mailer=mailer, render=_render, clock=clock,
+        components={"store": store, "bus": bus, "email": mailer},
+        settings=settings, store=store, clients=clients,
+    )
+    return runtime
 
 
 _lock = threading.Lock()
-_context: Context | None = None
+_context: Runtime | None = None
 
 
-def context() -> Context:
+def context() -> Runtime:
     """The process's context, built on first use."""
     global _context
     if _context is None:
@@ -124,7 +168,7 @@ def context() -> Context:
     return _context
 
 
-def install(ctx: Context | None) -> Context | None:
+def install(ctx: Runtime | None) -> Runtime | None:
     """Replace the process's context (devhost start-up, tests); returns the old one."""
     global _context
     with _lock:

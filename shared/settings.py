@@ -1,112 +1,32 @@
-"""Every app setting, read and validated in one place.
+"""Every app setting, read and validated in one place (pydantic-settings).
 
 ``load_settings()`` reads the environment once; a bad value raises
-``SettingsError`` whose message is one line naming the setting.
+``SettingsError`` whose message is one line naming the setting. Secrets are
+``SecretStr``: they never appear in a repr or a log line.
 """
 
 from __future__ import annotations
 
 import ipaddress
-import os
-from dataclasses import dataclass, field
+from contextvars import ContextVar
 from pathlib import Path
-from typing import Mapping
+from typing import Annotated, Any, Literal, Mapping
 from urllib.parse import urlparse
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, PydanticBaseSettingsSource, SettingsConfigDict
+
+from shared.topology import SERVICE_BUS_CONNECTION
 
 SHIPPED_ROUTING_FILE = Path(__file__).parent / "config" / "routing.yaml"
 DEFAULT_REMIND_SCHEDULE = "0 0 * * * 1-5"
 DEFAULT_SWEEP_SCHEDULE = "0 */1 * * * *"
-SERVICE_BUS_CONNECTION = "ServiceBusConnection"
 
 
 class SettingsError(ValueError):
     def __init__(self, name: str, problem: str):
         super().__init__(f"setting {name}: {problem}")
         self.name = name
-
-
-@dataclass(frozen=True)
-class Settings:
-    data_dir: Path = Path(".fta")
-    store: str = "sqlite"
-    cosmos_endpoint: str = ""
-    cosmos_key: str = field(default="", repr=False)
-    cosmos_database: str = "fta"
-    cosmos_verify_tls: bool = True
-    cosmos_create_containers: bool = False
-    bus: str = "local"
-    servicebus_connection: str = field(default="", repr=False)
-    servicebus_namespace: str = ""
-    email: str = "outbox"
-    email_from: str = "fta-requests@localhost"
-    smtp_host: str = ""
-    smtp_port: int = 25
-    smtp_username: str = ""
-    smtp_password: str = field(default="", repr=False)
-    smtp_starttls: bool = False
-    smtp_timeout_seconds: float = 30.0
-    aws_region: str = ""
-    public_url: str = "http://127.0.0.1:7071"
-    routing_file: Path = SHIPPED_ROUTING_FILE
-    remind_schedule: str = DEFAULT_REMIND_SCHEDULE
-    sweep_schedule: str = DEFAULT_SWEEP_SCHEDULE
-    assign_sla_business_hours: float = 16.0
-    reminders_before_escalation: int = 2
-    dev_user: str = "dev@contoso.com"
-    dev_roles: tuple[str, ...] = ()
-    appinsights_connection_string: str = field(default="", repr=False)
-    sweep_after_seconds: float = 60.0
-    faults: dict = field(default_factory=dict)
-    faults_seed: int | None = None
-
-    @property
-    def outbox_dir(self) -> Path:
-        return self.data_dir / "outbox"
-
-
-_TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"0", "false", "no", "off"}
-
-
-def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
-    raw = env.get(name)
-    if raw is None or raw.strip() == "":
-        return default
-    value = raw.strip().lower()
-    if value in _TRUE:
-        return True
-    if value in _FALSE:
-        return False
-    raise SettingsError(name, f"expected true or false, got {raw!r}")
-
-
-def _choice(env: Mapping[str, str], name: str, default: str, choices: tuple[str, ...]) -> str:
-    value = (env.get(name) or default).strip().lower()
-    if value not in choices:
-        raise SettingsError(name, f"expected one of {', '.join(choices)}, got {env.get(name)!r}")
-    return value
-
-
-def _number(env: Mapping[str, str], name: str, default: float, *, minimum: float, maximum: float, integer: bool) -> float:
-    raw = env.get(name)
-    if raw is None or raw.strip() == "":
-        return default
-    try:
-        value = int(raw) if integer else float(raw)
-    except ValueError:
-        kind = "a whole number" if integer else "a number"
-        raise SettingsError(name, f"expected {kind}, got {raw!r}") from None
-    if not (minimum <= value <= maximum) or value != value:
-        raise SettingsError(name, f"expected a value from {minimum:g} to {maximum:g}, got {raw!r}")
-    return value
-
-
-def _url(env: Mapping[str, str], name: str, default: str) -> str:
-    value = (env.get(name) or default).strip()
-    parsed = urlparse(value)
-    if parsed.scheme not in ("http", "https") or not parsed.hostname:
-        raise SettingsError(name, f"expected an http(s) URL, got {value!r}")
-    return value.rstrip("/")
 
 
 def is_loopback_url(url: str) -> bool:
@@ -130,103 +50,210 @@ def validate_ncrontab(expression: str) -> None:
         raise ValueError(f"not a valid NCRONTAB expression: {expression!r}")
 
 
-def _schedule(env: Mapping[str, str], name: str, default: str) -> str:
-    value = (env.get(name) or default).strip()
-    try:
+_explicit: ContextVar[Mapping[str, str] | None] = ContextVar("fta_settings_source", default=None)
+
+
+class _MappingSource(PydanticBaseSettingsSource):
+    """The settings from a given mapping instead of the process environment (tests, tools)."""
+
+    def __init__(self, settings_cls: type[BaseSettings], mapping: Mapping[str, str]):
+        super().__init__(settings_cls)
+        self.mapping = mapping
+
+    def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:
+        return self.mapping.get(field.alias or field_name), field.alias or field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        aliases = {f.alias or name for name, f in self.settings_cls.model_fields.items()}
+        return {k: v for k, v in self.mapping.items() if k in aliases}
+
+
+def _setting(default: Any, name: str, **kw: Any) -> Any:
+    return Field(default, alias=name, **kw)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(frozen=True, extra="ignore", case_sensitive=True, populate_by_name=True,
+                                      hide_input_in_errors=True)
+
+    data_dir: Path = _setting(Path(".fta"), "FTA_DATA_DIR")
+    store: Literal["sqlite", "cosmos"] = _setting("sqlite", "FTA_STORE")
+    cosmos_endpoint: str = _setting("", "COSMOS_ENDPOINT")
+    cosmos_key: SecretStr = _setting(SecretStr(""), "COSMOS_KEY")
+    cosmos_database: str = _setting("fta", "COSMOS_DATABASE")
+    cosmos_verify_tls: bool = _setting(True, "COSMOS_VERIFY_TLS")
+    cosmos_create_containers: bool = _setting(False, "COSMOS_CREATE_CONTAINERS")
+    bus: Literal["local", "servicebus"] = _setting("local", "FTA_BUS")
+    servicebus_connection: SecretStr = _setting(SecretStr(""), SERVICE_BUS_CONNECTION)
+    servicebus_namespace: str = _setting("", f"{SERVICE_BUS_CONNECTION}__fullyQualifiedNamespace")
+    email: Literal["outbox", "smtp", "ses"] = _setting("outbox", "FTA_EMAIL")
+    email_from: str = _setting("fta-requests@localhost", "FTA_EMAIL_FROM")
+    smtp_host: str = _setting("", "SMTP_HOST")
+    smtp_port: int = _setting(25, "SMTP_PORT", ge=1, le=65535)
+    smtp_username: str = _setting("", "SMTP_USERNAME")
+    smtp_password: SecretStr = _setting(SecretStr(""), "SMTP_PASSWORD")
+    smtp_starttls: bool = _setting(False, "SMTP_STARTTLS")
+    smtp_timeout_seconds: float = _setting(30.0, "SMTP_TIMEOUT_SECONDS", ge=1, le=600)
+    aws_region: str = _setting("", "AWS_REGION")
+    aws_default_region: str = _setting("", "AWS_DEFAULT_REGION")
+    public_url: str = _setting("http://127.0.0.1:7071", "FTA_PUBLIC_URL")
+    routing_file: Path = _setting(SHIPPED_ROUTING_FILE, "FTA_ROUTING_FILE")
+    remind_schedule: str = _setting(DEFAULT_REMIND_SCHEDULE, "FTA_REMIND_SCHEDULE")
+    sweep_schedule: str = _setting(DEFAULT_SWEEP_SCHEDULE, "FTA_SWEEP_SCHEDULE")
+    assign_sla_business_hours: float = _setting(16.0, "FTA_ASSIGN_SLA_BUSINESS_HOURS", ge=0, le=24 * 365,
+                                                allow_inf_nan=False)
+    reminders_before_escalation: int = _setting(2, "FTA_REMINDERS_BEFORE_ESCALATION", ge=0, le=100)
+    dev_user: str = _setting("dev@contoso.com", "FTA_DEV_USER")
+    dev_roles: Annotated[tuple[str, ...], NoDecode] = _setting((), "FTA_DEV_ROLES")
+    appinsights_connection_string: SecretStr = _setting(SecretStr(""), "APPLICATIONINSIGHTS_CONNECTION_STRING")
+    sweep_after_seconds: float = _setting(60.0, "FTA_SWEEP_AFTER_SECONDS", ge=0, le=86400, allow_inf_nan=False)
+    faults: Annotated[dict[str, float], NoDecode] = _setting({}, "FTA_FAULTS")
+    faults_seed: int | None = _setting(None, "FTA_FAULTS_SEED", ge=0, le=2**31)
+
+    @classmethod
+    def settings_customise_sources(cls, settings_cls, init_settings, env_settings, dotenv_settings,
+                                   file_secret_settings):
+        mapping = _explicit.get()
+        if mapping is not None:
+            return (init_settings, _MappingSource(settings_cls, mapping))
+        return (init_settings, env_settings)
+
+    # -- one value at a time -------------------------------------------------------
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _blank_means_default(cls, value: Any, info: Any) -> Any:
+        if isinstance(value, str) and info.field_name not in ("dev_user",):
+            value = value.strip()
+            if value == "":
+                return cls.model_fields[info.field_name].get_default(call_default_factory=True)
+        return value
+
+    @field_validator("store", "bus", "email", mode="before")
+    @classmethod
+    def _lower(cls, value: Any) -> Any:
+        return value.lower() if isinstance(value, str) else value
+
+    @field_validator("cosmos_verify_tls", "cosmos_create_containers", "smtp_starttls", mode="before")
+    @classmethod
+    def _boolean(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            text = value.lower()
+            if text in ("1", "true", "yes", "on"):
+                return True
+            if text in ("0", "false", "no", "off"):
+                return False
+            raise ValueError(f"expected true or false, got {value!r}")
+        return value
+
+    @field_validator("dev_user", mode="before")
+    @classmethod
+    def _dev_user(cls, value: Any) -> Any:
+        return value.strip() if isinstance(value, str) else value
+
+    @field_validator("dev_roles", mode="before")
+    @classmethod
+    def _roles(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return tuple(r.strip() for r in value.split(",") if r.strip())
+        return value
+
+    @field_validator("faults", mode="before")
+    @classmethod
+    def _faults(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            from shared.adapters.faults import parse_faults
+
+            return parse_faults(value)
+        return value
+
+    @field_validator("email_from")
+    @classmethod
+    def _sender(cls, value: str) -> str:
+        if "@" not in value or any(c in value for c in "\r\n"):
+            raise ValueError(f"expected an email address, got {value!r}")
+        return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        parsed = urlparse(value)
+        if parsed.scheme not in ("http", "https") or not parsed.hostname:
+            raise ValueError(f"expected an http(s) URL, got {value!r}")
+        return value.rstrip("/")
+
+    @field_validator("routing_file")
+    @classmethod
+    def _routing_file(cls, value: Path) -> Path:
+        if not value.is_file():
+            raise ValueError(f"no such file: {str(value)!r}")
+        return value
+
+    @field_validator("remind_schedule", "sweep_schedule")
+    @classmethod
+    def _schedule(cls, value: str) -> str:
         validate_ncrontab(value)
-    except ValueError as exc:
-        raise SettingsError(name, str(exc)) from None
-    return value
+        return value
+
+    @field_validator("servicebus_connection")
+    @classmethod
+    def _sb_connection(cls, value: SecretStr) -> SecretStr:
+        text = value.get_secret_value()
+        if text and "Endpoint=sb://" not in text:
+            raise ValueError("expected a Service Bus connection string (Endpoint=sb://...)")
+        return value
+
+    # -- what one setting asks of another ---------------------------------------------
+
+    def check(self) -> "Settings":
+        if self.store == "cosmos":
+            if not self.cosmos_endpoint:
+                raise SettingsError("COSMOS_ENDPOINT", "required when FTA_STORE=cosmos")
+            if urlparse(self.cosmos_endpoint).scheme != "https":
+                raise SettingsError("COSMOS_ENDPOINT", f"expected an https URL, got {self.cosmos_endpoint!r}")
+            if not self.cosmos_verify_tls and not is_loopback_url(self.cosmos_endpoint):
+                raise SettingsError("COSMOS_VERIFY_TLS", "false is only allowed for a loopback endpoint")
+        if self.bus == "servicebus" and not (self.servicebus_connection.get_secret_value() or self.servicebus_namespace):
+            raise SettingsError(
+                SERVICE_BUS_CONNECTION,
+                f"required when FTA_BUS=servicebus (or {SERVICE_BUS_CONNECTION}__fullyQualifiedNamespace)",
+            )
+        if self.email == "smtp" and not self.smtp_host:
+            raise SettingsError("SMTP_HOST", "required when FTA_EMAIL=smtp")
+        if self.email == "ses" and not self.region:
+            raise SettingsError("AWS_REGION", "required when FTA_EMAIL=ses")
+        return self
+
+    @property
+    def region(self) -> str:
+        return self.aws_region or self.aws_default_region
+
+    @property
+    def outbox_dir(self) -> Path:
+        return self.data_dir / "outbox"
+
+
+def _problem(error: dict[str, Any]) -> str:
+    message = error["msg"].removeprefix("Value error, ")
+    given = error.get("input")
+    if error["type"] == "literal_error":
+        expected = str(error.get("ctx", {}).get("expected", "")).replace("'", "").replace(" or ", ", ")
+        return f"expected one of {expected}"
+    if error["type"] in ("int_parsing", "float_parsing", "int_from_float"):
+        return f"expected {'a whole number' if error['type'] != 'float_parsing' else 'a number'}" + (
+            f", got {given!r}" if isinstance(given, str) else "")
+    return message
 
 
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
-    env = os.environ if env is None else env
-    store = _choice(env, "FTA_STORE", "sqlite", ("sqlite", "cosmos"))
-    bus = _choice(env, "FTA_BUS", "local", ("local", "servicebus"))
-    email = _choice(env, "FTA_EMAIL", "outbox", ("outbox", "smtp", "ses"))
-
-    cosmos_endpoint = (env.get("COSMOS_ENDPOINT") or "").strip()
-    cosmos_verify_tls = _bool(env, "COSMOS_VERIFY_TLS", True)
-    if store == "cosmos":
-        if not cosmos_endpoint:
-            raise SettingsError("COSMOS_ENDPOINT", "required when FTA_STORE=cosmos")
-        if urlparse(cosmos_endpoint).scheme != "https":
-            raise SettingsError("COSMOS_ENDPOINT", f"expected an https URL, got {cosmos_endpoint!r}")
-        if not cosmos_verify_tls and not is_loopback_url(cosmos_endpoint):
-            raise SettingsError("COSMOS_VERIFY_TLS", "false is only allowed for a loopback endpoint")
-
-    sb_connection = (env.get(SERVICE_BUS_CONNECTION) or "").strip()
-    sb_namespace = (env.get(f"{SERVICE_BUS_CONNECTION}__fullyQualifiedNamespace") or "").strip()
-    if bus == "servicebus" and not (sb_connection or sb_namespace):
-        raise SettingsError(
-            SERVICE_BUS_CONNECTION,
-            f"required when FTA_BUS=servicebus (or {SERVICE_BUS_CONNECTION}__fullyQualifiedNamespace)",
-        )
-    if sb_connection and "Endpoint=sb://" not in sb_connection:
-        raise SettingsError(SERVICE_BUS_CONNECTION, "expected a Service Bus connection string (Endpoint=sb://...)")
-
-    smtp_host = (env.get("SMTP_HOST") or "").strip()
-    if email == "smtp" and not smtp_host:
-        raise SettingsError("SMTP_HOST", "required when FTA_EMAIL=smtp")
-    aws_region = (env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "").strip()
-    if email == "ses" and not aws_region:
-        raise SettingsError("AWS_REGION", "required when FTA_EMAIL=ses")
-
-    email_from = (env.get("FTA_EMAIL_FROM") or "fta-requests@localhost").strip()
-    if "@" not in email_from or any(c in email_from for c in "\r\n"):
-        raise SettingsError("FTA_EMAIL_FROM", f"expected an email address, got {email_from!r}")
-
-    routing_file = Path(env.get("FTA_ROUTING_FILE") or SHIPPED_ROUTING_FILE)
-    if not routing_file.is_file():
-        raise SettingsError("FTA_ROUTING_FILE", f"no such file: {str(routing_file)!r}")
-
-    roles = tuple(r.strip() for r in (env.get("FTA_DEV_ROLES") or "").split(",") if r.strip())
-    dev_user = env.get("FTA_DEV_USER")
-    dev_user = "dev@contoso.com" if dev_user is None else dev_user.strip()
-
-    from shared.faults import parse_faults
-
+    """The settings from ``env`` (by default the process environment)."""
+    token = _explicit.set(env)
     try:
-        faults = parse_faults(env.get("FTA_FAULTS") or "")
-    except ValueError as exc:
-        raise SettingsError("FTA_FAULTS", str(exc)) from None
-    seed = env.get("FTA_FAULTS_SEED")
-    faults_seed = int(_number(env, "FTA_FAULTS_SEED", 0, minimum=0, maximum=2**31, integer=True)) if seed else None
-
-    return Settings(
-        data_dir=Path(env.get("FTA_DATA_DIR") or ".fta"),
-        store=store,
-        cosmos_endpoint=cosmos_endpoint,
-        cosmos_key=(env.get("COSMOS_KEY") or "").strip(),
-        cosmos_database=(env.get("COSMOS_DATABASE") or "fta").strip(),
-        cosmos_verify_tls=cosmos_verify_tls,
-        cosmos_create_containers=_bool(env, "COSMOS_CREATE_CONTAINERS", False),
-        bus=bus,
-        servicebus_connection=sb_connection,
-        servicebus_namespace=sb_namespace,
-        email=email,
-        email_from=email_from,
-        smtp_host=smtp_host,
-        smtp_port=int(_number(env, "SMTP_PORT", 25, minimum=1, maximum=65535, integer=True)),
-        smtp_username=(env.get("SMTP_USERNAME") or "").strip(),
-        smtp_password=env.get("SMTP_PASSWORD") or "",
-        smtp_starttls=_bool(env, "SMTP_STARTTLS", False),
-        smtp_timeout_seconds=_number(env, "SMTP_TIMEOUT_SECONDS", 30.0, minimum=1, maximum=600, integer=False),
-        aws_region=aws_region,
-        public_url=_url(env, "FTA_PUBLIC_URL", "http://127.0.0.1:7071"),
-        routing_file=routing_file,
-        remind_schedule=_schedule(env, "FTA_REMIND_SCHEDULE", DEFAULT_REMIND_SCHEDULE),
-        sweep_schedule=_schedule(env, "FTA_SWEEP_SCHEDULE", DEFAULT_SWEEP_SCHEDULE),
-        assign_sla_business_hours=_number(
-            env, "FTA_ASSIGN_SLA_BUSINESS_HOURS", 16.0, minimum=0, maximum=24 * 365, integer=False
-        ),
-        reminders_before_escalation=int(
-            _number(env, "FTA_REMINDERS_BEFORE_ESCALATION", 2, minimum=0, maximum=100, integer=True)
-        ),
-        dev_user=dev_user,
-        dev_roles=roles,
-        appinsights_connection_string=(env.get("APPLICATIONINSIGHTS_CONNECTION_STRING") or "").strip(),
-        sweep_after_seconds=_number(env, "FTA_SWEEP_AFTER_SECONDS", 60.0, minimum=0, maximum=86400, integer=False),
-        faults=faults,
-        faults_seed=faults_seed,
-    )
+        settings = Settings()
+    except ValidationError as exc:
+        first = exc.errors(include_url=False)[0]
+        name = str(first["loc"][0]) if first["loc"] else "settings"
+        raise SettingsError(name, " ".join(_problem(first).split())) from None
+    finally:
+        _explicit.reset(token)
+    return settings.check()

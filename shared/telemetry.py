@@ -10,10 +10,6 @@ from __future__ import annotations
 import contextvars
 import logging
 import threading
-from contextlib import contextmanager
-from typing import Iterator
-
-from shared.settings import Settings
 
 _request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("fta_request_id", default=None)
 _configured = False
@@ -40,28 +36,15 @@ def get_logger(name: str) -> logging.Logger:
     return logger
 
 
-def current_request_id() -> str | None:
-    return _request_id.get()
-
-
-@contextmanager
-def request_scope(request_id: str | None) -> Iterator[None]:
-    token = _request_id.set(request_id)
-    try:
-        yield
-    finally:
-        _request_id.reset(token)
-
-
 def set_request_id(request_id: str | None) -> None:
     """Within an invocation's context: later records carry this id."""
     _request_id.set(request_id)
 
 
-def configure(settings: Settings) -> bool:
+def configure(connection_string: str) -> bool:
     """Send the ``fta`` logs and traces to Application Insights, once per process."""
     global _configured
-    if not settings.appinsights_connection_string:
+    if not connection_string:
         return False
     with _lock:
         if _configured:
@@ -69,7 +52,7 @@ def configure(settings: Settings) -> bool:
         from azure.monitor.opentelemetry import configure_azure_monitor
 
         configure_azure_monitor(
-            connection_string=settings.appinsights_connection_string,
+            connection_string=connection_string,
             logger_name=LOGGER,
             disable_offline_storage=True,
         )

@@ -9,11 +9,13 @@ from dataclasses import dataclass, field
 
 
 TOPIC = "fta-events"
+# The app setting that names the Service Bus connection (the triggers' `connection`).
+SERVICE_BUS_CONNECTION = "ServiceBusConnection"
 MAX_DELIVERY_COUNT = 10
 LOCK_DURATION_SECONDS = 60
 DUPLICATE_DETECTION_WINDOW_SECONDS = 600
 
-# Event types the filters name (shared.model.EventType; a unit test keeps them equal).
+# Event types the filters name (shared.domain.model.EventType; a unit test keeps them equal).
 SUBMITTED = "request.submitted"
 ROUTED = "request.routed"
 

@@ -65,7 +65,7 @@ def load_event(name: str) -> dict[str, Any]:
 
 def email_context_sample(template: str, variant: str = "full", **request_changes: Any) -> dict[str, Any]:
     """A template context built from the sample request (``full`` or ``minimal``) and event data."""
-    from shared.mail.render import email_context
+    from shared.app.emails import template_context as email_context
 
     sample = load_event(f"email_context_{variant}.json")
     event = load_event("email_event_data.json")[template]

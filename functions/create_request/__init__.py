@@ -8,13 +8,15 @@ bp = func.Blueprint()
 @bp.function_name("create_request")
 @bp.route(route="api/requests", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
 def create_request(req: func.HttpRequest) -> func.HttpResponse:
-    from shared import services  # on first use: indexing the app stays cheap
+    from functions import commands  # on first use: indexing the app stays cheap
+    from shared.app.intake import submit_request
+    from shared.app.queries import request_view
 
     def action(ctx, principal):
-        result = services.submit_request(ctx, principal, req.get_body(), req.headers.get("Idempotency-Key"))
+        result = submit_request(ctx, principal, commands.submit_request(req, ctx.routing))
         headers = {"Location": f"/api/requests/{result.request.id}", **etag_header(result.etag)}
         if result.replayed:
             headers["Idempotent-Replayed"] = "true"
-        return json_response(result.request.public_view(), 201, headers)
+        return json_response(request_view(ctx, principal, result.request), 201, headers)
 
     return handle(req, action)

@@ -8,7 +8,8 @@ bp = func.Blueprint()
 @bp.function_name("health")
 @bp.route(route="api/health", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
 def health(req: func.HttpRequest) -> func.HttpResponse:
-    from shared import bootstrap, services  # on first use: indexing the app stays cheap
+    from shared import bootstrap  # on first use: indexing the app stays cheap
+    from shared.app.health import health as check
 
-    report = services.health(bootstrap.context())
+    report = check(bootstrap.context())
     return json_response(report, 200 if report["status"] == "ok" else 503)

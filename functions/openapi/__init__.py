@@ -9,6 +9,6 @@ bp = func.Blueprint()
 @bp.route(route="api/openapi.json", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
 def openapi(req: func.HttpRequest) -> func.HttpResponse:
     from shared import bootstrap
-    from shared.openapi import openapi_document
+    from functions.openapi.spec import openapi_document
 
     return json_response(openapi_document(bootstrap.context().routing.regions))

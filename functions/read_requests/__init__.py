@@ -8,21 +8,20 @@ bp = func.Blueprint()
 @bp.function_name("list_requests")
 @bp.route(route="api/requests", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
 def list_requests(req: func.HttpRequest) -> func.HttpResponse:
-    from shared import services  # on first use: indexing the app stays cheap
+    from functions import commands  # on first use: indexing the app stays cheap
+    from shared.app import queries
 
     return handle(req, lambda ctx, principal: json_response(
-        services.list_requests(ctx, principal, dict(req.params))))
+        queries.list_requests(ctx, principal, commands.list_requests(req))))
 
 
 @bp.function_name("get_request")
 @bp.route(route="api/requests/{id}", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
 def get_request(req: func.HttpRequest) -> func.HttpResponse:
-    from shared import services  # on first use: indexing the app stays cheap
+    from shared.app import queries  # on first use: indexing the app stays cheap
 
     def action(ctx, principal):
-        request, etag = services.get_request(ctx, principal, req.route_params.get("id", ""))
-        view = request.public_view()
-        view["overdue"] = services.is_overdue(request, ctx.clock())
-        return json_response(view, 200, etag_header(etag))
+        request, etag = queries.get_request(ctx, principal, req.route_params.get("id", ""))
+        return json_response(queries.request_view(ctx, principal, request), 200, etag_header(etag))
 
     return handle(req, action)

@@ -7,6 +7,7 @@ bp = func.Blueprint()
 @bp.function_name("remind")
 @bp.timer_trigger(arg_name="timer", schedule="%FTA_REMIND_SCHEDULE%", run_on_startup=False)
 def remind(timer: func.TimerRequest) -> None:
-    from shared import bootstrap, services  # on first use: indexing the app stays cheap
+    from shared import bootstrap  # on first use: indexing the app stays cheap
+    from shared.app.reminders import send_reminders
 
-    services.send_reminders(bootstrap.context())
+    send_reminders(bootstrap.context())

@@ -1,7 +1,6 @@
 import azure.functions as func
 
 from shared import topology
-from shared.settings import SERVICE_BUS_CONNECTION
 
 bp = func.Blueprint()
 
@@ -11,12 +10,13 @@ bp = func.Blueprint()
     arg_name="msg",
     topic_name=topology.TOPIC,
     subscription_name=topology.ROUTE_TO_LEADS,
-    connection=SERVICE_BUS_CONNECTION,
+    connection=topology.SERVICE_BUS_CONNECTION,
 )
 def route_to_leads(msg: func.ServiceBusMessage) -> None:
-    from shared import bootstrap, services  # on first use: indexing the app stays cheap
+    from shared import bootstrap  # on first use: indexing the app stays cheap
+    from shared.app.consumers import handle_message
 
-    services.handle_message(
+    handle_message(
         bootstrap.context(), topology.ROUTE_TO_LEADS, msg.get_body(),
         message_id=msg.message_id, subject=msg.subject, correlation_id=msg.correlation_id,
     )

@@ -7,6 +7,7 @@ bp = func.Blueprint()
 @bp.function_name("sweep")
 @bp.timer_trigger(arg_name="timer", schedule="%FTA_SWEEP_SCHEDULE%", run_on_startup=False)
 def sweep(timer: func.TimerRequest) -> None:
-    from shared import bootstrap, services  # on first use: indexing the app stays cheap
+    from shared import bootstrap  # on first use: indexing the app stays cheap
+    from shared.app.outbox import sweep
 
-    services.sweep(bootstrap.context())
+    sweep(bootstrap.context())

@@ -73,6 +73,14 @@ def web_static(req: func.HttpRequest) -> func.HttpResponse:
 @bp.function_name("signed_in_user")
 @bp.route(route="api/me", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
 def signed_in_user(req: func.HttpRequest) -> func.HttpResponse:
-    from shared.openapi import SignedInUser
+    from functions.openapi.bodies import SignedInUser
 
     return handle(req, lambda ctx, principal: json_response(SignedInUser.of(principal, ctx.routing).to_json_dict()))
+
+
+@bp.function_name("vocabulary")
+@bp.route(route="api/vocabulary", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
+def vocabulary(req: func.HttpRequest) -> func.HttpResponse:
+    from shared.domain.vocabulary import vocabulary as tables
+
+    return handle(req, lambda ctx, principal: json_response(tables(), 200, {"Cache-Control": "private, max-age=300"}))

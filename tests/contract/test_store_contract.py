@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from shared.store.base import Conflict, DocumentStore, Item, NotFound, PreconditionFailed, Where
+from shared.adapters.store.base import Conflict, DocumentStore, Item, NotFound, PreconditionFailed, Where
 from shared.topology import IDEMPOTENCY, NOTIFICATIONS, REQUESTS
 
 pytestmark = pytest.mark.filterwarnings("ignore::urllib3.exceptions.InsecureRequestWarning")

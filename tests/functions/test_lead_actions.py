@@ -1,6 +1,6 @@
 import pytest
 
-from shared.services import choose_architect
+from shared.domain.balancer import choose_architect
 from tests.factories import ADMIN, LEAD, OTHER, REQUESTOR, form
 
 LEAD_ROLES = ("FTA.Lead",)

@@ -30,7 +30,7 @@ def test_a_journey_logs_request_ids_and_no_customer_data(app, caplog):
 
 
 def test_telemetry_is_off_without_a_connection_string_and_settings_hide_secrets():
-    assert telemetry.configure(load_settings({})) is False
+    assert telemetry.configure(load_settings({}).appinsights_connection_string.get_secret_value()) is False
     settings = load_settings({"APPLICATIONINSIGHTS_CONNECTION_STRING": "InstrumentationKey=00000000-0000-0000-0000-000000000000",
                               "SMTP_PASSWORD": "pa55word"})
     assert "pa55word" not in repr(settings) and "InstrumentationKey" not in repr(settings)

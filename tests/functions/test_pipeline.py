@@ -1,7 +1,7 @@
 import json
 
-from shared import services, topology
-from shared.bus.base import OutgoingMessage, PublishError
+from shared import topology
+from shared.app.ports import OutgoingMessage, PublishError
 from tests.factories import REQUESTOR, form, sow_form
 
 
@@ -107,8 +107,8 @@ def test_poison_messages_are_parked_not_retried(app):
 def test_a_consumer_that_keeps_failing_is_dead_lettered_after_ten_deliveries(app):
     import socket
 
-    from shared.mail.outbox import OutboxMailer
-    from shared.mail.smtp import SmtpMailer
+    from shared.adapters.mail.outbox import OutboxMailer
+    from shared.adapters.mail.smtp import SmtpMailer
 
     with socket.socket() as s:  # a port nobody listens on: every send is refused
         s.bind(("127.0.0.1", 0))

@@ -1,6 +1,6 @@
 from datetime import datetime, timezone
 
-from shared.clock import ManualClock
+from shared.adapters.clock import ManualClock
 from tests.factories import LEAD, REQUESTOR, form
 from tests.harness import App
 

@@ -6,8 +6,9 @@ from dataclasses import replace
 from datetime import datetime, timezone
 
 from devhost.servicebus import DirectMessage, to_function_message
-from shared import services, topology
-from shared.bus.servicebus import to_servicebus_message
+from shared import topology
+from shared.app import outbox as services
+from shared.adapters.bus.servicebus import to_servicebus_message
 from tests.factories import REQUESTOR, form
 from tests.harness import FUNCTIONS
 

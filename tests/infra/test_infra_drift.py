@@ -7,7 +7,7 @@ import shutil
 import pytest
 
 from shared import topology
-from shared.routing import load_routing
+from shared.domain.routing import load_routing
 from shared.settings import (
     DEFAULT_REMIND_SCHEDULE,
     DEFAULT_SWEEP_SCHEDULE,
@@ -72,7 +72,7 @@ def test_subscriptions_retry_and_dead_letter_as_the_code_expects(facts):
 
 
 def test_containers_match_the_topology(facts):
-    from shared.store.cosmos import indexing_policy
+    from shared.adapters.store.cosmos import indexing_policy
 
     expected = {
         c.name: {"partition_key": c.partition_key, "default_ttl": c.default_ttl_seconds,
@@ -123,8 +123,8 @@ def test_app_settings_start_the_app_on_azure_backends(facts):
     loaded = load_settings(environment)
     assert (loaded.store, loaded.bus, loaded.email) == ("cosmos", "servicebus", "outbox")
     assert loaded.servicebus_namespace == DEPLOYMENT_TIME_SETTINGS[f"{SERVICE_BUS_CONNECTION}__fullyQualifiedNamespace"]
-    assert loaded.servicebus_connection == ""
-    assert loaded.cosmos_key == ""
+    assert loaded.servicebus_connection.get_secret_value() == ""
+    assert loaded.cosmos_key.get_secret_value() == ""
     assert loaded.remind_schedule == DEFAULT_REMIND_SCHEDULE
     assert loaded.sweep_schedule == DEFAULT_SWEEP_SCHEDULE
     assert loaded.assign_sla_business_hours == Settings().assign_sla_business_hours

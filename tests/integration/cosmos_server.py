@@ -111,7 +111,7 @@ def cosmos_endpoint(request: pytest.FixtureRequest, tmp_path_factory: pytest.Tem
 @pytest.fixture(scope="session")
 def cosmos_client(cosmos_endpoint: str):
     """One SDK client for the session, built by the production factory."""
-    from shared.store.cosmos import cosmos_client as build_client
+    from shared.adapters.store.cosmos import cosmos_client as build_client
 
     client = build_client(cosmos_endpoint, EMULATOR_KEY, verify_tls=False)
     yield client

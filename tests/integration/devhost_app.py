@@ -12,7 +12,7 @@ from pathlib import Path
 import azure.functions as func
 
 from shared import bootstrap
-from shared.auth import Unauthenticated, principal_from_headers
+from functions.auth import Unauthenticated, principal_from_headers
 
 app = func.FunctionApp(http_auth_level=func.AuthLevel.ANONYMOUS)
 

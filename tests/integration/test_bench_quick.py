@@ -92,7 +92,7 @@ def test_store_economy_counts_one_lifecycle_the_same_on_sqlite_and_cosmos(figure
 
 
 def test_rendering_times_every_template(figures):
-    from shared.mail.render import TEMPLATES
+    from shared.adapters.mail.render import TEMPLATES
 
     rendering = figures["figures"]["rendering"]
     assert set(rendering["templates"]) == set(TEMPLATES)
@@ -103,7 +103,7 @@ def test_rendering_times_every_template(figures):
 
 def test_the_counting_store_offers_every_method_of_the_port():
     from bench.counting import CountingStore
-    from shared.store.base import DocumentStore
+    from shared.adapters.store.base import DocumentStore
 
     port = {name for name, value in vars(DocumentStore).items() if callable(value) and not name.startswith("_")}
     assert port >= {"read", "create", "replace", "delete", "query", "count", "health", "close"}

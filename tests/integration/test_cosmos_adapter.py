@@ -12,10 +12,10 @@ from azure.core.exceptions import ServiceRequestError, ServiceResponseError
 from azure.core.pipeline.transport import HttpRequest, RequestsTransportResponse
 from azure.cosmos.exceptions import CosmosHttpResponseError
 
-from shared.store.base import StoreError, TransientStoreError
-from shared.store.cosmos import ORDERABLE_FIELDS, CosmosStore, indexing_policy
-from shared.store.cosmos import cosmos_client as build_cosmos_client
-from shared.store.retry import TransientRetry
+from shared.adapters.store.base import StoreError, TransientStoreError
+from shared.adapters.store.cosmos import ORDERABLE_FIELDS, CosmosStore, indexing_policy
+from shared.adapters.store.cosmos import cosmos_client as build_cosmos_client
+from shared.adapters.store.retry import TransientRetry
 from shared.topology import CONTAINERS, NOTIFICATIONS, REQUESTS
 from tests.integration.cosmos_server import (  # noqa: F401  (fixtures)
     EMULATOR_KEY,
@@ -136,7 +136,7 @@ def test_a_self_signed_certificate_is_refused_unless_verification_is_off(non_loc
 
 
 def test_importing_the_adapter_loads_no_azure_sdk():
-    probe = "import sys, shared.store.cosmos; print(sorted(m for m in sys.modules if m.startswith('azure')))"
+    probe = "import sys, shared.adapters.store.cosmos; print(sorted(m for m in sys.modules if m.startswith('azure')))"
     result = subprocess.run([sys.executable, "-c", probe], cwd=REPO_ROOT, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"

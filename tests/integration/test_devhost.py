@@ -22,8 +22,8 @@ from devhost.consumers import handle_message
 from devhost.invocation import Invoker
 from devhost.principal import build_principal
 from shared import bootstrap, topology
-from shared.bus.base import OutgoingMessage
-from shared.bus.local import LocalBus
+from shared.app.ports import OutgoingMessage
+from shared.adapters.bus.local import LocalBus
 from shared.settings import load_settings
 from tests.integration.live import wait_for
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from shared import topology
-from shared.bus.base import OutgoingMessage, PublishError, Publisher
-from shared.bus.local import LocalBus, MessageLockLost, UnknownSubscription
+from shared.app.ports import OutgoingMessage, PublishError, Publisher
+from shared.adapters.bus.local import LocalBus, MessageLockLost, UnknownSubscription
 
 REPO = Path(__file__).resolve().parents[2]
 SUBSCRIPTIONS = topology.subscriptions(["emea-leads", "fta-alignment"])
@@ -315,7 +315,7 @@ CONSUMER_PROCESS = """
 import json, sys
 from pathlib import Path
 from shared import topology
-from shared.bus.local import LocalBus
+from shared.adapters.bus.local import LocalBus
 bus = LocalBus(Path(sys.argv[1]), topology.subscriptions([]))
 print("ready", flush=True)
 sys.stdin.readline()

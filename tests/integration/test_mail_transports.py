@@ -26,11 +26,12 @@ from moto import mock_aws
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.ses.models import ses_backends
 
-from shared.mail.base import Email, Mailer, PermanentMailError, TransientMailError
-from shared.mail.outbox import OutboxMailer
-from shared.mail.render import email_context, render_email
-from shared.mail.ses import SesMailer, ses_client
-from shared.mail.smtp import RecipientsRefused, SmtpMailer
+from shared.app.ports import Email, Mailer, PermanentMailError, TransientMailError
+from shared.adapters.mail.outbox import OutboxMailer
+from shared.adapters.mail.render import render_email
+from shared.app.emails import template_context as email_context
+from shared.adapters.mail.ses import SesMailer, ses_client
+from shared.adapters.mail.smtp import RecipientsRefused, SmtpMailer
 
 EVENTS = Path(__file__).resolve().parents[1] / "events"
 SENDER = "fta-requests@contoso.com"

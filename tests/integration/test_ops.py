@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from shared import topology
-from shared.bus.base import OutgoingMessage
-from shared.clock import system_clock
-from shared.mail.smtp import SmtpMailer
-from shared.services import park
+from shared.app.ports import OutgoingMessage
+from shared.adapters.clock import system_clock
+from shared.adapters.mail.smtp import SmtpMailer
+from shared.app.parking import park
 from shared.settings import load_settings
 from tests.factories import LEAD, REQUESTOR, form
 from tests.harness import App

@@ -18,8 +18,8 @@ from azure.servicebus._pyamqp._decode import decode_payload
 from azure.servicebus._pyamqp._encode import encode_payload
 from azure.servicebus._transport._pyamqp_transport import PyamqpTransport
 
-from shared.bus.base import OutgoingMessage, PublishError, Publisher
-from shared.bus.servicebus import (
+from shared.app.ports import OutgoingMessage, PublishError, Publisher
+from shared.adapters.bus.servicebus import (
     RETRY_BACKOFF_FACTOR,
     RETRY_TOTAL,
     ServiceBusDeadLetters,
@@ -64,7 +64,7 @@ def unreachable_client():
 
 
 def test_importing_the_adapter_does_not_import_the_sdk():
-    probe = "import sys, shared.bus.servicebus; print('azure.servicebus' in sys.modules, 'azure.identity' in sys.modules)"
+    probe = "import sys, shared.adapters.bus.servicebus; print('azure.servicebus' in sys.modules, 'azure.identity' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", probe], cwd=REPO, capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
 

@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 import pytest
 
 from shared import topology
-from shared.bus.base import OutgoingMessage
+from shared.app.ports import OutgoingMessage
 
 SERVICEBUS = os.environ.get("FTA_LIVE_SERVICEBUS_CONNECTION", "")
 COSMOS = os.environ.get("FTA_LIVE_COSMOS_ENDPOINT", "")
@@ -28,7 +28,7 @@ needs_cosmos = pytest.mark.skipif(not COSMOS, reason="live Azure: FTA_LIVE_COSMO
 def test_a_published_event_reaches_its_subscription_with_every_property():
     from azure.servicebus import ServiceBusReceiveMode
 
-    from shared.bus.servicebus import ServiceBusPublisher, servicebus_client
+    from shared.adapters.bus.servicebus import ServiceBusPublisher, servicebus_client
 
     client = servicebus_client(SERVICEBUS)
     message_id = f"live-{uuid.uuid4().hex}"
@@ -54,8 +54,8 @@ def test_a_published_event_reaches_its_subscription_with_every_property():
 
 @needs_cosmos
 def test_the_store_keeps_a_document_and_refuses_a_stale_write():
-    from shared.store.base import PreconditionFailed
-    from shared.store.cosmos import CosmosStore, cosmos_client
+    from shared.adapters.store.base import PreconditionFailed
+    from shared.adapters.store.cosmos import CosmosStore, cosmos_client
 
     client = cosmos_client(COSMOS, key=os.environ.get("FTA_LIVE_COSMOS_KEY") or None)
     store = CosmosStore(client, database=os.environ.get("COSMOS_DATABASE", "fta"))

@@ -8,7 +8,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from shared import services, topology
+from shared import topology
+from shared.app import consumers as services
 from tests.factories import LEAD, REQUESTOR, form
 from tests.integration import live
 

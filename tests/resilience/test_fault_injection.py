@@ -19,14 +19,15 @@ from pathlib import Path
 import pytest
 
 from devhost.servicebus import to_function_message
-from shared import services, topology
-from shared.bus.base import OutgoingMessage
-from shared.bus.local import LocalBus, MessageLockLost
-from shared.faults import FaultPlan, FaultyStore
-from shared.notifications import NotificationRetry
-from shared.routing import load_routing
+from shared import topology
+from shared.app import consumers as services
+from shared.app.ports import OutgoingMessage
+from shared.adapters.bus.local import LocalBus, MessageLockLost
+from shared.adapters.faults import FaultPlan, FaultyStore
+from shared.app.notify import NotificationRetry
+from shared.domain.routing import load_routing
 from shared.settings import SHIPPED_ROUTING_FILE
-from shared.store.sqlite import SqliteStore
+from shared.adapters.store.sqlite import SqliteStore
 from tests.factories import LEAD, REQUESTOR, form, migration_form, sow_form
 from tests.harness import FUNCTIONS
 from tests.integration import live
@@ -347,10 +348,10 @@ def test_a_notification_claim_whose_answer_was_lost_is_still_this_deliverys(app,
     deliver = lambda: services.handle_message(app.ctx, topology.NOTIFY, message.body, message_id=message.message_id,
                                               subject=message.subject, correlation_id=message.correlation_id)
     real = app.ctx.store
-    app.ctx.store = FaultyStore(real, FaultPlan({"store.write-lost-reply": 1.0}, tmp_path / "faults.log"))
+    app.ctx.use_store(FaultyStore(real, FaultPlan({"store.write-lost-reply": 1.0}, tmp_path / "faults.log")))
     with pytest.raises(NotificationRetry):
         deliver()  # sent, but "sent" could not be confirmed: the bus redelivers
-    app.ctx.store = real
+    app.ctx.use_store(real)
     assert len(app.outbox()) == 1
     outcome = deliver()
     assert (outcome.detail["sent"], outcome.detail["skipped"]) == (0, 1)

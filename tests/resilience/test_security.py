@@ -40,6 +40,7 @@ RBAC = {
     "cancel_request":   (200, 404, 200, 200, 401),
     "complete_request": (403, 404, 200, 200, 401),
     "signed_in_user":   (200, 200, 200, 200, 401),
+    "vocabulary":       (200, 200, 200, 200, 401),
     "health":           (200, 200, 200, 200, 200),
     "openapi_document": (200, 200, 200, 200, 200),
     "web_page":         (200, 200, 200, 200, 200),
@@ -79,6 +80,8 @@ def call_route(app, name: str, who: str, request_id: str):
             return app.act(action, request_id, user, roles, body)
         case "signed_in_user":
             return app.call(name, "GET", f"{base}/api/me", user=user, roles=roles)
+        case "vocabulary":
+            return app.call(name, "GET", f"{base}/api/vocabulary", user=user, roles=roles)
         case "health":
             return app.call(name, "GET", f"{base}/api/health", user=user, roles=roles)
         case "openapi_document":
@@ -334,7 +337,8 @@ def test_settings_repr_shows_no_secret():
         "FTA_STORE": "cosmos", "COSMOS_ENDPOINT": "https://fta.documents.azure.com:443/",
         "FTA_BUS": "servicebus", "FTA_EMAIL": "smtp", "SMTP_HOST": "smtp.contoso.com", "SMTP_USERNAME": "fta", **secrets,
     })
-    assert settings.cosmos_key == secrets["COSMOS_KEY"] and settings.smtp_password == secrets["SMTP_PASSWORD"]
+    assert settings.cosmos_key.get_secret_value() == secrets["COSMOS_KEY"]
+    assert settings.smtp_password.get_secret_value() == secrets["SMTP_PASSWORD"]
     for shown in (repr(settings), str(settings), f"{settings!r}"):
         assert "ZZ9" not in shown and "SharedAccessKey=" not in shown, shown
     with pytest.raises(SettingsError) as refused:

@@ -3,7 +3,8 @@ import json
 
 import pytest
 
-from shared.auth import ADMIN, LEAD, Unauthenticated, principal_from_headers
+from functions.auth import Unauthenticated, principal_from_headers
+from shared.domain.principal import ADMIN, LEAD
 from tests.factories import principal_header
 
 

@@ -2,8 +2,8 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from shared.calendar import BusinessCalendar
-from shared.routing import BusinessCalendarConfig
+from shared.domain.calendar import BusinessCalendar
+from shared.domain.routing import BusinessCalendarConfig
 
 UTC = timezone.utc
 DEFAULT = BusinessCalendar()

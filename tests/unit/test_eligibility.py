@@ -1,7 +1,7 @@
 import pytest
 
-from shared.eligibility import EligibilityPolicy, check_eligibility
-from shared.model import RequestForm
+from shared.domain.eligibility import EligibilityPolicy, check_eligibility
+from shared.domain.model import RequestForm
 from tests.factories import form
 
 POLICY = EligibilityPolicy()

@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from shared.faults import FaultPlan, parse_faults
+from shared.adapters.faults import FaultPlan, parse_faults
 from shared.settings import SettingsError, load_settings
 
 

@@ -3,7 +3,7 @@ from datetime import datetime, timezone
 import pytest
 from pydantic import ValidationError
 
-from shared.model import (
+from shared.domain.model import (
     CLOSED_STATUSES, EventType, FtaRequest, InvalidTransition, Person, RequestForm, Status, can_transition,
 )
 from tests.factories import form, migration_form, sow_form

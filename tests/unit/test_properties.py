@@ -9,13 +9,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from shared import services
-from shared.auth import Principal
-from shared.eligibility import EligibilityPolicy, check_eligibility
-from shared.model import (
+from shared.domain.eligibility import EligibilityPolicy, check_eligibility
+from shared.domain.model import (
     CLOSED_STATUSES, DomainError, FtaRequest, Person, RequestForm, RequestType, Segment,
 )
-from shared.routing import Routing
+from shared.domain.routing import Routing
 from tests.factories import REQUESTOR, form, migration_form, sow_form
 from tests.harness import App
 
@@ -153,17 +151,15 @@ def intake(tmp_path_factory):
     application.close()
 
 
-PRINCIPAL = Principal(email=REQUESTOR, name="Alex", roles=frozenset())
 
 
 def submitted_status(app: App, body: bytes, key) -> int:
-    try:
-        result = services.submit_request(app.ctx, PRINCIPAL, body, key)
-    except services.ServiceError as exc:
-        assert 400 <= exc.status < 500, (exc.status, exc.message)
-        assert exc.to_dict()["message"]
-        return exc.status
-    assert result.request.requestor.email == REQUESTOR
+    answer = app.submit(body, user=REQUESTOR, headers={"Idempotency-Key": key} if key is not None else None)
+    if answer.status != 201:
+        assert 400 <= answer.status < 500, (answer.status, answer.body)
+        assert answer.body["message"]
+        return answer.status
+    assert answer.body["requestor"]["email"] == REQUESTOR
     return 201
 
 
@@ -210,7 +206,7 @@ routed_forms = st.builds(
 
 
 def matches(when: dict, body: dict) -> bool:
-    """The rule language, written out independently of shared.routing."""
+    """The rule language, written out independently of shared.domain.routing."""
     users = when.get("totalUsers", {})
     return (
         body["requestType"] in when.get("requestType", [body["requestType"]])

@@ -7,16 +7,10 @@ from email import policy
 import pytest
 from jinja2 import UndefinedError
 
-from shared.mail.base import Email
-from shared.mail.render import (
-    SUBJECT_MAX_LENGTH,
-    TEMPLATES,
-    RenderedEmail,
-    UnknownTemplate,
-    email_context,
-    flatten_subject,
-    render_email,
-)
+from shared.adapters.mail.mime import to_mime
+from shared.adapters.mail.render import SUBJECT_MAX_LENGTH, TEMPLATES, UnknownTemplate, flatten_subject, render_email
+from shared.app.emails import template_context as email_context
+from shared.app.ports import Email, RenderedEmail
 from tests.factories import email_context_sample as build_context
 from tests.factories import load_event
 
@@ -168,14 +162,14 @@ def test_header_injection_through_the_customer_name_stays_in_one_subject_line(te
 
     assert "\r" not in rendered.subject and "\n" not in rendered.subject
     assert "Contoso Bcc: x@evil.com" in rendered.subject
-    mime = Email(
+    mime = to_mime(Email(
         message_id=f"{template}@fta-requests",
         sender="fta-requests@contoso.com",
         to=("lead@contoso.com",),
         subject=rendered.subject,
         text=rendered.text,
         html=rendered.html,
-    ).to_mime()
+    ))
     parsed = email.message_from_bytes(mime.as_bytes(), policy=policy.default)
     assert parsed["Bcc"] is None
     assert parsed["To"] == "lead@contoso.com"

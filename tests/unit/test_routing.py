@@ -2,8 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from shared.model import RequestForm
-from shared.routing import RoutingError, load_routing
+from shared.domain.model import RequestForm
+from shared.domain.routing import RoutingError, load_routing
 from shared.settings import SHIPPED_ROUTING_FILE
 from tests.factories import form, migration_form, sow_form
 

@@ -1,6 +1,6 @@
 from shared import topology
-from shared.model import EventType
-from shared.routing import load_routing
+from shared.domain.model import EventType
+from shared.domain.routing import load_routing
 from shared.settings import SHIPPED_ROUTING_FILE
 from shared.topology import Subscription
 
@@ -59,7 +59,7 @@ def test_no_lead_groups_leaves_the_two_pipeline_subscriptions():
 
 
 def test_the_filters_event_types_are_the_domains():
-    from shared.model import EventType
+    from shared.domain.model import EventType
 
     assert topology.SUBMITTED == EventType.SUBMITTED.value
     assert topology.ROUTED == EventType.ROUTED.value

@@ -1,0 +1,143 @@
+"""Bodies and query strings turned into the use cases' commands; a bad one is
+a 400 naming each field."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import azure.functions as func
+from pydantic import ValidationError
+
+from functions.http import if_match, invalid, json_body
+from shared.app.commands import AssignArchitect, CancelRequest, CompleteRequest, ListRequests, SubmitRequest
+from shared.domain.model import Person, RequestForm, Status
+from shared.domain.routing import Routing
+
+LIST_PARAMETERS = ("status", "leadGroup", "tpid", "mine", "view", "counts", "limit", "continuationToken")
+VIEWS = ("all", "queue")
+
+
+def field_errors(exc: ValidationError) -> list[dict[str, Any]]:
+    details = []
+    for error in exc.errors(include_url=False, include_input=False):
+        loc = ".".join(str(p) for p in error["loc"] if p != "__root__")
+        message = error["msg"].removeprefix("Value error, ")
+        if error["type"] == "extra_forbidden":
+            message = "is not a field of this request"
+        details.append({"field": loc, "message": message, "type": error["type"]})
+    return details
+
+
+def request_form(data: dict[str, Any], routing: Routing) -> RequestForm:
+    if "requestor" in data:
+        raise invalid(
+            "the requestor is the signed-in user and cannot be given in the body",
+            [{"field": "requestor", "message": "is set from the signed-in user", "type": "extra_forbidden"}],
+        )
+    details: list[dict[str, Any]] = []
+    form = None
+    try:
+        form = RequestForm.model_validate(data)
+    except ValidationError as exc:
+        details = field_errors(exc)
+    region = data.get("region")
+    if isinstance(region, str) and region.strip() and region.strip() not in routing.regions:
+        details.append({"field": "region", "message": f"must be one of {', '.join(routing.regions)}", "type": "enum"})
+    if details or form is None:
+        raise invalid(
+            "the request has invalid fields: " + ", ".join(sorted({d["field"] or "body" for d in details})),
+            details,
+        )
+    return form
+
+
+def submit_request(req: func.HttpRequest, routing: Routing) -> SubmitRequest:
+    return SubmitRequest(request_form(json_body(req), routing), req.headers.get("Idempotency-Key"))
+
+
+def _query_error(field: str, message: str) -> dict[str, str]:
+    return {"field": field, "message": message, "type": "query"}
+
+
+def _flag(params: dict[str, str], name: str, details: list[dict[str, str]]) -> bool:
+    value = params.get(name, "false").lower()
+    if value not in ("true", "false"):
+        details.append(_query_error(name, "must be true or false"))
+    return value == "true"
+
+
+def list_requests(req: func.HttpRequest) -> ListRequests:
+    params = dict(req.params)
+    unknown = sorted(set(params) - set(LIST_PARAMETERS))
+    if unknown:
+        raise invalid(f"unknown query parameter: {', '.join(unknown)}",
+                      [{"field": name, "message": "is not a filter", "type": "query"} for name in unknown])
+    details: list[dict[str, str]] = []
+    statuses: tuple[Status, ...] = ()
+    if "status" in params:
+        given = [s.strip() for s in params["status"].split(",") if s.strip()]
+        if not given or any(s not in Status._value2member_map_ for s in given):
+            details.append(_query_error("status", f"must be among {', '.join(s.value for s in Status)}"))
+        else:
+            statuses = tuple(Status(s) for s in given)
+    tpid = params.get("tpid")
+    if tpid is not None:
+        tpid = tpid.strip()
+        if not (tpid.isdigit() and 1 <= len(tpid) <= 12):
+            details.append(_query_error("tpid", "must be 1 to 12 digits"))
+    mine = _flag(params, "mine", details)
+    counts = _flag(params, "counts", details)
+    limit = 50
+    if "limit" in params:
+        try:
+            limit = int(params["limit"])
+            if not 1 <= limit <= 200:
+                raise ValueError
+        except ValueError:
+            details.append(_query_error("limit", "must be a whole number from 1 to 200"))
+    view = params.get("view", "all")
+    if view not in VIEWS:
+        details.append(_query_error("view", "must be all or queue"))
+    elif view == "queue" and "status" in params:
+        details.append(_query_error("status", "the queue view chooses its own statuses"))
+    if details:
+        raise invalid("invalid filters: " + ", ".join(d["field"] for d in details), details)
+    return ListRequests(statuses=statuses, lead_group=params.get("leadGroup"), tpid=tpid, mine=mine,
+                        view=view, counts=counts, limit=limit,  # type: ignore[arg-type]
+                        continuation=params.get("continuationToken") or None)
+
+
+def _request_id(req: func.HttpRequest) -> str:
+    return req.route_params.get("id", "")
+
+
+def assign_architect(req: func.HttpRequest) -> AssignArchitect:
+    data = json_body(req)
+    architect = data.get("architect")
+    shape = [{"field": "architect", "message": "an email address or \"auto\"", "type": "value_error"}]
+    if set(data) - {"architect"} or not isinstance(architect, str) or not architect.strip():
+        raise invalid("the body must be {\"architect\": email} or {\"architect\": \"auto\"}", shape)
+    architect = architect.strip()
+    if architect.lower() == "auto":
+        return AssignArchitect(_request_id(req), "auto", if_match(req))
+    try:
+        email = Person(email=architect).email
+    except ValidationError:
+        raise invalid("architect must be an email address or \"auto\"",
+                      [{"field": "architect", "message": "must be an email address or \"auto\"",
+                        "type": "value_error"}]) from None
+    return AssignArchitect(_request_id(req), email, if_match(req))
+
+
+def cancel_request(req: func.HttpRequest) -> CancelRequest:
+    data = json_body(req, required=False)
+    given = data.get("reason")
+    if set(data) - {"reason"} or (given is not None and (
+            not isinstance(given, str) or len(given) > 500 or "\n" in given or "\r" in given)):
+        raise invalid("the body may only hold {\"reason\": text up to 500 characters on one line}",
+                      [{"field": "reason", "message": "text up to 500 characters on one line", "type": "value_error"}])
+    return CancelRequest(_request_id(req), (given or "").strip() or None, if_match(req))
+
+
+def complete_request(req: func.HttpRequest) -> CompleteRequest:
+    return CompleteRequest(_request_id(req), if_match(req))

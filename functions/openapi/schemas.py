@@ -1,0 +1,144 @@
+"""The component schemas of the OpenAPI document, generated from the pydantic
+models the code validates with, plus what the validators check beyond them."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from pydantic.json_schema import models_json_schema
+
+from functions.openapi.bodies import ErrorBody, HealthReport, SignedInUser
+from shared.domain.access import ACTIONS
+from shared.domain.model import SINGLE_LINE_PATTERN, TENANT_PATTERN, Event, FtaRequest, RequestForm, RequestType, Status
+from shared.domain.vocabulary import TABLES
+
+REF = "#/components/schemas/{model}"
+
+# What FtaRequest.public_view() leaves out of the stored document.
+INTERNAL_REQUEST_FIELDS = ("pendingDispatch", "nextReminderAt")
+
+
+def schema_ref(name: str) -> dict[str, str]:
+    return {"$ref": REF.format(model=name)}
+
+
+def component_schemas() -> dict[str, Any]:
+    _, top = models_json_schema(
+        [
+            (RequestForm, "validation"),
+            (FtaRequest, "serialization"),
+            (Event, "serialization"),
+            (ErrorBody, "serialization"),
+            (SignedInUser, "serialization"),
+            (HealthReport, "serialization"),
+        ],
+        by_alias=True,
+        ref_template=REF,
+    )
+    schemas: dict[str, Any] = top["$defs"]
+
+    form = schemas["RequestForm"]
+    form["allOf"] = [
+        {
+            "if": {"properties": {"requestType": {"const": RequestType.SOW_ECIF.value}}, "required": ["requestType"]},
+            "then": {"required": ["fundingAmountUsd"], "properties": {"fundingAmountUsd": {"type": "number"}}},
+        },
+        {
+            "if": {"properties": {"requestType": {"const": RequestType.MIGRATION_EXCEPTION.value}}, "required": ["requestType"]},
+            "then": {"required": ["migration"], "properties": {"migration": {"type": "object"}}},
+        },
+    ]
+    form["properties"]["region"]["description"] = "one of the regions of the routing configuration (GET /api/me lists them)"
+    # What the validators check beyond pydantic's own constraints, so that a
+    # body the document allows is one the service accepts.
+    props = form["properties"]
+    props["tenant"]["pattern"] = TENANT_PATTERN
+    for name in ("customerName", "partner"):
+        for option in props[name].get("anyOf", [props[name]]):
+            if option.get("type") == "string":
+                option["pattern"] = SINGLE_LINE_PATTERN
+    props["compellingEvent"]["pattern"] = SINGLE_LINE_PATTERN
+
+    # The stored request as the API answers: every field present, none internal.
+    stored = schemas.pop("FtaRequest")
+    view = copy.deepcopy(stored)
+    for name in INTERNAL_REQUEST_FIELDS:
+        view["properties"].pop(name)
+    view["required"] = sorted(view["properties"])
+    view["properties"]["overdue"] = {
+        "type": "boolean",
+        "description": "routed and still without an architect after the assignment SLA",
+    }
+    view["properties"]["allowedActions"] = {
+        "type": "array",
+        "items": {"type": "string", "enum": list(ACTIONS)},
+        "uniqueItems": True,
+        "description": "what the caller may do with this request now",
+    }
+    view["required"].append("allowedActions")
+    view["additionalProperties"] = False
+    view["title"] = "FtaRequest"
+    schemas["FtaRequest"] = view
+    schemas["Vocabulary"] = {
+        "type": "object",
+        "additionalProperties": False,
+        "required": sorted(TABLES),
+        "properties": {name: {"type": "object", "additionalProperties": {"type": "string"},
+                              "required": sorted(str(k) for k in table)}
+                       for name, table in sorted(TABLES.items())},
+    }
+    schemas["FtaRequestWithOverdue"] = {
+        "allOf": [schema_ref("FtaRequest"), {"required": ["overdue"]}],
+        "description": "a request as GET answers it: with the overdue flag",
+    }
+
+    event = schemas["Event"]
+    event["required"] = sorted(event["properties"])
+    event["additionalProperties"] = False
+
+    error = schemas["ErrorBody"]
+    schemas["IneligibleError"] = {
+        "allOf": [schema_ref("ErrorBody"), {"required": ["reasons"], "properties": {"reasons": {"type": "array", "minItems": 1}}}],
+        "description": "422: every eligibility rule the request breaks; nothing is stored",
+    }
+    error["properties"]["reasons"] = {"type": "array", "items": schema_ref("IneligibleReason")}
+
+    schemas["RequestList"] = {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["items", "continuationToken"],
+        "properties": {
+            "items": {"type": "array", "items": schema_ref("FtaRequestWithOverdue")},
+            "continuationToken": {
+                "type": ["string", "null"],
+                "description": "pass back as continuationToken for the next page; null on the last page",
+            },
+            "counts": {
+                "type": "object",
+                "description": "with counts=true: how many requests each status has under the same filters",
+                "additionalProperties": False,
+                "required": [s.value for s in Status],
+                "properties": {s.value: {"type": "integer", "minimum": 0} for s in Status},
+            },
+        },
+    }
+    schemas["AssignBody"] = {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["architect"],
+        "properties": {
+            "architect": {
+                "type": "string",
+                "minLength": 1,
+                "description": 'an architect\'s email, or "auto" for the lead group\'s workload balancer',
+                "examples": ["ana.alves@contoso.com", "auto"],
+            }
+        },
+    }
+    schemas["CancelBody"] = {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {"reason": {"type": "string", "maxLength": 500}},
+    }
+    return dict(sorted(schemas.items()))

@@ -1,0 +1,300 @@
+"""The OpenAPI 3.1 document of the HTTP API: the paths, their parameters and
+answers; the schemas come from ``functions.openapi.schemas``."""
+
+from __future__ import annotations
+
+import copy
+import re
+from functools import lru_cache
+from typing import Any
+
+from functions.http import MAX_BODY_BYTES
+from functions.openapi.schemas import component_schemas, schema_ref
+from shared.domain.model import Status
+from shared.topology import PAGE_ROUTE
+
+OPENAPI_VERSION = "3.1.0"
+API_VERSION = "1.0.0"
+PRINCIPAL_SCHEME = "appServiceAuthentication"
+
+
+
+# -- route templates ---------------------------------------------------------------------
+
+_PARAMETER = re.compile(r"\{\*?([A-Za-z_][A-Za-z0-9_]*)[^}]*\}")
+
+
+def openapi_path(route: str) -> str:
+    """A Functions route template as an OpenAPI path (constraints dropped)."""
+    if route.strip("/") == PAGE_ROUTE:
+        return "/"
+    return "/" + _PARAMETER.sub(r"{\1}", route.strip("/"))
+
+
+# -- the document ------------------------------------------------------------------------
+
+
+_ERRORS = {
+    "400": "malformed or invalid input; each field at fault is named in details",
+    "401": "no signed-in principal (X-MS-CLIENT-PRINCIPAL)",
+    "403": "the caller's role does not allow this action",
+    "404": "no such request, or not visible to the caller",
+    "409": "the request is not in a state that allows this action",
+    "412": "If-Match does not match the request's current ETag",
+    "413": f"the body is over {MAX_BODY_BYTES} bytes",
+    "422": "the request is not eligible for a FastTrack Architect",
+    "503": "the store is unavailable or busy; try again",
+}
+
+
+def _json(schema_name: str) -> dict[str, Any]:
+    return {"application/json": {"schema": schema_ref(schema_name)}}
+
+
+def _errors(*codes: str) -> dict[str, Any]:
+    return {
+        code: {"description": _ERRORS[code], "content": _json("IneligibleError" if code == "422" else "ErrorBody")}
+        for code in codes
+    }
+
+
+def _header(description: str) -> dict[str, Any]:
+    return {"description": description, "schema": {"type": "string"}}
+
+
+ETAG = {"ETag": {"$ref": "#/components/headers/ETag"}}
+
+
+def _request_answer(description: str, schema: str = "FtaRequest") -> dict[str, Any]:
+    return {"description": description, "headers": ETAG, "content": _json(schema)}
+
+
+def _action(operation_id: str, summary: str, *, body: dict[str, Any] | None, errors: tuple[str, ...]) -> dict[str, Any]:
+    operation: dict[str, Any] = {
+        "operationId": operation_id,
+        "summary": summary,
+        "tags": ["requests"],
+        "parameters": [{"$ref": "#/components/parameters/RequestId"}, {"$ref": "#/components/parameters/IfMatch"}],
+        "responses": {"200": _request_answer("the request after the change"), **_errors(*errors)},
+    }
+    if body is not None:
+        operation["requestBody"] = body
+    return operation
+
+
+def _list_parameters() -> list[dict[str, Any]]:
+    described = {
+        "status": ({"type": "string", "examples": ["routed", "submitted,routed"]},
+                   "one status or a comma list: " + ", ".join(s.value for s in Status)),
+        "leadGroup": ({"type": "string"}, "a lead group id of the routing configuration"),
+        "tpid": ({"type": "string", "pattern": "^[0-9]{1,12}$"}, "Top Parent ID"),
+        "mine": ({"type": "string", "enum": ["true", "false"], "default": "false"},
+                 "only the caller's own requests (always the case for a requestor)"),
+        "view": ({"type": "string", "enum": ["all", "queue"], "default": "all"},
+                 "queue: requests waiting for an architect first (oldest first), then assigned, then closed ones"),
+        "counts": ({"type": "string", "enum": ["true", "false"], "default": "false"},
+                   "also answer counts per status under the same filters"),
+        "limit": ({"type": "integer", "minimum": 1, "maximum": 200, "default": 50}, "page size"),
+        "continuationToken": ({"type": "string"}, "the previous page's continuationToken"),
+    }
+    return [
+        {"name": name, "in": "query", "required": False, "description": text, "schema": schema}
+        for name, (schema, text) in described.items()
+    ]
+
+
+def _paths() -> dict[str, Any]:
+    public: list = []
+    return {
+        "/": {
+            "get": {
+                "operationId": "web_page",
+                "summary": "The web page: request form and dashboard",
+                "tags": ["web"],
+                "security": public,
+                "responses": {
+                    "200": {"description": "the page (its script asks GET /api/me who is signed in)",
+                            "content": {"text/html": {"schema": {"type": "string"}}}},
+                    "404": {"description": "no such page", "content": _json("ErrorBody")},
+                },
+            }
+        },
+        "/static/{name}": {
+            "get": {
+                "operationId": "web_static",
+                "summary": "The page's script and style sheet",
+                "tags": ["web"],
+                "security": public,
+                "parameters": [{"name": "name", "in": "path", "required": True, "schema": {"type": "string"},
+                                "examples": {"script": {"value": "app.js"}, "style": {"value": "style.css"}}}],
+                "responses": {
+                    "200": {"description": "the file",
+                            "headers": {"ETag": {"$ref": "#/components/headers/ETag"},
+                                        "Cache-Control": _header("revalidate with If-None-Match")},
+                            "content": {"text/javascript": {"schema": {"type": "string"}},
+                                        "text/css": {"schema": {"type": "string"}}}},
+                    "304": {"description": "not modified since the ETag given in If-None-Match"},
+                    "404": {"description": "no such file", "content": _json("ErrorBody")},
+                },
+            }
+        },
+        "/api/openapi.json": {
+            "get": {
+                "operationId": "openapi_document",
+                "summary": "This document",
+                "tags": ["meta"],
+                "security": public,
+                "responses": {"200": {"description": "the OpenAPI document",
+                                      "content": {"application/json": {"schema": {"type": "object"}}}}},
+            }
+        },
+        "/api/health": {
+            "get": {
+                "operationId": "health",
+                "summary": "Store, bus and email backends and their state",
+                "tags": ["meta"],
+                "security": public,
+                "responses": {
+                    "200": {"description": "every backend is healthy", "content": _json("HealthReport")},
+                    "503": {"description": "a backend is degraded", "content": _json("HealthReport")},
+                },
+            }
+        },
+        "/api/me": {
+            "get": {
+                "operationId": "signed_in_user",
+                "summary": "The signed-in user, the regions and the lead groups",
+                "tags": ["web"],
+                "responses": {"200": {"description": "who is signed in", "content": _json("SignedInUser")},
+                              **_errors("401", "503")},
+            }
+        },
+        "/api/vocabulary": {
+            "get": {
+                "operationId": "vocabulary",
+                "summary": "How statuses, request types, segments, entitlements and events are named",
+                "tags": ["web"],
+                "responses": {"200": {"description": "label tables, each value to its label",
+                                      "content": _json("Vocabulary")},
+                              **_errors("401")},
+            }
+        },
+        "/api/requests": {
+            "post": {
+                "operationId": "create_request",
+                "summary": "Submit a request for a FastTrack Architect",
+                "description": "Checked for eligibility, stored, confirmed by email and routed to a lead group. "
+                               "The requestor is the signed-in user, never a field of the body.",
+                "tags": ["requests"],
+                "parameters": [{"$ref": "#/components/parameters/IdempotencyKey"}],
+                "requestBody": {"required": True, "content": _json("RequestForm")},
+                "responses": {
+                    "201": {
+                        "description": "stored (or, for a repeated Idempotency-Key, the first answer again)",
+                        "headers": {
+                            "Location": _header("/api/requests/{id}"),
+                            **ETAG,
+                            "Idempotent-Replayed": _header('"true" when this answers an earlier call with the same key'),
+                        },
+                        "content": _json("FtaRequest"),
+                    },
+                    **_errors("400", "401", "413", "422", "503"),
+                },
+            },
+            "get": {
+                "operationId": "list_requests",
+                "summary": "Requests, newest first: a requestor's own, every request for leads and admins",
+                "tags": ["requests"],
+                "parameters": _list_parameters(),
+                "responses": {"200": {"description": "one page", "content": _json("RequestList")},
+                              **_errors("400", "401", "503")},
+            },
+        },
+        "/api/requests/{id}": {
+            "get": {
+                "operationId": "get_request",
+                "summary": "One request with its history (the timeline)",
+                "tags": ["requests"],
+                "parameters": [{"$ref": "#/components/parameters/RequestId"}],
+                "responses": {"200": _request_answer("the request", "FtaRequestWithOverdue"),
+                              **_errors("401", "404", "503")},
+            }
+        },
+        "/api/requests/{id}/assign": {
+            "post": _action(
+                "assign_request", "Assign a FastTrack Architect (leads and admins)",
+                body={"required": True, "content": _json("AssignBody")},
+                errors=("400", "401", "403", "404", "409", "412", "413", "503"),
+            )
+        },
+        "/api/requests/{id}/cancel": {
+            "post": _action(
+                "cancel_request", "Cancel an open request (its requestor, leads and admins)",
+                body={"required": False, "content": _json("CancelBody")},
+                errors=("400", "401", "403", "404", "409", "412", "413", "503"),
+            )
+        },
+        "/api/requests/{id}/complete": {
+            "post": _action(
+                "complete_request", "Mark an assigned request completed (leads and admins)",
+                body=None, errors=("401", "403", "404", "409", "412", "503"),
+            )
+        },
+    }
+
+
+def _components() -> dict[str, Any]:
+    return {
+        "schemas": component_schemas(),
+        "parameters": {
+            "RequestId": {"name": "id", "in": "path", "required": True,
+                          "schema": {"type": "string", "maxLength": 64, "examples": ["FTA-7K2M9Q4XRT"]}},
+            "IfMatch": {"name": "If-Match", "in": "header", "required": False,
+                        "description": "the ETag read with the request: the change applies only if nobody changed it since (412 otherwise)",
+                        "schema": {"type": "string"}},
+            "IdempotencyKey": {"name": "Idempotency-Key", "in": "header", "required": False,
+                               "description": "1 to 200 printable characters; the same key from the same user answers "
+                                              "with the first request instead of creating a second",
+                               "schema": {"type": "string", "minLength": 1, "maxLength": 200}},
+        },
+        "headers": {"ETag": {"description": "the version of the request; send it back in If-Match",
+                             "schema": {"type": "string"}}},
+        "securitySchemes": {
+            PRINCIPAL_SCHEME: {
+                "type": "apiKey",
+                "in": "header",
+                "name": "X-MS-CLIENT-PRINCIPAL",
+                "description": "App Service Authentication (Entra ID) signs the user in and passes the principal, "
+                               "base64 JSON with the user's claims; app roles FTA.Lead and FTA.Admin come from "
+                               "its roles claims. Clients never set it themselves: the platform does.",
+            }
+        },
+    }
+
+
+@lru_cache(maxsize=1)
+def _document() -> dict[str, Any]:
+    return {
+        "openapi": OPENAPI_VERSION,
+        "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
+        "info": {
+            "title": "FTA Requests",
+            "version": API_VERSION,
+            "description": "Request a FastTrack Architect: intake with eligibility checks, routing to lead groups, "
+                           "assignment and a dashboard. Errors are {error, message, details}.",
+        },
+        "servers": [{"url": "/"}],
+        "security": [{PRINCIPAL_SCHEME: []}],
+        "tags": [{"name": "requests"}, {"name": "web"}, {"name": "meta"}],
+        "paths": _paths(),
+        "components": _components(),
+    }
+
+
+def openapi_document(regions: list[str] | None = None) -> dict[str, Any]:
+    """The document (a fresh copy: callers may change it); with the routing
+    file's ``regions`` the request body names the regions it accepts."""
+    document = copy.deepcopy(_document())
+    if regions:
+        document["components"]["schemas"]["RequestForm"]["properties"]["region"]["enum"] = list(regions)
+    return document

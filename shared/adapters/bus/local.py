@@ -1,0 +1,437 @@
+"""The embedded bus: a Service Bus topic and its subscriptions in one SQLite file.
+
+Same semantics as Service Bus Standard where the pipeline depends on them:
+duplicate detection by ``message_id``, correlation-filter fan-out, scheduled
+messages, peek-lock with lock expiry, delivery count, dead-letter queue after
+``max_delivery_count`` deliveries. WAL mode; every change is one transaction
+taken with ``BEGIN IMMEDIATE``, so several threads and several processes can
+share one file without two consumers locking the same message.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+from shared import topology
+from shared.app.ports import OutgoingMessage, PublishError
+from shared.topology import Subscription
+
+Clock = Callable[[], datetime]
+
+MAX_DELIVERY_COUNT_EXCEEDED = "MaxDeliveryCountExceeded"
+
+ACTIVE = "active"
+DEAD = "dead"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS messages (
+    sequence_number INTEGER PRIMARY KEY AUTOINCREMENT,
+    subscription TEXT NOT NULL,
+    state TEXT NOT NULL,
+    message_id TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    correlation_id TEXT NOT NULL,
+    content_type TEXT NOT NULL,
+    application_properties TEXT NOT NULL,
+    body BLOB NOT NULL,
+    enqueued_us INTEGER NOT NULL,
+    scheduled_us INTEGER,
+    visible_us INTEGER NOT NULL,
+    delivery_count INTEGER NOT NULL DEFAULT 0,
+    lock_token TEXT,
+    locked_until_us INTEGER,
+    dead_letter_reason TEXT,
+    dead_letter_description TEXT
+);
+CREATE INDEX IF NOT EXISTS messages_by_queue ON messages (subscription, state, sequence_number);
+CREATE TABLE IF NOT EXISTS seen_message_ids (
+    message_id TEXT PRIMARY KEY,
+    seen_us INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS seen_message_ids_by_time ON seen_message_ids (seen_us);
+"""
+
+
+class MessageLockLost(Exception):
+    """The message's lock expired or was taken by another receiver; it was not settled."""
+
+
+class UnknownSubscription(KeyError):
+    """No subscription of that name exists on this bus."""
+
+
+@dataclass(frozen=True)
+class ReceivedMessage:
+    body: bytes
+    message_id: str
+    subject: str
+    correlation_id: str
+    content_type: str
+    application_properties: dict[str, Any]
+    delivery_count: int
+    enqueued_time: datetime
+    sequence_number: int
+    lock_token: str
+    locked_until: datetime | None  # None only for peeked and dead-lettered messages (no lock held)
+    scheduled_enqueue_time: datetime | None
+    subscription: str
+    dead_letter_reason: str | None = None
+    dead_letter_description: str | None = None
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _to_us(moment: datetime) -> int:
+    if moment.tzinfo is None:
+        raise ValueError("naive datetime: the bus works in aware UTC times")
+    delta = moment - datetime(1970, 1, 1, tzinfo=UTC)
+    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+
+
+def _from_us(us: int | None) -> datetime | None:
+    if us is None:
+        return None
+    return datetime(1970, 1, 1, tzinfo=UTC) + timedelta(microseconds=us)
+
+
+class LocalBus:
+    name = "local"
+
+    def __init__(
+        self,
+        path: Path,
+        subscriptions: list[Subscription],
+        *,
+        clock: Clock | None = None,
+        lock_duration_seconds: float = topology.LOCK_DURATION_SECONDS,
+        max_delivery_count: int = topology.MAX_DELIVERY_COUNT,
+        duplicate_window_seconds: float = topology.DUPLICATE_DETECTION_WINDOW_SECONDS,
+    ) -> None:
+        names = [s.name for s in subscriptions]
+        if len(set(names)) != len(names):
+            raise ValueError("subscription names must be unique")
+        if max_delivery_count < 1:
+            raise ValueError("max_delivery_count must be at least 1")
+        self.path = Path(path)
+        self._subscriptions = {s.name: s for s in subscriptions}
+        self._clock = clock or _utc_now
+        self._lock_duration_us = int(lock_duration_seconds * 1_000_000)
+        self._max_delivery_count = max_delivery_count
+        self._duplicate_window_us = int(duplicate_window_seconds * 1_000_000)
+        self._guard = threading.RLock()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._db: sqlite3.Connection | None = sqlite3.connect(
+            self.path, isolation_level=None, check_same_thread=False, timeout=30.0
+        )
+        self._db.row_factory = sqlite3.Row
+        self._db.execute("PRAGMA busy_timeout = 30000")
+        self._db.execute("PRAGMA journal_mode = WAL")
+        self._db.execute("PRAGMA synchronous = NORMAL")
+        with self._transaction() as db:
+            for statement in _SCHEMA.split(";"):
+                if statement.strip():
+                    db.execute(statement)
+
+    # -- plumbing -------------------------------------------------------------
+
+    def _now_us(self) -> int:
+        return _to_us(self._clock())
+
+    def _transaction(self, *, write: bool = True) -> _Transaction:
+        return _Transaction(self, write=write)
+
+    def _connection(self) -> sqlite3.Connection:
+        if self._db is None:
+            raise RuntimeError("the local bus is closed")
+        return self._db
+
+    def _require(self, subscription: str) -> None:
+        if subscription not in self._subscriptions:
+            raise UnknownSubscription(subscription)
+
+    def _row_to_message(self, row: sqlite3.Row) -> ReceivedMessage:
+        return ReceivedMessage(
+            body=bytes(row["body"]),
+            message_id=row["message_id"],
+            subject=row["subject"],
+            correlation_id=row["correlation_id"],
+            content_type=row["content_type"],
+            application_properties=json.loads(row["application_properties"]),
+            delivery_count=row["delivery_count"],
+            enqueued_time=_from_us(row["enqueued_us"]),
+            sequence_number=row["sequence_number"],
+            lock_token=row["lock_token"] or "",
+            locked_until=_from_us(row["locked_until_us"]),
+            scheduled_enqueue_time=_from_us(row["scheduled_us"]),
+            subscription=row["subscription"],
+            dead_letter_reason=row["dead_letter_reason"],
+            dead_letter_description=row["dead_letter_description"],
+        )
+
+    # -- Publisher ------------------------------------------------------------
+
+    def publish(self, messages: Sequence[OutgoingMessage]) -> None:
+        if not messages:
+            return
+        try:
+            with self._transaction() as db:
+                now = self._now_us()
+                db.execute("DELETE FROM seen_message_ids WHERE seen_us <= ?", (now - self._duplicate_window_us,))
+                for message in messages:
+                    self._enqueue(db, message, now)
+        except (sqlite3.Error, TypeError, ValueError) as error:
+            raise PublishError(f"local bus: {type(error).__name__}: {error}") from error
+
+    def _enqueue(self, db: sqlite3.Connection, message: OutgoingMessage, now: int) -> None:
+        if db.execute("SELECT 1 FROM seen_message_ids WHERE message_id = ?", (message.message_id,)).fetchone():
+            return
+        db.execute("INSERT INTO seen_message_ids (message_id, seen_us) VALUES (?, ?)", (message.message_id, now))
+        properties = dict(message.application_properties)
+        encoded_properties = json.dumps(properties, sort_keys=True)
+        scheduled = None if message.scheduled_enqueue_time is None else _to_us(message.scheduled_enqueue_time)
+        visible = max(now, scheduled) if scheduled is not None else now
+        for subscription in self._subscriptions.values():
+            if not subscription.matches(message.subject, properties):
+                continue
+            db.execute(
+                "INSERT INTO messages (subscription, state, message_id, subject, correlation_id, content_type,"
+                " application_properties, body, enqueued_us, scheduled_us, visible_us)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    subscription.name,
+                    ACTIVE,
+                    message.message_id,
+                    message.subject,
+                    message.correlation_id,
+                    message.content_type,
+                    encoded_properties,
+                    bytes(message.body),
+                    visible,
+                    scheduled,
+                    visible,
+                ),
+            )
+
+    # -- consumer side --------------------------------------------------------
+
+    def receive(self, subscription: str, max_messages: int = 1) -> list[ReceivedMessage]:
+        self._require(subscription)
+        if max_messages < 1:
+            return []
+        received: list[ReceivedMessage] = []
+        with self._transaction() as db:
+            now = self._now_us()
+            while len(received) < max_messages:
+                candidates = db.execute(
+                    "SELECT sequence_number, delivery_count FROM messages"
+                    " WHERE subscription = ? AND state = ? AND visible_us <= ?"
+                    " AND (locked_until_us IS NULL OR locked_until_us <= ?)"
+                    " ORDER BY sequence_number LIMIT ?",
+                    (subscription, ACTIVE, now, now, max_messages - len(received)),
+                ).fetchall()
+                if not candidates:
+                    break
+                for candidate in candidates:
+                    if candidate["delivery_count"] >= self._max_delivery_count:
+                        self._move_to_dead_letter(
+                            db,
+                            candidate["sequence_number"],
+                            MAX_DELIVERY_COUNT_EXCEEDED,
+                            self._max_delivery_description(),
+                        )
+                        continue
+                    token = str(uuid.uuid4())
+                    db.execute(
+                        "UPDATE messages SET lock_token = ?, locked_until_us = ?, delivery_count = delivery_count + 1"
+                        " WHERE sequence_number = ?",
+                        (token, now + self._lock_duration_us, candidate["sequence_number"]),
+                    )
+                    row = db.execute(
+                        "SELECT * FROM messages WHERE sequence_number = ?", (candidate["sequence_number"],)
+                    ).fetchone()
+                    received.append(self._row_to_message(row))
+        return received
+
+    def _max_delivery_description(self) -> str:
+        return f"Message could not be consumed after {self._max_delivery_count} delivery attempts."
+
+    def _move_to_dead_letter(self, db: sqlite3.Connection, sequence_number: int, reason: str, description: str) -> None:
+        db.execute(
+            "UPDATE messages SET state = ?, lock_token = NULL, locked_until_us = NULL,"
+            " dead_letter_reason = ?, dead_letter_description = ? WHERE sequence_number = ?",
+            (DEAD, reason, description, sequence_number),
+        )
+
+    def _locked_row(self, db: sqlite3.Connection, message: ReceivedMessage, now: int) -> sqlite3.Row:
+        row = db.execute(
+            "SELECT * FROM messages WHERE sequence_number = ? AND subscription = ? AND state = ?"
+            " AND lock_token = ? AND locked_until_us > ?",
+            (message.sequence_number, message.subscription, ACTIVE, message.lock_token, now),
+        ).fetchone()
+        if row is None:
+            raise MessageLockLost(
+                f"lock lost on message {message.sequence_number} of subscription {message.subscription}"
+            )
+        return row
+
+    def complete(self, message: ReceivedMessage) -> None:
+        with self._transaction() as db:
+            self._locked_row(db, message, self._now_us())
+            db.execute("DELETE FROM messages WHERE sequence_number = ?", (message.sequence_number,))
+
+    def abandon(self, message: ReceivedMessage) -> None:
+        with self._transaction() as db:
+            row = self._locked_row(db, message, self._now_us())
+            if row["delivery_count"] >= self._max_delivery_count:
+                self._move_to_dead_letter(
+                    db, message.sequence_number, MAX_DELIVERY_COUNT_EXCEEDED, self._max_delivery_description()
+                )
+            else:
+                db.execute(
+                    "UPDATE messages SET lock_token = NULL, locked_until_us = NULL WHERE sequence_number = ?",
+                    (message.sequence_number,),
+                )
+
+    def dead_letter(self, message: ReceivedMessage, reason: str, description: str = "") -> None:
+        with self._transaction() as db:
+            self._locked_row(db, message, self._now_us())
+            self._move_to_dead_letter(db, message.sequence_number, reason, description)
+
+    def renew_lock(self, message: ReceivedMessage) -> datetime:
+        with self._transaction() as db:
+            now = self._now_us()
+            self._locked_row(db, message, now)
+            locked_until = now + self._lock_duration_us
+            db.execute(
+                "UPDATE messages SET locked_until_us = ? WHERE sequence_number = ?",
+                (locked_until, message.sequence_number),
+            )
+        return _from_us(locked_until)
+
+    # -- operators ------------------------------------------------------------
+
+    def peek(self, subscription: str, max_messages: int = 20) -> list[ReceivedMessage]:
+        self._require(subscription)
+        with self._transaction(write=False) as db:
+            rows = db.execute(
+                "SELECT * FROM messages WHERE subscription = ? AND state = ? ORDER BY sequence_number LIMIT ?",
+                (subscription, ACTIVE, max_messages),
+            ).fetchall()
+        return [self._row_to_message(row) for row in rows]
+
+    def dead_letters(self, subscription: str, max_messages: int = 100) -> list[ReceivedMessage]:
+        self._require(subscription)
+        with self._transaction(write=False) as db:
+            rows = db.execute(
+                "SELECT * FROM messages WHERE subscription = ? AND state = ? ORDER BY sequence_number LIMIT ?",
+                (subscription, DEAD, max_messages),
+            ).fetchall()
+        return [self._row_to_message(row) for row in rows]
+
+    def resubmit_dead_letter(self, subscription: str, sequence_number: int) -> bool:
+        """Put a dead letter back at the end of its subscription's queue (a new
+        sequence number, delivery count 0, same message id, body and properties)."""
+        self._require(subscription)
+        with self._transaction() as db:
+            now = self._now_us()
+            found = db.execute(
+                "SELECT 1 FROM messages WHERE sequence_number = ? AND subscription = ? AND state = ?",
+                (sequence_number, subscription, DEAD),
+            ).fetchone()
+            if not found:
+                return False
+            db.execute(
+                "INSERT INTO messages (subscription, state, message_id, subject, correlation_id, content_type,"
+                " application_properties, body, enqueued_us, scheduled_us, visible_us)"
+                " SELECT subscription, ?, message_id, subject, correlation_id, content_type,"
+                " application_properties, body, ?, scheduled_us, ? FROM messages WHERE sequence_number = ?",
+                (ACTIVE, now, now, sequence_number),
+            )
+            db.execute("DELETE FROM messages WHERE sequence_number = ?", (sequence_number,))
+        return True
+
+    def purge_dead_letter(self, subscription: str, sequence_number: int) -> bool:
+        self._require(subscription)
+        with self._transaction() as db:
+            deleted = db.execute(
+                "DELETE FROM messages WHERE sequence_number = ? AND subscription = ? AND state = ?",
+                (sequence_number, subscription, DEAD),
+            ).rowcount
+        return deleted > 0
+
+    def depth(self, subscription: str) -> dict[str, int]:
+        self._require(subscription)
+        with self._transaction(write=False) as db:
+            now = self._now_us()
+            row = db.execute(
+                "SELECT"
+                " COALESCE(SUM(state = :active AND visible_us <= :now), 0) AS active,"
+                " COALESCE(SUM(state = :active AND visible_us > :now), 0) AS scheduled,"
+                " COALESCE(SUM(state = :dead), 0) AS dead_letter"
+                " FROM messages WHERE subscription = :subscription",
+                {"active": ACTIVE, "dead": DEAD, "now": now, "subscription": subscription},
+            ).fetchone()
+        return {"active": row["active"], "scheduled": row["scheduled"], "dead_letter": row["dead_letter"]}
+
+    def subscription_names(self) -> list[str]:
+        return list(self._subscriptions)
+
+    def health(self) -> dict[str, Any]:
+        try:
+            depths = {name: self.depth(name) for name in self._subscriptions}
+        except (sqlite3.Error, RuntimeError) as error:
+            return {"backend": self.name, "ok": False, "error": type(error).__name__}
+        return {
+            "backend": self.name,
+            "ok": True,
+            "topic": topology.TOPIC,
+            "subscriptions": depths,
+        }
+
+    def close(self) -> None:
+        with self._guard:
+            if self._db is not None:
+                self._db.close()
+                self._db = None
+
+
+class _Transaction:
+    """``with bus._transaction() as db``: the process-local guard plus one
+    ``BEGIN IMMEDIATE`` transaction, committed on success, rolled back on error."""
+
+    def __init__(self, bus: LocalBus, *, write: bool) -> None:
+        self._bus = bus
+        self._begin = "BEGIN IMMEDIATE" if write else "BEGIN"
+
+    def __enter__(self) -> sqlite3.Connection:
+        self._bus._guard.acquire()
+        try:
+            db = self._bus._connection()
+            db.execute(self._begin)
+        except BaseException:
+            self._bus._guard.release()
+            raise
+        self._db = db
+        return db
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        try:
+            if exc_type is None:
+                try:
+                    self._db.execute("COMMIT")
+                except BaseException:
+                    self._db.execute("ROLLBACK")
+                    raise
+            else:
+                self._db.execute("ROLLBACK")
+        finally:
+            self._bus._guard.release()

@@ -1,0 +1,11 @@
+"""Repositories over the document store: the only code that knows container
+names and document field names."""
+
+from shared.adapters.repositories.records import (
+    StoredIdempotencyKeys,
+    StoredNotificationRecords,
+    StoredParkedMessages,
+)
+from shared.adapters.repositories.requests import StoredRequests
+
+__all__ = ["StoredIdempotencyKeys", "StoredNotificationRecords", "StoredParkedMessages", "StoredRequests"]

@@ -1,0 +1,389 @@
+"""The document store on one SQLite file: the embedded adapter for a laptop, CI and devhost.
+
+One table per container (``id``, ``doc`` JSON, ``etag``, ``expires_at``), WAL
+mode, one connection per thread. Conditions read top-level or dotted JSON
+fields with ``json_extract``; pages continue from an opaque keyset token
+(the last row's order value and id), so paging never skips or repeats a row.
+
+Semantics shared with the Cosmos adapter:
+- ``Where(f, "=", None)`` matches a missing or null field; ``!=`` a value also
+  matches a missing or null field; ranges never match one.
+- ``order_by`` returns only documents where that field is present and not null,
+  ordered by it and then by id.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+import sqlite3
+import threading
+import uuid
+import weakref
+from pathlib import Path
+from typing import Any, Sequence
+
+from shared.adapters.clock import Clock, system_clock
+from shared.adapters.store.base import (
+    Conflict,
+    Item,
+    NotFound,
+    Page,
+    PreconditionFailed,
+    StoreError,
+    TransientStoreError,
+    Where,
+)
+from shared.topology import CONTAINERS, REQUESTS
+
+FIELD_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
+RESERVED_FIELDS = frozenset({"ttl", "_rid", "_self", "_etag", "_attachments", "_ts"})
+FORBIDDEN_ID_CHARACTERS = frozenset("/\\?#")
+MAX_ID_LENGTH = 255
+MAX_PAGE_SIZE = 1000
+PURGE_INTERVAL_SECONDS = 60.0
+
+REQUEST_INDEXES = {
+    "status": "status",
+    "lead_group": "leadGroup",
+    "requestor_email": "requestor.email",
+    "next_reminder_at": "nextReminderAt",
+    "pending_dispatch": "pendingDispatch",
+    "tpid": "tpid",
+}
+
+
+class _Connection(sqlite3.Connection):
+    """A connection that can be weakly referenced, so a finished thread's connection is released."""
+
+
+def validated_field(field: str) -> str:
+    if not isinstance(field, str) or not FIELD_PATTERN.match(field):
+        raise ValueError(f"not a valid document field name: {field!r}")
+    return field
+
+
+def validated_id(doc: dict[str, Any]) -> str:
+    doc_id = doc.get("id")
+    if not isinstance(doc_id, str) or not doc_id or len(doc_id) > MAX_ID_LENGTH:
+        raise ValueError("a document needs a string id of 1 to 255 characters")
+    if FORBIDDEN_ID_CHARACTERS & set(doc_id):
+        raise ValueError("a document id may not contain / \\ ? or #")
+    reserved = RESERVED_FIELDS & doc.keys()
+    if reserved:
+        raise ValueError(f"reserved field names in a document: {sorted(reserved)}")
+    return doc_id
+
+
+def query_fingerprint(container: str, where: Sequence[Where], order_by: str | None, descending: bool) -> str:
+    shape = json.dumps(
+        [container, [[w.field, w.op, w.value] for w in where], order_by, descending],
+        sort_keys=True,
+        default=str,
+    )
+    return hashlib.sha256(shape.encode()).hexdigest()[:16]
+
+
+def encode_continuation(fingerprint: str, last_value: Any, last_id: str) -> str:
+    raw = json.dumps({"q": fingerprint, "v": last_value, "id": last_id}, separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_continuation(token: str, fingerprint: str) -> tuple[Any, str]:
+    try:
+        padded = token + "=" * (-len(token) % 4)
+        data = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        value, last_id, query = data["v"], data["id"], data["q"]
+    except (ValueError, TypeError, KeyError):
+        raise ValueError("continuation token is not valid") from None
+    if query != fingerprint or not isinstance(last_id, str):
+        raise ValueError("continuation token belongs to a different query")
+    return value, last_id
+
+
+def checked_page_size(limit: int) -> int:
+    if not isinstance(limit, int) or not 1 <= limit <= MAX_PAGE_SIZE:
+        raise ValueError(f"limit must be from 1 to {MAX_PAGE_SIZE}")
+    return limit
+
+
+def _json_scalar(value: Any) -> Any:
+    if value is not None and not isinstance(value, (str, int, float, bool)):
+        raise ValueError(f"condition values must be JSON scalars, got {type(value).__name__}")
+    return value
+
+
+def _column(field: str) -> str:
+    validated_field(field)
+    if field == "id":
+        return "id"
+    return f"json_extract(doc, '$.{field}')"
+
+
+def _condition(where: Where, params: list[Any]) -> str:
+    column = _column(where.field)
+    op, value = where.op, where.value
+    if op == "in":
+        if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
+            raise ValueError("'in' needs a list of values")
+        values = [_json_scalar(v) for v in value]
+        present = [v for v in values if v is not None]
+        terms = []
+        if present:
+            terms.append(f"{column} IN ({', '.join('?' for _ in present)})")
+            params.extend(present)
+        if len(present) != len(values):
+            terms.append(f"{column} IS NULL")
+        return "(" + " OR ".join(terms) + ")" if terms else "0"
+    value = _json_scalar(value)
+    if op == "=":
+        if value is None:
+            return f"{column} IS NULL"
+        params.append(value)
+        return f"{column} = ?"
+    if op == "!=":
+        if value is None:
+            return f"{column} IS NOT NULL"
+        params.append(value)
+        return f"({column} IS NULL OR {column} != ?)"
+    if op in ("<", "<=", ">", ">="):
+        if value is None:
+            raise ValueError(f"{op!r} cannot compare with null")
+        params.append(value)
+        return f"{column} {op} ?"
+    raise ValueError(f"unknown condition operator: {op!r}")
+
+
+class SqliteStore:
+    name = "sqlite"
+
+    def __init__(self, path: Path, clock: Clock | None = None, *, busy_timeout_seconds: float = 10.0):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._clock = clock or system_clock
+        self._busy_timeout_seconds = busy_timeout_seconds
+        self._ttl_containers = {c.name for c in CONTAINERS if c.default_ttl_seconds is not None}
+        self._tables = {c.name for c in CONTAINERS}
+        self._local = threading.local()
+        self._open_connections: weakref.WeakSet[_Connection] = weakref.WeakSet()
+        self._connections_lock = threading.Lock()
+        self._closed = False
+        self._purged_at: dict[str, float] = {}
+        self._create_schema()
+
+    # -- connections --------------------------------------------------------
+
+    def _connection(self) -> sqlite3.Connection:
+        if self._closed:
+            raise StoreError("the store is closed")
+        connection = getattr(self._local, "connection", None)
+        if connection is None:
+            connection = sqlite3.connect(
+                self.path,
+                timeout=self._busy_timeout_seconds,
+                isolation_level=None,
+                check_same_thread=False,
+                factory=_Connection,
+            )
+            connection.execute("PRAGMA synchronous=NORMAL")
+            with self._connections_lock:
+                self._open_connections.add(connection)
+            self._local.connection = connection
+        return connection
+
+    def _execute(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
+        try:
+            return self._connection().execute(sql, params)
+        except sqlite3.OperationalError as error:
+            message = str(error).lower()
+            if "locked" in message or "busy" in message:
+                raise TransientStoreError("the SQLite store is busy") from error
+            raise
+
+    def _create_schema(self) -> None:
+        connection = self._connection()
+        connection.execute("PRAGMA journal_mode=WAL")
+        for table in sorted(self._tables):
+            connection.execute(
+                f'CREATE TABLE IF NOT EXISTS "{table}" ('
+                "id TEXT PRIMARY KEY, doc TEXT NOT NULL, etag TEXT NOT NULL, expires_at REAL)"
+            )
+            connection.execute(
+                f'CREATE INDEX IF NOT EXISTS "{table}_expires_at" ON "{table}"(expires_at) '
+                "WHERE expires_at IS NOT NULL"
+            )
+        for index_name, field in REQUEST_INDEXES.items():
+            connection.execute(
+                f'CREATE INDEX IF NOT EXISTS "{REQUESTS}_{index_name}" ON "{REQUESTS}"({_column(field)})'
+            )
+        connection.execute(
+            f'CREATE INDEX IF NOT EXISTS "{REQUESTS}_created_at" ON "{REQUESTS}"({_column("createdAt")}, id)'
+        )
+
+    # -- helpers ------------------------------------------------------------
+
+    def _now(self) -> float:
+        return self._clock().timestamp()
+
+    def _table(self, container: str) -> str:
+        if container not in self._tables:
+            raise ValueError(f"unknown container: {container!r}")
+        return container
+
+    def _expires_at(self, container: str, ttl_seconds: int | None, now: float) -> float | None:
+        if ttl_seconds is None:
+            return None
+        if container not in self._ttl_containers:
+            raise ValueError(f"container {container!r} does not keep a time to live")
+        if not isinstance(ttl_seconds, int) or ttl_seconds < 1:
+            raise ValueError("ttl_seconds must be a whole number of seconds, at least 1")
+        return now + ttl_seconds
+
+    def _purge_expired(self, table: str, now: float) -> None:
+        if table not in self._ttl_containers:
+            return
+        if now - self._purged_at.get(table, float("-inf")) < PURGE_INTERVAL_SECONDS:
+            return
+        self._purged_at[table] = now
+        self._execute(f'DELETE FROM "{table}" WHERE expires_at IS NOT NULL AND expires_at <= ?', (now,))
+
+    @staticmethod
+    def _serialize(doc: dict[str, Any]) -> str:
+        return json.dumps(doc, separators=(",", ":"), ensure_ascii=False)
+
+    def _is_live(self, table: str, doc_id: str, now: float) -> bool:
+        row = self._execute(
+            f'SELECT 1 FROM "{table}" WHERE id = ? AND (expires_at IS NULL OR expires_at > ?)', (doc_id, now)
+        ).fetchone()
+        return row is not None
+
+    # -- the port -----------------------------------------------------------
+
+    def read(self, container: str, id: str) -> Item | None:
+        table = self._table(container)
+        row = self._execute(
+            f'SELECT doc, etag FROM "{table}" WHERE id = ? AND (expires_at IS NULL OR expires_at > ?)',
+            (id, self._now()),
+        ).fetchone()
+        if row is None:
+            return None
+        return Item(doc=json.loads(row[0]), etag=row[1])
+
+    def create(self, container: str, doc: dict[str, Any], *, ttl_seconds: int | None = None) -> str:
+        table = self._table(container)
+        doc_id = validated_id(doc)
+        now = self._now()
+        expires_at = self._expires_at(container, ttl_seconds, now)
+        etag = str(uuid.uuid4())
+        self._purge_expired(table, now)
+        cursor = self._execute(
+            f'INSERT INTO "{table}" (id, doc, etag, expires_at) VALUES (?, ?, ?, ?) '
+            "ON CONFLICT(id) DO UPDATE SET doc = excluded.doc, etag = excluded.etag, "
+            f'expires_at = excluded.expires_at WHERE "{table}".expires_at IS NOT NULL AND "{table}".expires_at <= ?',
+            (doc_id, self._serialize(doc), etag, expires_at, now),
+        )
+        if cursor.rowcount != 1:
+            raise Conflict(f"{container}: a document with this id exists")
+        return etag
+
+    def replace(self, container: str, doc: dict[str, Any], *, etag: str, ttl_seconds: int | None = None) -> str:
+        table = self._table(container)
+        doc_id = validated_id(doc)
+        now = self._now()
+        expires_at = self._expires_at(container, ttl_seconds, now)
+        new_etag = str(uuid.uuid4())
+        cursor = self._execute(
+            f'UPDATE "{table}" SET doc = ?, etag = ?, expires_at = ? '
+            "WHERE id = ? AND etag = ? AND (expires_at IS NULL OR expires_at > ?)",
+            (self._serialize(doc), new_etag, expires_at, doc_id, etag, now),
+        )
+        if cursor.rowcount == 1:
+            return new_etag
+        if self._is_live(table, doc_id, now):
+            raise PreconditionFailed(f"{container}: the document changed since it was read")
+        raise NotFound(f"{container}: no such document")
+
+    def delete(self, container: str, id: str, *, etag: str | None = None) -> None:
+        table = self._table(container)
+        now = self._now()
+        sql = f'DELETE FROM "{table}" WHERE id = ? AND (expires_at IS NULL OR expires_at > ?)'
+        params: list[Any] = [id, now]
+        if etag is not None:
+            sql += " AND etag = ?"
+            params.append(etag)
+        if self._execute(sql, params).rowcount == 1:
+            return
+        if etag is not None and self._is_live(table, id, now):
+            raise PreconditionFailed(f"{container}: the document changed since it was read")
+        raise NotFound(f"{container}: no such document")
+
+    def _filter(self, where: Sequence[Where], now: float) -> tuple[list[str], list[Any]]:
+        params: list[Any] = [now]
+        clauses = ["(expires_at IS NULL OR expires_at > ?)"]
+        clauses += [_condition(w, params) for w in where]
+        return clauses, params
+
+    def query(
+        self,
+        container: str,
+        where: Sequence[Where] = (),
+        *,
+        order_by: str | None = None,
+        descending: bool = False,
+        limit: int = 50,
+        continuation: str | None = None,
+    ) -> Page:
+        table = self._table(container)
+        limit = checked_page_size(limit)
+        where = tuple(where)
+        clauses, params = self._filter(where, self._now())
+        order_field = validated_field(order_by) if order_by else "id"
+        sort_column = _column(order_field)
+        fingerprint = query_fingerprint(container, where, order_by, descending)
+        after = ">" if not descending else "<"
+        direction = "DESC" if descending else "ASC"
+
+        if order_field != "id":
+            clauses.append(f"{sort_column} IS NOT NULL")
+        if continuation:
+            last_value, last_id = decode_continuation(continuation, fingerprint)
+            if order_field == "id":
+                clauses.append(f"id {after} ?")
+                params.append(last_id)
+            else:
+                clauses.append(f"({sort_column} {after} ? OR ({sort_column} = ? AND id {after} ?))")
+                params += [last_value, last_value, last_id]
+        order = f"id {direction}" if order_field == "id" else f"{sort_column} {direction}, id {direction}"
+        rows = self._execute(
+            f'SELECT id, doc, {sort_column} FROM "{table}" WHERE {" AND ".join(clauses)} '
+            f"ORDER BY {order} LIMIT ?",
+            [*params, limit + 1],
+        ).fetchall()
+        page_rows = rows[:limit]
+        token = None
+        if len(rows) > limit:
+            last_id, _, last_value = page_rows[-1]
+            token = encode_continuation(fingerprint, last_value, last_id)
+        return Page(items=[json.loads(row[1]) for row in page_rows], continuation=token)
+
+    def count(self, container: str, where: Sequence[Where] = ()) -> int:
+        table = self._table(container)
+        clauses, params = self._filter(tuple(where), self._now())
+        return self._execute(f'SELECT COUNT(*) FROM "{table}" WHERE {" AND ".join(clauses)}', params).fetchone()[0]
+
+    def health(self) -> dict[str, Any]:
+        try:
+            self._execute("SELECT 1").fetchone()
+            return {"backend": self.name, "ok": True, "path": str(self.path)}
+        except (sqlite3.Error, StoreError) as error:
+            return {"backend": self.name, "ok": False, "path": str(self.path), "error": type(error).__name__}
+
+    def close(self) -> None:
+        self._closed = True
+        with self._connections_lock:
+            connections = list(self._open_connections)
+            self._open_connections = weakref.WeakSet()
+        for connection in connections:
+            connection.close()

@@ -1,0 +1,50 @@
+"""The use cases' inputs: typed, already parsed; never bytes, headers or query dicts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from shared.domain.model import RequestForm, Status
+
+
+@dataclass(frozen=True)
+class SubmitRequest:
+    form: RequestForm
+    idempotency_key: str | None = None
+
+
+@dataclass(frozen=True)
+class ListRequests:
+    statuses: tuple[Status, ...] = ()
+    lead_group: str | None = None
+    tpid: str | None = None
+    mine: bool = False
+    view: Literal["all", "queue"] = "all"
+    counts: bool = False
+    limit: int = 50
+    continuation: str | None = None
+
+
+@dataclass(frozen=True)
+class AssignArchitect:
+    request_id: str
+    architect: str  # an email address, or "auto" for the workload balancer
+    if_match: str | None = None
+
+    @property
+    def auto(self) -> bool:
+        return self.architect == "auto"
+
+
+@dataclass(frozen=True)
+class CancelRequest:
+    request_id: str
+    reason: str | None = None
+    if_match: str | None = None
+
+
+@dataclass(frozen=True)
+class CompleteRequest:
+    request_id: str
+    if_match: str | None = None

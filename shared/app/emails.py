@@ -1,0 +1,96 @@
+"""Who is told about an event, and what the email's template is given."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from shared.app.context import Context
+from shared.app.errors import Poison
+from shared.domain.model import Event, EventType, FtaRequest
+from shared.domain.vocabulary import REQUEST_TYPES, label
+
+TEMPLATE_FOR = {
+    EventType.SUBMITTED: "submitted",
+    EventType.ROUTED: "routed",
+    EventType.ASSIGNED: "assigned",
+    EventType.REMINDER: "reminder",
+    EventType.ESCALATED: "escalated",
+    EventType.CANCELLED: "cancelled",
+    EventType.COMPLETED: "completed",
+}
+
+
+def _group_members(ctx: Context, group_id: str | None) -> list[str]:
+    if not group_id:
+        raise Poison("event names no lead group")
+    try:
+        return list(ctx.routing.group(group_id).members)
+    except KeyError:
+        raise Poison(f"unknown lead group {group_id!r}") from None
+
+
+def recipients_for(ctx: Context, event: Event, request: FtaRequest) -> list[str]:
+    requestor = [request.requestor.email]
+    architect = [request.architect] if request.architect else []
+    match event.type:
+        case EventType.SUBMITTED:
+            found = requestor
+        case EventType.ROUTED | EventType.REMINDER:
+            found = _group_members(ctx, event.data.get("leadGroup") or request.lead_group)
+        case EventType.ESCALATED:
+            found = _group_members(ctx, event.data.get("escalateTo") or ctx.routing.escalate_to)
+        case EventType.ASSIGNED:
+            found = requestor + [event.data.get("architect") or request.architect or ""]
+        case EventType.CANCELLED | EventType.COMPLETED:
+            found = requestor + architect
+    return list(dict.fromkeys(r.lower() for r in found if r))
+
+
+def _group_view(ctx: Context, group_id: str | None) -> dict[str, str] | None:
+    if not group_id:
+        return None
+    try:
+        group = ctx.routing.group(group_id)
+    except KeyError:
+        return {"id": group_id, "name": group_id}
+    return {"id": group.id, "name": group.name}
+
+
+def email_context(ctx: Context, event: Event, request: FtaRequest) -> dict[str, Any]:
+    base = ctx.policy.public_url
+    return template_context(
+        request.public_view(),
+        event.envelope(),
+        request_url=f"{base}/?request={request.id}",
+        dashboard_url=f"{base}/",
+        lead_group=_group_view(ctx, event.data.get("leadGroup") or request.lead_group),
+        escalate_to=_group_view(ctx, event.data.get("escalateTo") or ctx.routing.escalate_to),
+    )
+
+
+def template_context(
+    request: dict[str, Any],
+    event: dict[str, Any],
+    *,
+    request_url: str,
+    dashboard_url: str,
+    lead_group: dict[str, Any] | None = None,
+    escalate_to: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The context every template receives, from the request's and event's camelCase dicts."""
+    return {
+        "request": dict(request),
+        "event": {
+            "id": event["id"],
+            "type": event["type"],
+            "occurredAt": event["occurredAt"],
+            "actor": event["actor"],
+            "data": dict(event.get("data") or {}),
+        },
+        "lead_group": dict(lead_group) if lead_group else None,
+        "escalate_to": dict(escalate_to) if escalate_to else None,
+        "request_url": request_url,
+        "dashboard_url": dashboard_url,
+        "request_type_label": label(REQUEST_TYPES, request["requestType"]),
+        "customer": request.get("customerName") or request["tenant"],
+    }

@@ -1,0 +1,56 @@
+"""What a use case refuses, by kind; ``functions/`` turns each kind into an answer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class AppError(Exception):
+    code = "bad-request"
+
+    def __init__(self, message: str, details: list[dict[str, Any]] | None = None):
+        super().__init__(message)
+        self.message = message
+        self.details = details or []
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"error": self.code, "message": self.message, "details": self.details}
+
+
+class InvalidInput(AppError):
+    code = "invalid-request"
+
+
+class Ineligible(AppError):
+    code = "ineligible"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**super().to_dict(), "reasons": self.details}
+
+
+class Forbidden(AppError):
+    code = "forbidden"
+
+
+class NotFound(AppError):
+    code = "not-found"
+
+
+class WrongState(AppError):
+    code = "conflict"
+
+
+class StaleVersion(AppError):
+    code = "precondition-failed"
+
+
+class Busy(AppError):
+    code = "busy"
+
+
+class Poison(Exception):
+    """A message that can never succeed: parked, not retried."""
+
+
+def invalid_field(field: str, message: str, kind: str = "value_error") -> InvalidInput:
+    return InvalidInput(f"{field}: {message}", [{"field": field, "message": message, "type": kind}])

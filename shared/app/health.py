@@ -1,0 +1,36 @@
+"""Health: each back end's own report, and what operators watch."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from shared.app.context import Context
+from shared.app.ports import StoreError
+
+
+def health(ctx: Context) -> dict[str, Any]:
+    components: dict[str, Any] = {}
+    ok = True
+    for name, part in ctx.components.items():
+        try:
+            report = dict(part.health())
+        except Exception as exc:  # a health probe reports, it does not fail
+            report = {"backend": getattr(part, "name", "?"), "ok": False, "error": type(exc).__name__}
+        ok = ok and report["ok"] is True
+        components[name] = report
+    return {"status": "ok" if ok else "degraded", "components": components, "operations": operations(ctx, components)}
+
+
+def operations(ctx: Context, components: dict[str, Any]) -> dict[str, Any]:
+    """What operators watch: requests waiting past the SLA, dead letters, parked messages."""
+    figures: dict[str, Any] = {}
+    try:
+        figures["overdueUnassigned"] = ctx.requests.overdue_unassigned(ctx.clock())
+        figures["parked"] = ctx.parked.count()
+    except StoreError:
+        figures["overdueUnassigned"] = figures["parked"] = None
+    depths = components.get("bus", {}).get("subscriptions")
+    figures["deadLetters"] = (
+        sum(d.get("dead_letter", 0) for d in depths.values()) if isinstance(depths, dict) else None
+    )
+    return figures

@@ -1,0 +1,78 @@
+"""Intake: an eligible form becomes a stored request and a ``request.submitted`` event."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from shared import telemetry
+from shared.app.commands import SubmitRequest
+from shared.app.context import Context
+from shared.app.errors import Busy, Ineligible, invalid_field
+from shared.app.outbox import dispatch, load
+from shared.app.ports import Conflict
+from shared.domain.eligibility import check_eligibility
+from shared.domain.model import FtaRequest, Person, new_request_id
+from shared.domain.principal import Principal
+
+log = telemetry.get_logger("fta.intake")
+
+MAX_IDEMPOTENCY_KEY = 200
+
+
+@dataclass
+class Submitted:
+    request: FtaRequest
+    etag: str
+    replayed: bool = False
+
+
+def _idempotency_id(principal: Principal, key: str) -> str:
+    return "idem-" + hashlib.sha256(f"{principal.email}\n{key}".encode("utf-8")).hexdigest()[:40]
+
+
+def _valid_key(key: str) -> str:
+    key = key.strip()
+    if not key or len(key) > MAX_IDEMPOTENCY_KEY or any(ord(c) < 32 for c in key):
+        raise invalid_field("Idempotency-Key", "must be 1 to 200 printable characters", "header")
+    return key
+
+
+def submit_request(ctx: Context, principal: Principal, command: SubmitRequest) -> Submitted:
+    form = command.form
+    verdict = check_eligibility(form, ctx.routing.eligibility.policy())
+    if not verdict.eligible:
+        raise Ineligible(
+            "the request is not eligible for a FastTrack Architect",
+            [reason.to_dict() for reason in verdict.reasons],
+        )
+
+    request_id = new_request_id()
+    if command.idempotency_key is not None:
+        key_id = _idempotency_id(principal, _valid_key(command.idempotency_key))
+        try:
+            ctx.idempotency.remember(key_id, request_id, ctx.clock())
+        except Conflict:
+            first = ctx.idempotency.request_for(key_id)
+            if first is None:
+                raise Busy("the idempotency key is being recorded; try again") from None
+            request_id = first
+            existing = load(ctx, request_id)
+            if existing is not None:
+                return Submitted(existing[0], existing[1], replayed=True)
+            # The first attempt stopped between the key and the request: finish it.
+
+    now = ctx.clock()
+    requestor = Person(email=principal.email, name=principal.name if principal.name != principal.email else "")
+    request = FtaRequest.submit(form, requestor, now, request_id=request_id)
+    telemetry.set_request_id(request.id)
+    try:
+        etag = ctx.requests.add(request)
+    except Conflict:
+        existing = load(ctx, request_id)
+        if existing is None or existing[0].requestor.email != principal.email:
+            raise Busy("could not store the request; try again") from None
+        return Submitted(existing[0], existing[1], replayed=True)
+    log.info("request submitted: request=%s", request.id)
+    request, etag = dispatch(ctx, request, etag)
+    return Submitted(request, etag)

@@ -1,0 +1,213 @@
+"""Every port the use cases talk through, and the values and errors they exchange.
+
+Adapters (``shared.adapters``) implement these; ``shared.bootstrap`` wires
+them. The use cases never see a container name, a document field, an SDK or
+a connection: they ask repositories by intent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Callable, Protocol, Sequence, runtime_checkable
+
+from shared.domain.model import FtaRequest, Status
+
+Clock = Callable[[], datetime]
+
+
+# -- stored records -------------------------------------------------------------------
+
+
+class StoreError(Exception):
+    """Base of the store's errors."""
+
+
+class Conflict(StoreError):
+    """A record with that id exists already."""
+
+
+class PreconditionFailed(StoreError):
+    """A conditional write found another version than the one it was given."""
+
+
+class TransientStoreError(StoreError):
+    """The back end is unavailable or throttling past the retry budget; try again later."""
+
+
+@dataclass(frozen=True)
+class Item:
+    doc: dict[str, Any]
+    etag: str
+
+
+@dataclass(frozen=True)
+class RequestFilter:
+    """Which requests a list or a count covers (every given field must match)."""
+
+    statuses: tuple[Status, ...] = ()
+    lead_group: str | None = None
+    tpid: str | None = None
+    requestor: str | None = None
+    architect: str | None = None
+
+
+@dataclass(frozen=True)
+class RequestPage:
+    items: list[FtaRequest]
+    continuation: str | None
+
+
+class InvalidContinuation(ValueError):
+    """A continuation token that this list did not give out."""
+
+
+@runtime_checkable
+class RequestRepository(Protocol):
+    def get(self, request_id: str) -> tuple[FtaRequest, str] | None: ...
+
+    def add(self, request: FtaRequest) -> str:
+        """Store a new request; its ETag. ``Conflict`` when the id exists."""
+
+    def save(self, request: FtaRequest, etag: str) -> str:
+        """Replace the version ``etag``; the new ETag. ``PreconditionFailed`` when stale."""
+
+    def newest_first(self, where: RequestFilter, *, limit: int, continuation: str | None) -> RequestPage: ...
+
+    def lead_queue(self, where: RequestFilter, *, limit: int, continuation: str | None) -> RequestPage:
+        """Waiting for an architect first (oldest first), then assigned, then closed."""
+
+    def count(self, where: RequestFilter) -> int: ...
+
+    def undispatched_since(self, cutoff: datetime, *, limit: int) -> list[str]:
+        """Ids of requests holding events not yet published, unchanged since ``cutoff``."""
+
+    def reminders_due(self, now: datetime, *, limit: int) -> list[str]: ...
+
+    def overdue(self, now: datetime, *, limit: int) -> RequestPage:
+        """Routed requests past their assignment due time, most overdue first."""
+
+    def overdue_unassigned(self, now: datetime) -> int: ...
+
+    def architect_load(self, architect: str) -> tuple[int, int]:
+        """(open assignments, assignments ever) of one architect."""
+
+
+@runtime_checkable
+class IdempotencyKeys(Protocol):
+    def remember(self, key_id: str, request_id: str, now: datetime) -> None:
+        """``Conflict`` when the key is already recorded."""
+
+    def request_for(self, key_id: str) -> str | None: ...
+
+
+@runtime_checkable
+class NotificationRecords(Protocol):
+    """One record per (event, template, recipient): the claim and its outcome."""
+
+    def create(self, record: dict[str, Any]) -> str: ...
+
+    def read(self, key: str) -> Item | None: ...
+
+    def replace(self, record: dict[str, Any], etag: str) -> str: ...
+
+
+@runtime_checkable
+class ParkedMessages(Protocol):
+    def park(self, record: dict[str, Any]) -> None:
+        """Keep a record of a message that can never succeed (once per id)."""
+
+    def count(self) -> int: ...
+
+    def all(self, *, limit: int = 1000) -> list[dict[str, Any]]: ...
+
+    def get(self, record_id: str) -> dict[str, Any] | None: ...
+
+    def discard(self, record_id: str) -> bool: ...
+
+    def for_message(self, subscription: str, message_id: str) -> list[dict[str, Any]]: ...
+
+
+# -- the bus --------------------------------------------------------------------------
+
+
+class PublishError(Exception):
+    """The message could not be handed to the bus; the caller may retry."""
+
+
+@dataclass(frozen=True)
+class OutgoingMessage:
+    body: bytes
+    message_id: str
+    subject: str
+    correlation_id: str
+    content_type: str = "application/json"
+    application_properties: dict[str, str] = field(default_factory=dict)
+    scheduled_enqueue_time: datetime | None = None
+
+
+@runtime_checkable
+class Publisher(Protocol):
+    name: str
+
+    def publish(self, messages: Sequence[OutgoingMessage]) -> None:
+        """Send every message to the topic or raise ``PublishError``."""
+
+    def health(self) -> dict[str, Any]: ...
+
+    def close(self) -> None: ...
+
+
+# -- mail -----------------------------------------------------------------------------
+
+
+class MailError(Exception):
+    pass
+
+
+class TransientMailError(MailError):
+    """Try again later (connection refused, 4xx from the server, throttling)."""
+
+
+class PermanentMailError(MailError):
+    """The message can never be delivered to these recipients (5xx, rejected address)."""
+
+
+@dataclass(frozen=True)
+class Email:
+    message_id: str  # without angle brackets, e.g. "3f2a...@fta-requests"
+    sender: str
+    to: tuple[str, ...]
+    subject: str
+    text: str
+    html: str
+    headers: tuple[tuple[str, str], ...] = ()
+
+
+@runtime_checkable
+class Mailer(Protocol):
+    name: str
+
+    def send(self, email: Email) -> None:
+        """Deliver or raise ``TransientMailError`` / ``PermanentMailError``."""
+
+    def health(self) -> dict[str, Any]: ...
+
+    def close(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class RenderedEmail:
+    subject: str
+    text: str
+    html: str
+
+
+EmailRenderer = Callable[[str, dict[str, Any]], RenderedEmail]
+
+
+@runtime_checkable
+class HealthReporter(Protocol):
+    name: str
+
+    def health(self) -> dict[str, Any]: ...

@@ -1,0 +1,63 @@
+"""Reading requests: one request, a page of them, a lead's queue, counts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from shared.app.commands import ListRequests
+from shared.app.context import Context
+from shared.app.errors import NotFound, invalid_field
+from shared.app.outbox import load
+from shared.app.ports import InvalidContinuation, RequestFilter
+from shared.domain.access import allowed_actions, can_read
+from shared.domain.model import FtaRequest, Status
+from shared.domain.principal import Principal
+
+
+def valid_id(request_id: str) -> bool:
+    return 0 < len(request_id) <= 64 and request_id.replace("-", "").isalnum()
+
+
+def request_view(ctx: Context, principal: Principal, request: FtaRequest) -> dict[str, Any]:
+    """The request as this caller sees it, with what the caller may do with it."""
+    view = request.public_view()
+    view["overdue"] = request.is_overdue(ctx.clock())
+    view["allowedActions"] = allowed_actions(request, principal)
+    return view
+
+
+def get_request(ctx: Context, principal: Principal, request_id: str) -> tuple[FtaRequest, str]:
+    loaded = load(ctx, request_id) if valid_id(request_id) else None
+    if loaded is None or not can_read(principal, loaded[0]):
+        raise NotFound(f"request {request_id} does not exist")
+    return loaded
+
+
+def list_requests(ctx: Context, principal: Principal, command: ListRequests) -> dict[str, Any]:
+    if command.lead_group is not None and command.lead_group not in ctx.routing.group_ids:
+        raise invalid_field("leadGroup", f"must be one of {', '.join(ctx.routing.group_ids)}", "query")
+    own = command.mine or not principal.is_lead
+    where = RequestFilter(
+        statuses=command.statuses,
+        lead_group=command.lead_group,
+        tpid=command.tpid,
+        requestor=principal.email if own else None,
+    )
+    try:
+        if command.view == "queue":
+            page = ctx.requests.lead_queue(where, limit=command.limit, continuation=command.continuation)
+        else:
+            page = ctx.requests.newest_first(where, limit=command.limit, continuation=command.continuation)
+    except InvalidContinuation:
+        raise invalid_field("continuationToken", "not valid for this list", "query") from None
+    answer: dict[str, Any] = {
+        "items": [request_view(ctx, principal, request) for request in page.items],
+        "continuationToken": page.continuation,
+    }
+    if command.counts:
+        answer["counts"] = {
+            status.value: ctx.requests.count(RequestFilter(
+                statuses=(status,), lead_group=where.lead_group, tpid=where.tpid, requestor=where.requestor))
+            for status in Status
+        }
+    return answer

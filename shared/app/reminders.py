@@ -1,0 +1,40 @@
+"""The ``remind`` timer: lead groups hear of routed requests past the SLA;
+after N reminders the request is escalated."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from shared.app.context import Context
+from shared.app.errors import Busy, NotFound
+from shared.app.outbox import Outcome, change, dispatch
+from shared.domain.model import EventType, FtaRequest, Status
+
+REMIND_BATCH = 200
+
+
+def send_reminders(ctx: Context) -> Outcome:
+    now = ctx.clock()
+    counts = {"reminders": 0, "escalations": 0}
+    sla = ctx.policy.assign_sla_business_hours
+    limit = ctx.policy.reminders_before_escalation
+
+    def apply(request: FtaRequest) -> Any:
+        if request.status is not Status.ROUTED or request.next_reminder_at is None or request.next_reminder_at > now:
+            return None
+        group = request.lead_group or ctx.routing.default
+        if request.reminders_sent < limit:
+            return request.remind(now, ctx.calendar.add_business_hours(now, sla), group)
+        if not request.escalated:
+            return request.escalate(now, ctx.routing.escalate_to)
+        return None
+
+    for request_id in ctx.requests.reminders_due(now, limit=REMIND_BATCH):
+        try:
+            request, etag, event = change(ctx, request_id, apply)
+        except (NotFound, Busy):
+            continue
+        if event is not None:
+            counts["reminders" if event.type is EventType.REMINDER else "escalations"] += 1
+            dispatch(ctx, request, etag)
+    return Outcome("reminded", counts)
