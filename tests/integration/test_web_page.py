@@ -15,6 +15,7 @@ from tests.factories import form, migration_form
 from tests.integration.browser import LEAD_ROLES, REPO, Session, WebHost, browser, open_page, wait_for, web_host  # noqa: F401
 
 STATIC = REPO / "functions" / "web" / "static"
+MODULES = sorted(p.name for p in STATIC.glob("*.js"))
 LEAD = "lee.lead@contoso.com"
 XSS_ALERT = "<img src=x onerror=alert(1)>"
 XSS_FLAG = '<img src=x onerror="window.__xss=1">'
@@ -82,9 +83,14 @@ def test_page_and_assets_are_served_with_their_types_and_nothing_else(web_host: 
     assert "script-src 'self'" in page.headers["Content-Security-Policy"]
     assert b"<label for=\"tpid\">TPID</label>" in page.body
 
+    assert b'<script type="module" src="/static/app.js"></script>' in page.body
     script = web_host.call("GET", "/static/app.js")
     assert script.status == 200 and script.headers["Content-Type"] == "text/javascript; charset=utf-8"
     assert script.body == (STATIC / "app.js").read_bytes()
+    for module in MODULES:
+        served = web_host.call("GET", f"/static/{module}")
+        assert served.status == 200 and served.headers["Content-Type"] == "text/javascript; charset=utf-8", module
+        assert served.body == (STATIC / module).read_bytes(), module
     style = web_host.call("GET", "/static/style.css")
     assert style.status == 200 and style.headers["Content-Type"] == "text/css; charset=utf-8"
     assert style.headers["Cache-Control"] == "no-cache"
@@ -103,7 +109,7 @@ def test_page_and_assets_are_served_with_their_types_and_nothing_else(web_host: 
 
 def test_the_page_uses_no_outside_resource_and_never_inner_html():
     html = (STATIC / "index.html").read_text(encoding="utf-8")
-    script = (STATIC / "app.js").read_text(encoding="utf-8")
+    script = "\n".join((STATIC / module).read_text(encoding="utf-8") for module in MODULES)
     assert not re.search(r"""(?:src|href)\s*=\s*["'](?:https?:)?//""", html)
     assert not re.search(r"https?://", script)
     assert not re.search(r"innerHTML|outerHTML|insertAdjacentHTML|document\.write|eval\(", script)
@@ -112,6 +118,85 @@ def test_the_page_uses_no_outside_resource_and_never_inner_html():
                  "Office 365", "EMS", "Compelling event", "Request type", "Region", "Instructions",
                  "Funding amount (USD)", "Mailbox count", "Source environment", "Justification"):
         assert name in labels, name
+
+
+def test_the_modules_stay_small_and_labels_live_in_the_vocabulary_only():
+    assert "app.js" in MODULES and len(MODULES) >= 5
+    for module in MODULES:
+        assert len((STATIC / module).read_text(encoding="utf-8").splitlines()) < 400, module
+    html = (STATIC / "index.html").read_text(encoding="utf-8")
+    options = re.findall(r"<option[^>]*>([^<]*)</option>", html)
+    assert set(options) <= {"Choose…", "All lead groups", "All statuses"}, options
+    for label in ("SOW review / ECIF related", "Routed to lead group", "SMC-C", "Cancelled"):
+        holders = [m for m in MODULES if label in (STATIC / m).read_text(encoding="utf-8")]
+        assert holders == ["vocabulary.js"], (label, holders)
+
+
+# -- the server's words and rights --------------------------------------------------------------
+
+
+def with_vocabulary(page: Page, vocabulary: dict) -> None:
+    page.route("**/api/vocabulary", lambda route: route.fulfill(status=200, json=vocabulary))
+    page.reload()
+
+
+def with_allowed_actions(page: Page, actions: list[str]) -> None:
+    def add(route):
+        answer = route.fetch()
+        body = answer.json()
+        body["allowedActions"] = actions
+        route.fulfill(response=answer, json=body)
+    page.route(re.compile(r".*/api/requests/FTA-[0-9A-Z]+$"), add)
+
+
+def test_the_servers_vocabulary_replaces_the_pages_labels(open_page, web_host):
+    me = user("vocabulary")
+    request_id = web_host.submit(form(segment="smc-c"), me)
+    session = open_page(me)
+    page = session.page
+    expect(row(page, request_id)).to_contain_text("Non-ECIF related")  # no /api/vocabulary yet: the page's own labels
+    with_vocabulary(page, {
+        "statuses": {"submitted": "Received", "routed": "With the leads", "needs-info": "Waiting for you",
+                     "assigned": "Assigned", "completed": "Done", "cancelled": "Withdrawn"},
+        "requestTypes": {"sow-ecif": "Funding review", "non-ecif": "Advisory", "migration-exception": "Migration"},
+        "segments": {"enterprise": "Enterprise", "smc-c": "Corporate (SMC-C)", "smb": "Small business"},
+        "eventTypes": {"request.submitted": "Request received"},
+        "unknownKind": {"x": "y"},
+    })
+    expect(page.locator("#requestType option")).to_have_text(["Choose…", "Funding review", "Advisory", "Migration"])
+    expect(page.locator("#segment option")).to_have_text(["Choose…", "Enterprise", "Corporate (SMC-C)", "Small business"])
+    expect(page.get_by_label("Microsoft 365")).to_be_visible()  # entitlements: not answered, the page's own labels
+    listed = row(page, request_id)
+    expect(listed).to_contain_text("Advisory")
+    expect(listed.locator(".status-cell")).to_have_text(re.compile("Received|With the leads"))
+    expect(page.locator('#status-counts [data-status="needs-info"]')).to_contain_text("Waiting for you")
+    open_detail(page, request_id)
+    expect(detail_value(page, "Segment")).to_have_text("Corporate (SMC-C)")
+    expect(detail_value(page, "Request type")).to_have_text("Advisory")
+    expect(page.locator('#timeline li[data-event-type="request.submitted"] .event-type')).to_have_text("Request received")
+    session.screenshot("vocabulary")
+
+
+def test_allowed_actions_on_the_request_decide_which_actions_are_shown(open_page, web_host):
+    owner = user("allowed")
+    request_id = web_host.submit(form(region="americas"), owner)
+    web_host.wait_for_status(request_id, "routed", owner)
+
+    session = open_page(owner)
+    page = session.page
+    open_detail(page, request_id)
+    expect(page.get_by_role("button", name="Cancel request")).to_be_visible()  # no allowedActions: the page's rules
+    with_allowed_actions(page, [])
+    open_detail(page, request_id)
+    expect(page.locator("#detail-actions")).to_be_empty()
+
+    lead = open_page(LEAD, LEAD_ROLES).page
+    lead.get_by_label("Status", exact=True).select_option("routed")
+    with_allowed_actions(lead, ["comment", "cancel", "complete"])
+    open_detail(lead, request_id)
+    expect(lead.get_by_role("button", name="Cancel request")).to_be_visible()
+    expect(lead.get_by_role("button", name="Complete")).to_be_visible()
+    expect(lead.get_by_role("button", name="Assign")).to_have_count(0)
 
 
 # -- signing in -------------------------------------------------------------------------------
@@ -427,4 +512,6 @@ def test_the_page_talks_only_to_its_own_origin(open_page, web_host):
     expect(session.page.locator("#requests-empty")).to_be_visible()
     urls = [r.url for r in session.requests]
     assert urls and all(u.startswith(web_host.url + "/") for u in urls), urls
-    assert {u.split("?")[0].removeprefix(web_host.url) for u in urls} >= {"/", "/static/app.js", "/static/style.css", "/api/me", "/api/requests"}
+    assert {u.split("?")[0].removeprefix(web_host.url) for u in urls} >= {"/", "/static/app.js", "/static/style.css", "/api/me", "/api/requests",
+                                                                           *[f"/static/{m}" for m in MODULES]}
+
