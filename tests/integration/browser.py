@@ -28,6 +28,8 @@ CHROMIUM_ARGS = [
 ]
 NEVER = "0 0 0 1 1 *"  # midnight on 1 January: no timer fires during a test run
 LEAD_ROLES = ("FTA.Lead",)
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
 
 
 @dataclass
@@ -120,14 +122,13 @@ class Session:
 
 @pytest.fixture
 def open_page(browser: Browser, web_host: WebHost, request) -> Iterator[Callable[..., Session]]:
-    """``open_page(user, roles)`` opens "/" signed in as ``user`` (``None``: signed out)."""
+    """``open_page(user, roles, viewport)`` opens "/" signed in as ``user`` (``None``: signed out)."""
     sessions: list[Session] = []
     test_name = re.sub(r"[^A-Za-z0-9_-]+", "_", request.node.name)
 
-    def opener(user: str | None, roles: tuple[str, ...] = ()) -> Session:
+    def opener(user: str | None, roles: tuple[str, ...] = (), viewport: dict[str, int] = DESKTOP) -> Session:
         headers = {"X-MS-CLIENT-PRINCIPAL": build_principal(user, roles)} if user else {}
-        context = browser.new_context(base_url=web_host.url, extra_http_headers=headers,
-                                      viewport={"width": 1280, "height": 900})
+        context = browser.new_context(base_url=web_host.url, extra_http_headers=headers, viewport=viewport)
         context.set_default_timeout(15_000)
         page = context.new_page()
         label = f"{test_name.removeprefix('test_')}-{'lead' if roles else 'requestor' if user else 'anonymous'}"
@@ -147,3 +148,8 @@ def open_page(browser: Browser, web_host: WebHost, request) -> Iterator[Callable
             session.context.close()
     for session in sessions:
         assert not session.errors, f"script errors on the page: {session.errors}"
+
+
+def scroll_widths(page: Page) -> dict[str, int]:
+    return page.evaluate("({document: document.documentElement.scrollWidth, body: document.body.scrollWidth,"
+                         " viewport: window.innerWidth})")

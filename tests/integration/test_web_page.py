@@ -12,13 +12,18 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.factories import form, migration_form
-from tests.integration.browser import LEAD_ROLES, REPO, Session, WebHost, browser, open_page, wait_for, web_host  # noqa: F401
+from tests.integration.browser import (  # noqa: F401
+    LEAD_ROLES, PHONE, REPO, Session, WebHost, browser, open_page, scroll_widths, wait_for, web_host,
+)
 
 STATIC = REPO / "functions" / "web" / "static"
 MODULES = sorted(p.name for p in STATIC.glob("*.js"))
 LEAD = "lee.lead@contoso.com"
 XSS_ALERT = "<img src=x onerror=alert(1)>"
 XSS_FLAG = '<img src=x onerror="window.__xss=1">'
+# what a phone and a real customer can throw at the layout: one unbroken word longer than the screen
+LONG_CUSTOMER = "Contoso" + "Worldwide" * 12 + "HoldingsIncorporated"
+LONG_TENANT = "contoso" + "x" * 40 + "-emea-prod.onmicrosoft.com"
 # the answer may already say "routed": devhost's consumers can route it before the 201 leaves
 SUBMITTED = re.compile(r"Request (FTA-[0-9A-Z]+) submitted — status: (submitted|routed)")
 
@@ -514,4 +519,85 @@ def test_the_page_talks_only_to_its_own_origin(open_page, web_host):
     assert urls and all(u.startswith(web_host.url + "/") for u in urls), urls
     assert {u.split("?")[0].removeprefix(web_host.url) for u in urls} >= {"/", "/static/app.js", "/static/style.css", "/api/me", "/api/requests",
                                                                            *[f"/static/{m}" for m in MODULES]}
+
+
+# -- phones -----------------------------------------------------------------------------------
+
+
+def assert_fits(session: Session, view: str) -> None:
+    widths = scroll_widths(session.page)
+    session.screenshot(f"phone-{view}")
+    assert widths["viewport"] == PHONE["width"], widths
+    assert widths["document"] <= PHONE["width"] and widths["body"] <= PHONE["width"], f"{view} scrolls sideways: {widths}"
+
+
+def assert_within_width(locator) -> None:
+    box = locator.bounding_box()
+    assert box and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], box
+
+
+def several_requests(web_host: WebHost, owner: str) -> list[str]:
+    ids = [web_host.submit(form(customerName=f"Customer {n}", region="americas"), owner) for n in range(3)]
+    ids.append(web_host.submit(migration_form(customerName=LONG_CUSTOMER, tenant=LONG_TENANT, region="americas",
+                                              instructions="x" * 300, partner="Fabrikam" * 10), owner))
+    return ids
+
+
+def test_the_form_fits_a_phone_with_its_errors_shown(open_page, web_host):
+    me = user("phone-form")
+    session = open_page(me, viewport=PHONE)
+    page = session.page
+    expect(page.get_by_label("TPID")).to_be_visible()
+    assert_fits(session, "form")
+
+    fill_form(page, sales_stage="20", customer=LONG_CUSTOMER, tenant=LONG_TENANT, request_type="migration-exception")
+    page.get_by_label("Mailbox count").fill("800")
+    page.get_by_label("Source environment").fill("Exchange 2013 " + "z" * 120)
+    page.get_by_label("Justification").fill("y" * 200)
+    page.get_by_role("button", name="Submit").click()
+    expect(page.locator("#form-summary")).to_contain_text("not eligible")
+    assert_within_width(page.get_by_label("Tenant"))
+    assert_within_width(page.locator("#form-summary"))
+    assert_fits(session, "form-errors")
+
+
+def test_the_dashboard_and_a_requests_detail_fit_a_phone(open_page, web_host):
+    owner = user("phone-dashboard")
+    ids = several_requests(web_host, owner)
+    session = open_page(owner, viewport=PHONE)
+    page = session.page
+    expect(page.locator("#requests-body tr")).to_have_count(4)
+    long_row = row(page, ids[-1])
+    expect(long_row).to_contain_text(LONG_CUSTOMER)
+    expect(long_row).to_contain_text("Migration exception")
+    long_row.scroll_into_view_if_needed()
+    expect(long_row.get_by_role("button", name=ids[-1], exact=True)).to_be_in_viewport()
+    assert_within_width(long_row)
+    assert_fits(session, "dashboard")
+
+    open_detail(page, ids[-1])
+    expect(detail_value(page, "Tenant")).to_have_text(LONG_TENANT)
+    expect(page.get_by_role("button", name="Cancel request")).to_be_visible()
+    assert_within_width(page.locator("#detail-fields"))
+    assert_within_width(page.locator("#timeline"))
+    assert_fits(session, "detail")
+
+
+def test_a_leads_queue_and_assign_panel_fit_a_phone(open_page, web_host):
+    owner = user("phone-lead")
+    ids = several_requests(web_host, owner)
+    web_host.wait_for_status(ids[-1], "routed", owner)
+    session = open_page(LEAD, LEAD_ROLES, viewport=PHONE)
+    page = session.page
+    expect(page.locator("#filters")).to_be_visible()
+    page.get_by_label("Status", exact=True).select_option("routed")  # newest first: this test's requests on top
+    expect(row(page, ids[-1])).to_be_visible()
+    expect(page.locator("#filters")).to_be_visible()
+    assert_fits(session, "queue")
+
+    open_detail(page, ids[-1])
+    expect(page.get_by_role("button", name="Assign")).to_be_visible()
+    expect(page.get_by_label("Or another architect's email")).to_be_visible()
+    assert_within_width(page.locator("#detail-actions"))
+    assert_fits(session, "assign")
 
