@@ -13,7 +13,8 @@ from playwright.sync_api import Page, expect
 
 from tests.factories import form, migration_form
 from tests.integration.browser import (  # noqa: F401
-    LEAD_ROLES, PHONE, REPO, Session, WebHost, browser, open_page, scroll_widths, wait_for, web_host,
+    LEAD_ROLES, PHONE, REPO, Session, WebHost, axe_violations, browser, describe_violations, open_page, scroll_widths,
+    wait_for, web_host,
 )
 
 STATIC = REPO / "functions" / "web" / "static"
@@ -601,3 +602,81 @@ def test_a_leads_queue_and_assign_panel_fit_a_phone(open_page, web_host):
     assert_within_width(page.locator("#detail-actions"))
     assert_fits(session, "assign")
 
+
+def test_a_long_customer_name_wraps_in_the_desktop_table(open_page, web_host):
+    owner = user("desktop-long")
+    ids = several_requests(web_host, owner)
+    page = open_page(owner).page
+    expect(row(page, ids[-1])).to_contain_text(LONG_CUSTOMER)
+    widths = page.evaluate("({table: document.getElementById('requests-table').scrollWidth,"
+                           " wrap: document.querySelector('.table-wrap').clientWidth})")
+    assert widths["table"] <= widths["wrap"], widths
+    last_cell = row(page, ids[-1]).locator("td").last
+    last_cell.scroll_into_view_if_needed()
+    expect(last_cell).to_be_in_viewport(ratio=1)
+
+
+# -- accessibility: axe-core against WCAG 2.0 and 2.1, levels A and AA ----------------------------
+
+
+def assert_accessible(session: Session, view: str) -> None:
+    session.screenshot(f"axe-{view}")
+    violations = axe_violations(session.page)
+    assert not violations, f"{view}: serious or critical accessibility violations:\n{describe_violations(violations)}"
+
+
+def test_the_sign_in_notice_is_accessible(open_page):
+    session = open_page(None)
+    expect(session.page.get_by_role("heading", name="Sign in required")).to_be_visible()
+    assert_accessible(session, "sign-in")
+
+
+def test_the_form_is_accessible_empty_and_with_the_servers_errors(open_page):
+    session = open_page(user("axe-form"))
+    page = session.page
+    expect(page.get_by_label("TPID")).to_be_visible()
+    assert_accessible(session, "form")
+
+    fill_form(page, sales_stage="20", tenant="not a tenant")
+    page.get_by_role("button", name="Submit").click()
+    expect(page.locator("#form-summary")).to_be_visible()
+    assert_accessible(session, "form-errors")
+
+
+def test_a_requestors_dashboard_is_accessible(open_page, web_host):
+    owner = user("axe-dashboard")
+    ids = several_requests(web_host, owner)
+    session = open_page(owner)
+    expect(row(session.page, ids[0])).to_be_visible()
+    assert_accessible(session, "dashboard")
+
+
+def test_a_leads_queue_is_accessible(open_page, web_host):
+    owner = user("axe-queue")
+    ids = several_requests(web_host, owner)
+    web_host.wait_for_status(ids[0], "routed", owner)
+    session = open_page(LEAD, LEAD_ROLES)
+    page = session.page
+    expect(page.locator("#filters")).to_be_visible()
+    expect(page.locator("#requests-body tr").first).to_be_visible()
+    assert_accessible(session, "queue")
+    page.get_by_label("Status", exact=True).select_option("routed")
+    expect(row(page, ids[0])).to_be_visible()
+    assert_accessible(session, "routed")
+
+
+def test_a_requests_detail_and_timeline_are_accessible(open_page, web_host):
+    owner = user("axe-detail")
+    request_id = web_host.submit(form(region="americas"), owner)
+    web_host.wait_for_status(request_id, "routed", owner)
+    session = open_page(LEAD, LEAD_ROLES)
+    page = session.page
+    page.get_by_label("Status", exact=True).select_option("routed")
+    open_detail(page, request_id)
+    expect(page.get_by_role("button", name="Assign")).to_be_visible()
+    expect(page.locator('#timeline li[data-event-type="request.routed"]')).to_be_visible()
+    assert_accessible(session, "detail-lead")
+
+    phone = open_page(owner, viewport=PHONE)
+    open_detail(phone.page, request_id)
+    assert_accessible(phone, "detail-requestor-phone")
