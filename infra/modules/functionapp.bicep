@@ -234,9 +234,16 @@ resource authSettings 'Microsoft.Web/sites/config@2024-04-01' = {
         '/api/health'
         '/api/openapi.json'
         '/'
+        '/static/api.js'
         '/static/app.js'
+        '/static/dashboard.js'
+        '/static/detail.js'
+        '/static/dom.js'
         '/static/favicon.svg'
+        '/static/form.js'
+        '/static/state.js'
         '/static/style.css'
+        '/static/vocabulary.js'
       ]
     }
     httpSettings: {

@@ -28,6 +28,13 @@ CHROMIUM_ARGS = [
 ]
 NEVER = "0 0 0 1 1 *"  # midnight on 1 January: no timer fires during a test run
 LEAD_ROLES = ("FTA.Lead",)
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+RUN_AXE = """(tags) => axe.run(document, {runOnly: {type: "tag", values: tags}}).then((result) =>
+  result.violations.map((v) => ({id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.map((n) => ({target: n.target.join(" "), html: n.html, summary: n.failureSummary}))})))"""
 
 
 @dataclass
@@ -120,15 +127,16 @@ class Session:
 
 @pytest.fixture
 def open_page(browser: Browser, web_host: WebHost, request) -> Iterator[Callable[..., Session]]:
-    """``open_page(user, roles)`` opens "/" signed in as ``user`` (``None``: signed out)."""
+    """``open_page(user, roles, viewport)`` opens "/" signed in as ``user`` (``None``: signed out)."""
+    assert AXE.is_file(), f"{AXE} is missing: run npm ci"
     sessions: list[Session] = []
     test_name = re.sub(r"[^A-Za-z0-9_-]+", "_", request.node.name)
 
-    def opener(user: str | None, roles: tuple[str, ...] = ()) -> Session:
+    def opener(user: str | None, roles: tuple[str, ...] = (), viewport: dict[str, int] = DESKTOP) -> Session:
         headers = {"X-MS-CLIENT-PRINCIPAL": build_principal(user, roles)} if user else {}
-        context = browser.new_context(base_url=web_host.url, extra_http_headers=headers,
-                                      viewport={"width": 1280, "height": 900})
+        context = browser.new_context(base_url=web_host.url, extra_http_headers=headers, viewport=viewport)
         context.set_default_timeout(15_000)
+        context.add_init_script(path=str(AXE))  # the page's CSP refuses an inline script tag
         page = context.new_page()
         label = f"{test_name.removeprefix('test_')}-{'lead' if roles else 'requestor' if user else 'anonymous'}"
         session = Session(page, context, label)
@@ -147,3 +155,24 @@ def open_page(browser: Browser, web_host: WebHost, request) -> Iterator[Callable
             session.context.close()
     for session in sessions:
         assert not session.errors, f"script errors on the page: {session.errors}"
+
+
+def axe_violations(page: Page, impacts: tuple[str, ...] = ("serious", "critical")) -> list[dict]:
+    """What axe-core finds against WCAG 2.0/2.1 A and AA on the page as it is
+    now, keeping the violations of the given impacts."""
+    if not page.evaluate("typeof window.axe === 'object'"):
+        page.add_script_tag(path=str(AXE))  # a page without a CSP; "/" gets axe from the context's init script
+    return [v for v in page.evaluate(RUN_AXE, WCAG) if v["impact"] in impacts]
+
+
+def describe_violations(violations: list[dict]) -> str:
+    lines = []
+    for violation in violations:
+        lines.append(f"{violation['id']} ({violation['impact']}): {violation['help']}")
+        lines.extend(f"    {node['target']}: {node['html']}\n      {node['summary']}" for node in violation["nodes"])
+    return "\n".join(lines)
+
+
+def scroll_widths(page: Page) -> dict[str, int]:
+    return page.evaluate("({document: document.documentElement.scrollWidth, body: document.body.scrollWidth,"
+                         " viewport: window.innerWidth})")

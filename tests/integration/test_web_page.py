@@ -12,12 +12,19 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.factories import form, migration_form
-from tests.integration.browser import LEAD_ROLES, REPO, Session, WebHost, browser, open_page, wait_for, web_host  # noqa: F401
+from tests.integration.browser import (  # noqa: F401
+    LEAD_ROLES, PHONE, REPO, Session, WebHost, axe_violations, browser, describe_violations, open_page, scroll_widths,
+    wait_for, web_host,
+)
 
 STATIC = REPO / "functions" / "web" / "static"
+MODULES = sorted(p.name for p in STATIC.glob("*.js"))
 LEAD = "lee.lead@contoso.com"
 XSS_ALERT = "<img src=x onerror=alert(1)>"
 XSS_FLAG = '<img src=x onerror="window.__xss=1">'
+# what a phone and a real customer can throw at the layout: one unbroken word longer than the screen
+LONG_CUSTOMER = "Contoso" + "Worldwide" * 12 + "HoldingsIncorporated"
+LONG_TENANT = "contoso" + "x" * 40 + "-emea-prod.onmicrosoft.com"
 # the answer may already say "routed": devhost's consumers can route it before the 201 leaves
 SUBMITTED = re.compile(r"Request (FTA-[0-9A-Z]+) submitted — status: (submitted|routed)")
 
@@ -82,9 +89,14 @@ def test_page_and_assets_are_served_with_their_types_and_nothing_else(web_host: 
     assert "script-src 'self'" in page.headers["Content-Security-Policy"]
     assert b"<label for=\"tpid\">TPID</label>" in page.body
 
+    assert b'<script type="module" src="/static/app.js"></script>' in page.body
     script = web_host.call("GET", "/static/app.js")
     assert script.status == 200 and script.headers["Content-Type"] == "text/javascript; charset=utf-8"
     assert script.body == (STATIC / "app.js").read_bytes()
+    for module in MODULES:
+        served = web_host.call("GET", f"/static/{module}")
+        assert served.status == 200 and served.headers["Content-Type"] == "text/javascript; charset=utf-8", module
+        assert served.body == (STATIC / module).read_bytes(), module
     style = web_host.call("GET", "/static/style.css")
     assert style.status == 200 and style.headers["Content-Type"] == "text/css; charset=utf-8"
     assert style.headers["Cache-Control"] == "no-cache"
@@ -103,7 +115,7 @@ def test_page_and_assets_are_served_with_their_types_and_nothing_else(web_host: 
 
 def test_the_page_uses_no_outside_resource_and_never_inner_html():
     html = (STATIC / "index.html").read_text(encoding="utf-8")
-    script = (STATIC / "app.js").read_text(encoding="utf-8")
+    script = "\n".join((STATIC / module).read_text(encoding="utf-8") for module in MODULES)
     assert not re.search(r"""(?:src|href)\s*=\s*["'](?:https?:)?//""", html)
     assert not re.search(r"https?://", script)
     assert not re.search(r"innerHTML|outerHTML|insertAdjacentHTML|document\.write|eval\(", script)
@@ -112,6 +124,85 @@ def test_the_page_uses_no_outside_resource_and_never_inner_html():
                  "Office 365", "EMS", "Compelling event", "Request type", "Region", "Instructions",
                  "Funding amount (USD)", "Mailbox count", "Source environment", "Justification"):
         assert name in labels, name
+
+
+def test_the_modules_stay_small_and_labels_live_in_the_vocabulary_only():
+    assert "app.js" in MODULES and len(MODULES) >= 5
+    for module in MODULES:
+        assert len((STATIC / module).read_text(encoding="utf-8").splitlines()) < 400, module
+    html = (STATIC / "index.html").read_text(encoding="utf-8")
+    options = re.findall(r"<option[^>]*>([^<]*)</option>", html)
+    assert set(options) <= {"Choose…", "All lead groups", "All statuses"}, options
+    for label in ("SOW review / ECIF related", "Routed to lead group", "SMC-C", "Cancelled"):
+        holders = [m for m in MODULES if label in (STATIC / m).read_text(encoding="utf-8")]
+        assert holders == ["vocabulary.js"], (label, holders)
+
+
+# -- the server's words and rights --------------------------------------------------------------
+
+
+def with_vocabulary(page: Page, vocabulary: dict) -> None:
+    page.route("**/api/vocabulary", lambda route: route.fulfill(status=200, json=vocabulary))
+    page.reload()
+
+
+def with_allowed_actions(page: Page, actions: list[str]) -> None:
+    def add(route):
+        answer = route.fetch()
+        body = answer.json()
+        body["allowedActions"] = actions
+        route.fulfill(response=answer, json=body)
+    page.route(re.compile(r".*/api/requests/FTA-[0-9A-Z]+$"), add)
+
+
+def test_the_servers_vocabulary_replaces_the_pages_labels(open_page, web_host):
+    me = user("vocabulary")
+    request_id = web_host.submit(form(segment="smc-c"), me)
+    session = open_page(me)
+    page = session.page
+    expect(row(page, request_id)).to_contain_text("Non-ECIF related")  # no /api/vocabulary yet: the page's own labels
+    with_vocabulary(page, {
+        "statuses": {"submitted": "Received", "routed": "With the leads", "needs-info": "Waiting for you",
+                     "assigned": "Assigned", "completed": "Done", "cancelled": "Withdrawn"},
+        "requestTypes": {"sow-ecif": "Funding review", "non-ecif": "Advisory", "migration-exception": "Migration"},
+        "segments": {"enterprise": "Enterprise", "smc-c": "Corporate (SMC-C)", "smb": "Small business"},
+        "eventTypes": {"request.submitted": "Request received"},
+        "unknownKind": {"x": "y"},
+    })
+    expect(page.locator("#requestType option")).to_have_text(["Choose…", "Funding review", "Advisory", "Migration"])
+    expect(page.locator("#segment option")).to_have_text(["Choose…", "Enterprise", "Corporate (SMC-C)", "Small business"])
+    expect(page.get_by_label("Microsoft 365")).to_be_visible()  # entitlements: not answered, the page's own labels
+    listed = row(page, request_id)
+    expect(listed).to_contain_text("Advisory")
+    expect(listed.locator(".status-cell")).to_have_text(re.compile("Received|With the leads"))
+    expect(page.locator('#status-counts [data-status="needs-info"]')).to_contain_text("Waiting for you")
+    open_detail(page, request_id)
+    expect(detail_value(page, "Segment")).to_have_text("Corporate (SMC-C)")
+    expect(detail_value(page, "Request type")).to_have_text("Advisory")
+    expect(page.locator('#timeline li[data-event-type="request.submitted"] .event-type')).to_have_text("Request received")
+    session.screenshot("vocabulary")
+
+
+def test_allowed_actions_on_the_request_decide_which_actions_are_shown(open_page, web_host):
+    owner = user("allowed")
+    request_id = web_host.submit(form(region="americas"), owner)
+    web_host.wait_for_status(request_id, "routed", owner)
+
+    session = open_page(owner)
+    page = session.page
+    open_detail(page, request_id)
+    expect(page.get_by_role("button", name="Cancel request")).to_be_visible()  # no allowedActions: the page's rules
+    with_allowed_actions(page, [])
+    open_detail(page, request_id)
+    expect(page.locator("#detail-actions")).to_be_empty()
+
+    lead = open_page(LEAD, LEAD_ROLES).page
+    lead.get_by_label("Status", exact=True).select_option("routed")
+    with_allowed_actions(lead, ["comment", "cancel", "complete"])
+    open_detail(lead, request_id)
+    expect(lead.get_by_role("button", name="Cancel request")).to_be_visible()
+    expect(lead.get_by_role("button", name="Complete")).to_be_visible()
+    expect(lead.get_by_role("button", name="Assign")).to_have_count(0)
 
 
 # -- signing in -------------------------------------------------------------------------------
@@ -427,4 +518,165 @@ def test_the_page_talks_only_to_its_own_origin(open_page, web_host):
     expect(session.page.locator("#requests-empty")).to_be_visible()
     urls = [r.url for r in session.requests]
     assert urls and all(u.startswith(web_host.url + "/") for u in urls), urls
-    assert {u.split("?")[0].removeprefix(web_host.url) for u in urls} >= {"/", "/static/app.js", "/static/style.css", "/api/me", "/api/requests"}
+    assert {u.split("?")[0].removeprefix(web_host.url) for u in urls} >= {"/", "/static/app.js", "/static/style.css", "/api/me", "/api/requests",
+                                                                           *[f"/static/{m}" for m in MODULES]}
+
+
+# -- phones -----------------------------------------------------------------------------------
+
+
+def assert_fits(session: Session, view: str) -> None:
+    widths = scroll_widths(session.page)
+    session.screenshot(f"phone-{view}")
+    assert widths["viewport"] == PHONE["width"], widths
+    assert widths["document"] <= PHONE["width"] and widths["body"] <= PHONE["width"], f"{view} scrolls sideways: {widths}"
+
+
+def assert_within_width(locator) -> None:
+    box = locator.bounding_box()
+    assert box and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], box
+
+
+def several_requests(web_host: WebHost, owner: str) -> list[str]:
+    ids = [web_host.submit(form(customerName=f"Customer {n}", region="americas"), owner) for n in range(3)]
+    ids.append(web_host.submit(migration_form(customerName=LONG_CUSTOMER, tenant=LONG_TENANT, region="americas",
+                                              instructions="x" * 300, partner="Fabrikam" * 10), owner))
+    return ids
+
+
+def test_the_form_fits_a_phone_with_its_errors_shown(open_page, web_host):
+    me = user("phone-form")
+    session = open_page(me, viewport=PHONE)
+    page = session.page
+    expect(page.get_by_label("TPID")).to_be_visible()
+    assert_fits(session, "form")
+
+    fill_form(page, sales_stage="20", customer=LONG_CUSTOMER, tenant=LONG_TENANT, request_type="migration-exception")
+    page.get_by_label("Mailbox count").fill("800")
+    page.get_by_label("Source environment").fill("Exchange 2013 " + "z" * 120)
+    page.get_by_label("Justification").fill("y" * 200)
+    page.get_by_role("button", name="Submit").click()
+    expect(page.locator("#form-summary")).to_contain_text("not eligible")
+    assert_within_width(page.get_by_label("Tenant"))
+    assert_within_width(page.locator("#form-summary"))
+    assert_fits(session, "form-errors")
+
+
+def test_the_dashboard_and_a_requests_detail_fit_a_phone(open_page, web_host):
+    owner = user("phone-dashboard")
+    ids = several_requests(web_host, owner)
+    session = open_page(owner, viewport=PHONE)
+    page = session.page
+    expect(page.locator("#requests-body tr")).to_have_count(4)
+    long_row = row(page, ids[-1])
+    expect(long_row).to_contain_text(LONG_CUSTOMER)
+    expect(long_row).to_contain_text("Migration exception")
+    long_row.scroll_into_view_if_needed()
+    expect(long_row.get_by_role("button", name=ids[-1], exact=True)).to_be_in_viewport()
+    assert_within_width(long_row)
+    assert_fits(session, "dashboard")
+
+    open_detail(page, ids[-1])
+    expect(detail_value(page, "Tenant")).to_have_text(LONG_TENANT)
+    expect(page.get_by_role("button", name="Cancel request")).to_be_visible()
+    assert_within_width(page.locator("#detail-fields"))
+    assert_within_width(page.locator("#timeline"))
+    assert_fits(session, "detail")
+
+
+def test_a_leads_queue_and_assign_panel_fit_a_phone(open_page, web_host):
+    owner = user("phone-lead")
+    ids = several_requests(web_host, owner)
+    web_host.wait_for_status(ids[-1], "routed", owner)
+    session = open_page(LEAD, LEAD_ROLES, viewport=PHONE)
+    page = session.page
+    expect(page.locator("#filters")).to_be_visible()
+    page.get_by_label("Status", exact=True).select_option("routed")  # newest first: this test's requests on top
+    expect(row(page, ids[-1])).to_be_visible()
+    expect(page.locator("#filters")).to_be_visible()
+    assert_fits(session, "queue")
+
+    open_detail(page, ids[-1])
+    expect(page.get_by_role("button", name="Assign")).to_be_visible()
+    expect(page.get_by_label("Or another architect's email")).to_be_visible()
+    assert_within_width(page.locator("#detail-actions"))
+    assert_fits(session, "assign")
+
+
+def test_a_long_customer_name_wraps_in_the_desktop_table(open_page, web_host):
+    owner = user("desktop-long")
+    ids = several_requests(web_host, owner)
+    page = open_page(owner).page
+    expect(row(page, ids[-1])).to_contain_text(LONG_CUSTOMER)
+    widths = page.evaluate("({table: document.getElementById('requests-table').scrollWidth,"
+                           " wrap: document.querySelector('.table-wrap').clientWidth})")
+    assert widths["table"] <= widths["wrap"], widths
+    last_cell = row(page, ids[-1]).locator("td").last
+    last_cell.scroll_into_view_if_needed()
+    expect(last_cell).to_be_in_viewport(ratio=1)
+
+
+# -- accessibility: axe-core against WCAG 2.0 and 2.1, levels A and AA ----------------------------
+
+
+def assert_accessible(session: Session, view: str) -> None:
+    session.screenshot(f"axe-{view}")
+    violations = axe_violations(session.page)
+    assert not violations, f"{view}: serious or critical accessibility violations:\n{describe_violations(violations)}"
+
+
+def test_the_sign_in_notice_is_accessible(open_page):
+    session = open_page(None)
+    expect(session.page.get_by_role("heading", name="Sign in required")).to_be_visible()
+    assert_accessible(session, "sign-in")
+
+
+def test_the_form_is_accessible_empty_and_with_the_servers_errors(open_page):
+    session = open_page(user("axe-form"))
+    page = session.page
+    expect(page.get_by_label("TPID")).to_be_visible()
+    assert_accessible(session, "form")
+
+    fill_form(page, sales_stage="20", tenant="not a tenant")
+    page.get_by_role("button", name="Submit").click()
+    expect(page.locator("#form-summary")).to_be_visible()
+    assert_accessible(session, "form-errors")
+
+
+def test_a_requestors_dashboard_is_accessible(open_page, web_host):
+    owner = user("axe-dashboard")
+    ids = several_requests(web_host, owner)
+    session = open_page(owner)
+    expect(row(session.page, ids[0])).to_be_visible()
+    assert_accessible(session, "dashboard")
+
+
+def test_a_leads_queue_is_accessible(open_page, web_host):
+    owner = user("axe-queue")
+    ids = several_requests(web_host, owner)
+    web_host.wait_for_status(ids[0], "routed", owner)
+    session = open_page(LEAD, LEAD_ROLES)
+    page = session.page
+    expect(page.locator("#filters")).to_be_visible()
+    expect(page.locator("#requests-body tr").first).to_be_visible()
+    assert_accessible(session, "queue")
+    page.get_by_label("Status", exact=True).select_option("routed")
+    expect(row(page, ids[0])).to_be_visible()
+    assert_accessible(session, "routed")
+
+
+def test_a_requests_detail_and_timeline_are_accessible(open_page, web_host):
+    owner = user("axe-detail")
+    request_id = web_host.submit(form(region="americas"), owner)
+    web_host.wait_for_status(request_id, "routed", owner)
+    session = open_page(LEAD, LEAD_ROLES)
+    page = session.page
+    page.get_by_label("Status", exact=True).select_option("routed")
+    open_detail(page, request_id)
+    expect(page.get_by_role("button", name="Assign")).to_be_visible()
+    expect(page.locator('#timeline li[data-event-type="request.routed"]')).to_be_visible()
+    assert_accessible(session, "detail-lead")
+
+    phone = open_page(owner, viewport=PHONE)
+    open_detail(phone.page, request_id)
+    assert_accessible(phone, "detail-requestor-phone")

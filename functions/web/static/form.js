@@ -1,0 +1,169 @@
+// The request form: its choices, what it sends, and the server's answer beside the fields.
+
+import { api, problem, serverMessage } from "./api.js";
+import { $, clear, el, newKey } from "./dom.js";
+import { entries, labels } from "./vocabulary.js";
+
+const form = () => $("request-form");
+let idempotencyKey = newKey();
+let submitting = false;
+let submitted = () => {};
+
+function fillSelect(select, options) {
+  for (const [value, label] of options) select.appendChild(el("option", { text: label, attrs: { value } }));
+}
+
+/** The form's choices: regions from /api/me, the rest from the vocabulary. */
+export function renderChoices(me) {
+  fillSelect($("region"), me.regions.map((name) => [name, name]));
+  fillSelect($("segment"), entries("segments"));
+  fillSelect($("requestType"), entries("requestTypes"));
+  for (const box of form().querySelectorAll('input[name="entitlements"]')) {
+    const label = form().querySelector(`label[for="${CSS.escape(box.id)}"]`);
+    if (label) label.textContent = labels("entitlements", box.value);
+  }
+}
+
+function showTypeDetails() {
+  const chosen = $("requestType").value;
+  for (const fieldset of form().querySelectorAll(".type-details")) {
+    const active = fieldset.dataset.requestType === chosen;
+    fieldset.hidden = !active;
+    fieldset.disabled = !active;
+  }
+}
+
+function text(id) {
+  const value = $(id).value.trim();
+  return value === "" ? undefined : value;
+}
+
+function number(id) {
+  const raw = $(id).value.trim();
+  return raw === "" ? undefined : Number(raw);
+}
+
+function readForm() {
+  const body = {
+    tpid: text("tpid"),
+    tenant: text("tenant"),
+    customerName: text("customerName"),
+    partner: text("partner"),
+    totalUsers: number("totalUsers"),
+    segment: text("segment"),
+    entitlements: Array.from(form().querySelectorAll('input[name="entitlements"]:checked'), (box) => box.value),
+    salesStagePercent: number("salesStagePercent"),
+    compellingEvent: $("compellingEvent").value,
+    requestType: text("requestType"),
+    region: text("region"),
+    instructions: text("instructions"),
+  };
+  if (body.requestType === "sow-ecif") body.fundingAmountUsd = number("fundingAmountUsd");
+  if (body.requestType === "migration-exception") {
+    body.migration = {
+      mailboxCount: number("migration-mailboxCount"),
+      sourceEnvironment: text("migration-sourceEnvironment"),
+      justification: text("migration-justification"),
+    };
+  }
+  return body; // JSON.stringify leaves out the undefined ones
+}
+
+function clearFormErrors() {
+  for (const node of form().querySelectorAll(".field-error")) node.textContent = "";
+  for (const node of form().querySelectorAll("[aria-invalid]")) node.removeAttribute("aria-invalid");
+  const summary = $("form-summary");
+  clear(summary);
+  summary.hidden = true;
+}
+
+// "migration.mailboxCount" -> error-migration-mailboxCount; "entitlements.1" -> error-entitlements
+function errorSlot(field) {
+  const parts = String(field || "").split(".").filter((p) => p !== "");
+  while (parts.length) {
+    const slot = document.getElementById(`error-${parts.join("-")}`);
+    if (slot && form().contains(slot)) return { slot, key: parts.join("-") };
+    parts.pop();
+  }
+  return null;
+}
+
+function labelFor(key) {
+  const label = form().querySelector(`label[for="${CSS.escape(key)}"]`);
+  if (label) return label.textContent;
+  const group = document.getElementById(key);
+  const legend = group && group.querySelector("legend");
+  return legend ? legend.textContent : "";
+}
+
+function showProblems(title, problems) {
+  const summary = $("form-summary");
+  clear(summary);
+  summary.appendChild(el("h3", { text: title }));
+  const list = el("ul");
+  for (const item of problems) {
+    const found = errorSlot(item.field);
+    if (found) {
+      const existing = found.slot.textContent;
+      found.slot.textContent = existing ? `${existing} ${item.message}` : item.message;
+      const control = document.getElementById(found.key);
+      if (control && control.matches("input, select, textarea, fieldset")) control.setAttribute("aria-invalid", "true");
+    }
+    const label = found ? labelFor(found.key) : "";
+    list.appendChild(el("li", { text: label ? `${label}: ${item.message}` : item.message }));
+  }
+  summary.appendChild(list);
+  summary.hidden = false;
+  summary.focus();
+}
+
+async function submitRequest(event) {
+  event.preventDefault();
+  if (submitting) return;
+  submitting = true;
+  const button = $("submit-request");
+  button.disabled = true;
+  button.textContent = "Submitting…";
+  clearFormErrors();
+  const result = $("form-result");
+  result.textContent = "";
+  try {
+    const answer = await api("POST", "/api/requests", {
+      body: readForm(), headers: { "Idempotency-Key": idempotencyKey },
+    });
+    if (answer.status === 201 && answer.body) {
+      idempotencyKey = newKey();
+      form().reset();
+      showTypeDetails();
+      result.textContent = `Request ${answer.body.id} submitted — status: ${answer.body.status}`;
+      result.focus();
+      submitted(answer.body);
+    } else if (answer.status === 400) {
+      const { details } = problem(answer);
+      showProblems("Please correct the highlighted fields",
+        details.length ? details : [{ field: "", message: serverMessage(answer, "The request is not valid.") }]);
+    } else if (answer.status === 422) {
+      const reasons = (answer.body && answer.body.reasons) || [];
+      showProblems("This request is not eligible for a FastTrack Architect",
+        reasons.length ? reasons : [{ field: "", message: serverMessage(answer, "The request is not eligible.") }]);
+    } else if (answer.status !== 401) {
+      showProblems("The request was not submitted",
+        [{ field: "", message: serverMessage(answer, `The service answered ${answer.status}. Try again.`) }]);
+    }
+  } catch (_) {
+    showProblems("The request was not submitted", [{ field: "", message: "The service cannot be reached. Try again." }]);
+  } finally {
+    submitting = false;
+    button.disabled = false;
+    button.textContent = "Submit";
+  }
+}
+
+/** Wire the form; onSubmitted(request) runs after each accepted submission. */
+export function initForm({ onSubmitted }) {
+  submitted = onSubmitted;
+  $("requestType").addEventListener("change", showTypeDetails);
+  form().addEventListener("submit", submitRequest);
+  form().addEventListener("reset", () => window.setTimeout(showTypeDetails, 0));
+  showTypeDetails();
+}
