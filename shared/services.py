@@ -736,6 +736,8 @@ def send_reminders(ctx: Context) -> Outcome:
             continue
         if event is not None:
             counts["reminders" if event.type is EventType.REMINDER else "escalations"] += 1
+            if event.type is EventType.ESCALATED:  # the log alert in infra/modules/alerts.bicep counts these lines
+                log.warning("request escalated: request=%s leadGroup=%s", request.id, request.lead_group)
             dispatch(ctx, request, etag)
     return Outcome("reminded", counts)
 
