@@ -33,6 +33,9 @@ param leadGroupIds array = [
   'asia-pacific-leads'
 ]
 
+@description('Time to live of a message in the leads-<id> subscriptions, which the app does not consume: unread messages expire and are dropped (see modules/servicebus.bicep).')
+param leadFeedMessageTimeToLive string = 'P7D'
+
 @description('How the app sends email: smtp (an SMTP relay: Azure Communication Services, Exchange Online or the Amazon SES SMTP endpoint) or outbox (files on the instance: nothing is delivered).')
 @allowed([
   'smtp'
@@ -107,6 +110,7 @@ module serviceBus 'modules/servicebus.bicep' = {
     tags: tags
     namespaceName: 'sb-${resourceToken}'
     leadGroupIds: leadGroupIds
+    leadFeedMessageTimeToLive: leadFeedMessageTimeToLive
   }
 }
 
