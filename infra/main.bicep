@@ -64,6 +64,9 @@ param sweepSchedule string = '0 */1 * * * *'
 @minValue(0)
 param assignSlaBusinessHours int = 16
 
+@description('Email address that alerts notify (dead letters, failed executions, escalated requests); empty: the alerts fire in the portal only.')
+param alertEmail string = ''
+
 @minValue(0)
 @maxValue(100)
 param remindersBeforeEscalation int = 2
@@ -153,6 +156,19 @@ module api 'modules/functionapp.bicep' = {
     sweepSchedule: sweepSchedule
     assignSlaBusinessHours: assignSlaBusinessHours
     remindersBeforeEscalation: remindersBeforeEscalation
+  }
+}
+
+module alerts 'modules/alerts.bicep' = {
+  name: 'alerts'
+  scope: rg
+  params: {
+    location: location
+    tags: tags
+    namespaceName: serviceBus.outputs.namespaceName
+    topicName: serviceBus.outputs.topicName
+    applicationInsightsName: monitoring.outputs.applicationInsightsName
+    alertEmail: alertEmail
   }
 }
 
