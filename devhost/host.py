@@ -57,9 +57,14 @@ def one_line(exc: BaseException) -> str:
 
 
 def bind(host: str, port: int) -> socket.socket:
+    """The listening socket, made as ``loop.create_server`` makes its own: with
+    ``IPPROTO_TCP``. asyncio turns on ``TCP_NODELAY`` only for connections whose
+    socket says TCP (accepted ones inherit the protocol); without it every
+    answer on a kept-alive connection waits for the client's delayed ACK."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     try:
         sock.bind((host, port))
     except OSError as exc:

@@ -33,6 +33,9 @@ param leadGroupIds array = [
   'asia-pacific-leads'
 ]
 
+@description('Time to live of a message in the leads-<id> subscriptions, which the app does not consume: unread messages expire and are dropped (see modules/servicebus.bicep).')
+param leadFeedMessageTimeToLive string = 'P7D'
+
 @description('How the app sends email: smtp (an SMTP relay: Azure Communication Services, Exchange Online or the Amazon SES SMTP endpoint) or outbox (files on the instance: nothing is delivered).')
 @allowed([
   'smtp'
@@ -60,6 +63,9 @@ param sweepSchedule string = '0 */1 * * * *'
 
 @minValue(0)
 param assignSlaBusinessHours int = 16
+
+@description('Email address that alerts notify (dead letters, failed executions, escalated requests); empty: the alerts fire in the portal only.')
+param alertEmail string = ''
 
 @minValue(0)
 @maxValue(100)
@@ -107,6 +113,7 @@ module serviceBus 'modules/servicebus.bicep' = {
     tags: tags
     namespaceName: 'sb-${resourceToken}'
     leadGroupIds: leadGroupIds
+    leadFeedMessageTimeToLive: leadFeedMessageTimeToLive
   }
 }
 
@@ -149,6 +156,19 @@ module api 'modules/functionapp.bicep' = {
     sweepSchedule: sweepSchedule
     assignSlaBusinessHours: assignSlaBusinessHours
     remindersBeforeEscalation: remindersBeforeEscalation
+  }
+}
+
+module alerts 'modules/alerts.bicep' = {
+  name: 'alerts'
+  scope: rg
+  params: {
+    location: location
+    tags: tags
+    namespaceName: serviceBus.outputs.namespaceName
+    topicName: serviceBus.outputs.topicName
+    applicationInsightsName: monitoring.outputs.applicationInsightsName
+    alertEmail: alertEmail
   }
 }
 

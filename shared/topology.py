@@ -28,6 +28,14 @@ ROUTE_TO_LEADS = "route-to-leads"
 NOTIFY = "notify"
 LEADS_PREFIX = "leads-"
 
+# How long a message waits in a subscription before it expires. The app's own
+# subscriptions dead-letter what expires (an unread message there is a fault
+# operators must see); the lead feeds are read, if at all, by the leads' own
+# consumers outside the app: there an unread message simply expires, sooner,
+# and is not dead-lettered (infra/modules/servicebus.bicep: leadFeedMessageTimeToLive).
+MESSAGE_TTL_SECONDS = 14 * 24 * 3600
+LEAD_FEED_TTL_SECONDS = 7 * 24 * 3600
+
 
 @dataclass(frozen=True)
 class Subscription:
@@ -37,6 +45,12 @@ class Subscription:
     name: str
     subject: str | None = None
     properties: dict[str, str] = field(default_factory=dict)
+    feed: bool = False  # read outside the app (a lead feed): expiry drops a message instead of dead-lettering it
+    default_ttl_seconds: int = MESSAGE_TTL_SECONDS
+
+    @property
+    def dead_letter_on_expiry(self) -> bool:
+        return not self.feed
 
     def matches(self, subject: str | None, application_properties: dict) -> bool:
         if self.subject is not None and subject != self.subject:
@@ -59,10 +73,16 @@ def subscriptions(lead_group_ids: list[str]) -> list[Subscription]:
         Subscription(NOTIFY),
     ]
     subs += [
-        Subscription(f"{LEADS_PREFIX}{gid}", subject=ROUTED, properties={"leadGroup": gid})
+        Subscription(f"{LEADS_PREFIX}{gid}", subject=ROUTED, properties={"leadGroup": gid}, feed=True,
+                     default_ttl_seconds=LEAD_FEED_TTL_SECONDS)
         for gid in lead_group_ids
     ]
     return subs
+
+
+def is_feed(subscription_name: str) -> bool:
+    """A lead feed (``leads-<group id>``): its depths are reported apart from the app's own subscriptions."""
+    return subscription_name.startswith(LEADS_PREFIX)
 
 
 @dataclass(frozen=True)

@@ -11,20 +11,42 @@ param namespaceName string
 @description('Lead group ids from shared/config/routing.yaml: each gets a leads-<id> subscription.')
 param leadGroupIds array
 
+// The lead feeds (leads-<id>) have no consumer in the app; the leads' own
+// consumers read them, if they run. An unread message there simply expires and
+// is dropped, not dead-lettered: the dead-letter count operators alert on must
+// only grow when the app's own pipeline fails. A week (P7D) still carries a lead
+// consumer over a long weekend or an outage of a few days, while a request left
+// unassigned for that long has been reminded and escalated by the remind timer,
+// and the dashboard is the record of what is waiting. It also bounds what unread
+// feeds hold: messages in every subscription count against the topic's size
+// quota, and a full topic refuses publishes to the app's own subscriptions too.
+// Keep the default equal to shared/topology.py LEAD_FEED_TTL_SECONDS (tests/infra).
+@description('Time to live of a message in a leads-<id> subscription (ISO 8601); expired messages are dropped.')
+param leadFeedMessageTimeToLive string = 'P7D'
+
+// route-to-leads and notify: shared/topology.py MESSAGE_TTL_SECONDS; what expires is dead-lettered.
+var appMessageTimeToLive = 'P14D'
+
 var fixedSubscriptions = [
   {
     name: 'route-to-leads'
     sqlFilter: 'sys.Label = \'request.submitted\''
+    timeToLive: appMessageTimeToLive
+    deadLetterOnExpiry: true
   }
   {
     name: 'notify'
     sqlFilter: '1=1'
+    timeToLive: appMessageTimeToLive
+    deadLetterOnExpiry: true
   }
 ]
 
 var leadSubscriptions = [for leadGroupId in leadGroupIds: {
   name: 'leads-${leadGroupId}'
   sqlFilter: 'sys.Label = \'request.routed\' AND leadGroup = \'${leadGroupId}\''
+  timeToLive: leadFeedMessageTimeToLive
+  deadLetterOnExpiry: false
 }]
 
 var topicSubscriptions = concat(fixedSubscriptions, leadSubscriptions)
@@ -50,7 +72,7 @@ resource topic 'Microsoft.ServiceBus/namespaces/topics@2024-01-01' = {
   properties: {
     requiresDuplicateDetection: true
     duplicateDetectionHistoryTimeWindow: 'PT10M'
-    defaultMessageTimeToLive: 'P14D'
+    defaultMessageTimeToLive: appMessageTimeToLive
     enableBatchedOperations: true
   }
 }
@@ -61,9 +83,9 @@ resource subscription 'Microsoft.ServiceBus/namespaces/topics/subscriptions@2024
   properties: {
     maxDeliveryCount: 10
     lockDuration: 'PT1M'
-    deadLetteringOnMessageExpiration: true
+    deadLetteringOnMessageExpiration: sub.deadLetterOnExpiry
     deadLetteringOnFilterEvaluationExceptions: true
-    defaultMessageTimeToLive: 'P14D'
+    defaultMessageTimeToLive: sub.timeToLive
     enableBatchedOperations: true
   }
 }]

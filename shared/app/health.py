@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from shared import topology
 from shared.app.context import Context
 from shared.app.ports import StoreError
 
@@ -22,7 +23,9 @@ def health(ctx: Context) -> dict[str, Any]:
 
 
 def operations(ctx: Context, components: dict[str, Any]) -> dict[str, Any]:
-    """What operators watch: requests waiting past the SLA, dead letters, parked messages."""
+    """What operators watch: requests waiting past the SLA, dead letters, parked messages.
+    Dead letters count the app's own subscriptions; the lead feeds, which nobody
+    here consumes, are reported apart (``leadFeeds``)."""
     figures: dict[str, Any] = {}
     try:
         figures["overdueUnassigned"] = ctx.requests.overdue_unassigned(ctx.clock())
@@ -30,7 +33,10 @@ def operations(ctx: Context, components: dict[str, Any]) -> dict[str, Any]:
     except StoreError:
         figures["overdueUnassigned"] = figures["parked"] = None
     depths = components.get("bus", {}).get("subscriptions")
-    figures["deadLetters"] = (
-        sum(d.get("dead_letter", 0) for d in depths.values()) if isinstance(depths, dict) else None
-    )
+    if not isinstance(depths, dict):
+        figures["deadLetters"] = None
+        return figures
+    figures["deadLetters"] = sum(d.get("dead_letter", 0) for n, d in depths.items() if not topology.is_feed(n))
+    figures["leadFeeds"] = {n: {"active": d.get("active", 0), "dead_letter": d.get("dead_letter", 0)}
+                            for n, d in depths.items() if topology.is_feed(n)}
     return figures

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from shared import telemetry
 from shared.app.context import Context
 from shared.app.errors import Busy, NotFound
 from shared.app.outbox import Outcome, change, dispatch
 from shared.domain.model import EventType, FtaRequest, Status
+
+log = telemetry.get_logger("fta.reminders")
 
 REMIND_BATCH = 200
 
@@ -36,5 +39,7 @@ def send_reminders(ctx: Context) -> Outcome:
             continue
         if event is not None:
             counts["reminders" if event.type is EventType.REMINDER else "escalations"] += 1
+            if event.type is EventType.ESCALATED:  # the log alert in infra/modules/alerts.bicep counts these lines
+                log.warning("request escalated: request=%s leadGroup=%s", request.id, request.lead_group)
             dispatch(ctx, request, etag)
     return Outcome("reminded", counts)

@@ -23,6 +23,19 @@ def test_a_request_is_routed_and_both_emails_go_out_once(app):
     assert {p.get_content_type() for p in confirmation.iter_parts()} == {"text/plain", "text/html"}
 
 
+def test_an_unread_lead_feed_message_expires_without_a_dead_letter(app):
+    app.submit(form(region="emea"), REQUESTOR)
+    app.pump()
+    health = app.call("health", "GET", "http://localhost/api/health").body["operations"]
+    assert health["leadFeeds"]["leads-emea-leads"] == {"active": 1, "dead_letter": 0}
+    assert health["deadLetters"] == 0
+    app.clock.advance(seconds=topology.LEAD_FEED_TTL_SECONDS)
+    health = app.call("health", "GET", "http://localhost/api/health").body["operations"]
+    assert health["leadFeeds"]["leads-emea-leads"] == {"active": 0, "dead_letter": 0}
+    assert health["deadLetters"] == 0
+    assert app.ctx.bus.peek("leads-emea-leads") == [] and app.ctx.bus.dead_letters("leads-emea-leads") == []
+
+
 def test_sow_reviews_go_to_fta_alignment(app):
     created = app.submit(sow_form(region="americas"), REQUESTOR).body
     app.pump()
@@ -101,7 +114,8 @@ def test_poison_messages_are_parked_not_retried(app):
     ]
     assert app.ctx.bus.depth(topology.NOTIFY)["dead_letter"] == 0
     health = app.call("health", "GET", "http://localhost/api/health").body
-    assert health["operations"] == {"overdueUnassigned": 0, "parked": 5, "deadLetters": 0}
+    feeds = {f"leads-{gid}": {"active": 0, "dead_letter": 0} for gid in app.ctx.routing.group_ids}
+    assert health["operations"] == {"overdueUnassigned": 0, "parked": 5, "deadLetters": 0, "leadFeeds": feeds}
 
 
 def test_a_consumer_that_keeps_failing_is_dead_lettered_after_ten_deliveries(app):

@@ -8,7 +8,8 @@ over ``leadGroupIds``, string interpolation, ``concat``, parameters passed from
     {
       "topic": {"name", "requires_duplicate_detection", "duplicate_detection_window_seconds"},
       "subscriptions": {name: {"sql_filter", "rule_name", "max_delivery_count",
-                               "lock_duration_seconds", "dead_lettering_on_message_expiration"}},
+                               "lock_duration_seconds", "dead_lettering_on_message_expiration",
+                               "default_ttl_seconds"}},
       "lead_group_ids": [...],                 # main.bicep's leadGroupIds default
       "cosmos_database": "fta",
       "containers": {name: {"partition_key", "default_ttl"}},   # default_ttl None: TTL off
@@ -382,6 +383,7 @@ def _subscriptions(scopes: list[Scope]) -> dict[str, dict]:
             "max_delivery_count": properties["maxDeliveryCount"],
             "lock_duration_seconds": iso_duration_seconds(properties["lockDuration"]),
             "dead_lettering_on_message_expiration": properties["deadLetteringOnMessageExpiration"],
+            "default_ttl_seconds": iso_duration_seconds(properties["defaultMessageTimeToLive"]),
         }
     return facts
 

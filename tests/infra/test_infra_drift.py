@@ -68,7 +68,18 @@ def test_subscriptions_retry_and_dead_letter_as_the_code_expects(facts):
     for name, sub in facts["subscriptions"].items():
         assert sub["max_delivery_count"] == topology.MAX_DELIVERY_COUNT, name
         assert sub["lock_duration_seconds"] == topology.LOCK_DURATION_SECONDS, name
-        assert sub["dead_lettering_on_message_expiration"] is True, name
+
+
+def test_subscriptions_expire_messages_as_the_topology_declares(facts, lead_group_ids):
+    """The app's subscriptions dead-letter what expires; the lead feeds drop it, sooner."""
+    declared = {s.name: s for s in topology.subscriptions(lead_group_ids)}
+    for name, sub in facts["subscriptions"].items():
+        assert sub["dead_lettering_on_message_expiration"] is declared[name].dead_letter_on_expiry, name
+        assert sub["default_ttl_seconds"] == declared[name].default_ttl_seconds, name
+    assert {n for n, s in facts["subscriptions"].items() if not s["dead_lettering_on_message_expiration"]} == {
+        f"{topology.LEADS_PREFIX}{gid}" for gid in lead_group_ids
+    }
+    assert facts["subscriptions"][topology.NOTIFY]["dead_lettering_on_message_expiration"] is True
 
 
 def test_containers_match_the_topology(facts):

@@ -11,7 +11,7 @@ from bench import REPO
 
 pytestmark = pytest.mark.timeout(180)
 
-FIGURES = {"cold_start", "intake", "pipeline", "store_economy", "rendering"}
+FIGURES = {"cold_start", "intake", "pipeline", "store_economy", "rendering", "round_trip"}
 SDK_MODULES = {"azure.cosmos", "azure.servicebus", "boto3", "uvicorn"}
 
 
@@ -99,6 +99,19 @@ def test_rendering_times_every_template(figures):
     for timing in rendering["templates"].values():
         assert 0 < timing["median_ms"] <= timing["p95_ms"]
         assert timing["samples"] == figures["sizes"]["renders"]
+
+
+def test_round_trip_times_devhost_and_the_bare_app_on_kept_alive_connections(figures):
+    trip = figures["figures"]["round_trip"]
+    requests = figures["sizes"]["round_trip_requests"] * figures["sizes"]["round_trip_rounds"]
+    assert trip["samples"] == {"devhost": requests, "bare": requests}
+    for server in ("devhost", "bare_asgi"):
+        assert 0 < trip[server]["median_ms"] <= trip[server]["p95_ms"]
+    assert trip["ratio"] == pytest.approx(trip["devhost"]["median_ms"] / trip["bare_asgi"]["median_ms"], rel=0.01)
+    assert trip["budget_ratio"] == 5
+    (row,) = trip["checks"]
+    assert row["budget"] == "≤ 5×" and row["value"] == trip["ratio"]
+    assert row["verdict"] == ("PASS" if trip["ratio"] <= trip["budget_ratio"] else "MISS")
 
 
 def test_the_counting_store_offers_every_method_of_the_port():

@@ -7,6 +7,7 @@ import json
 import os
 import select
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -19,6 +20,7 @@ import pytest
 
 from devhost.catalog import TopicFunction
 from devhost.consumers import handle_message
+from devhost.host import bind
 from devhost.invocation import Invoker
 from devhost.principal import build_principal
 from shared import bootstrap, topology
@@ -182,6 +184,37 @@ def test_a_client_supplied_principal_passes_through_untouched(devhost):
     assert seen["principal"] == own
     assert seen["who"] == {"email": "someone.else@contoso.com", "roles": ["FTA.Lead"]}
     assert seen["principalName"] is None
+
+
+def test_accepted_connections_are_tcp_with_nodelay():
+    # asyncio sets TCP_NODELAY on a connection only when its socket's protocol is
+    # IPPROTO_TCP; an accepted socket takes the listening socket's protocol.
+    listening = bind("127.0.0.1", 0)
+    try:
+        listening.listen(1)
+        assert listening.proto == socket.IPPROTO_TCP
+        assert listening.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
+        with socket.create_connection(listening.getsockname()[:2], timeout=5):
+            accepted, _ = listening.accept()
+            with accepted:
+                assert accepted.proto == socket.IPPROTO_TCP
+    finally:
+        listening.close()
+
+
+def test_one_kept_alive_connection_carries_many_calls(devhost):
+    import http.client
+
+    address = devhost.url.removeprefix("http://")
+    connection = http.client.HTTPConnection(address, timeout=20)
+    try:
+        for _ in range(20):
+            connection.request("GET", "/api/things/special")
+            response = connection.getresponse()
+            assert response.status == 200 and json.loads(response.read()) == {"function": "special_thing"}
+            assert not response.will_close
+    finally:
+        connection.close()
 
 
 def test_literal_segments_win_over_parameters(devhost):

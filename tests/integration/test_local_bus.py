@@ -422,3 +422,69 @@ def test_health_reports_each_subscription_and_failure_after_close(tmp_path, cloc
     assert health["subscriptions"]["route-to-leads"] == {"active": 1, "scheduled": 0, "dead_letter": 0}
     bus.close()
     assert bus.health()["ok"] is False
+
+
+# -- expiry -------------------------------------------------------------------------
+
+DAY = 24 * 3600
+
+
+def test_an_expired_message_on_an_app_subscription_is_dead_lettered(bus, clock):
+    bus.publish([event("e1")])
+    clock.advance(topology.MESSAGE_TTL_SECONDS - 1)
+    assert bus.depth("route-to-leads") == {"active": 1, "scheduled": 0, "dead_letter": 0}
+    clock.advance(1)
+    assert bus.depth("route-to-leads") == {"active": 0, "scheduled": 0, "dead_letter": 1}, "counted where expiry puts it"
+    assert bus.receive("route-to-leads") == []
+    [letter] = bus.dead_letters("route-to-leads")
+    assert (letter.message_id, letter.dead_letter_reason) == ("e1", "TTLExpiredException")
+    assert bus.resubmit_dead_letter("route-to-leads", letter.sequence_number)
+    clock.advance(DAY)
+    assert ids(bus.receive("route-to-leads")) == ["e1"], "a replayed message gets a new time to live"
+
+
+def test_an_expired_message_on_a_lead_feed_is_dropped_not_dead_lettered(bus, clock):
+    bus.publish([event("e1", "request.routed", lead_group="emea-leads")])
+    clock.advance(topology.LEAD_FEED_TTL_SECONDS - 1)
+    assert ids(bus.peek("leads-emea-leads")) == ["e1"]
+    clock.advance(1)
+    assert bus.depth("leads-emea-leads") == {"active": 0, "scheduled": 0, "dead_letter": 0}
+    assert bus.peek("leads-emea-leads") == [] and bus.dead_letters("leads-emea-leads") == []
+    assert bus.receive("leads-emea-leads") == []
+    assert bus.depth("notify")["active"] == 1, "the same event on the app's subscription lives its own 14 days"
+
+
+def test_a_locked_message_expires_only_when_its_lock_ends(bus, clock):
+    bus.publish([event("e1")])
+    clock.advance(topology.MESSAGE_TTL_SECONDS - 10)
+    [message] = bus.receive("route-to-leads")
+    clock.advance(20)
+    bus.renew_lock(message)
+    assert bus.depth("route-to-leads")["dead_letter"] == 0
+    bus.complete(message)
+    assert bus.depth("route-to-leads") == {"active": 0, "scheduled": 0, "dead_letter": 0}
+
+
+def test_a_scheduled_message_lives_its_time_to_live_from_when_it_becomes_visible(bus, clock):
+    bus.publish([event("e1", scheduled=clock.now + timedelta(days=10))])
+    clock.advance(topology.MESSAGE_TTL_SECONDS)
+    assert bus.depth("route-to-leads") == {"active": 1, "scheduled": 0, "dead_letter": 0}
+
+
+def test_a_bus_file_from_before_expiry_is_upgraded_and_its_messages_never_expire(tmp_path, clock):
+    import sqlite3
+
+    path = tmp_path / "bus.db"
+    LocalBus(path, SUBSCRIPTIONS, clock=clock).close()
+    with sqlite3.connect(path) as db:  # the file as the previous version left it
+        db.execute("DROP INDEX messages_by_expiry")
+        db.execute("ALTER TABLE messages DROP COLUMN expires_us")
+        db.execute("INSERT INTO messages (subscription, state, message_id, subject, correlation_id, content_type,"
+                   " application_properties, body, enqueued_us, visible_us) VALUES"
+                   " ('notify', 'active', 'old', 's', 'c', 'application/json', '{}', x'7b7d', 0, 0)")
+    reopened = LocalBus(path, SUBSCRIPTIONS, clock=clock)
+    try:
+        reopened.publish([event("new")])
+        assert ids(reopened.peek("notify")) == ["old", "new"]
+    finally:
+        reopened.close()

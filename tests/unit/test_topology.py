@@ -63,3 +63,14 @@ def test_the_filters_event_types_are_the_domains():
 
     assert topology.SUBMITTED == EventType.SUBMITTED.value
     assert topology.ROUTED == EventType.ROUTED.value
+
+
+def test_lead_feeds_expire_sooner_without_dead_lettering_and_the_app_subscriptions_dead_letter():
+    subs = shipped()
+    for name in ("route-to-leads", "notify"):
+        assert not subs[name].feed and subs[name].dead_letter_on_expiry and not topology.is_feed(name)
+        assert subs[name].default_ttl_seconds == topology.MESSAGE_TTL_SECONDS == 14 * 24 * 3600
+    for gid in SHIPPED_GROUPS:
+        feed = subs[f"leads-{gid}"]
+        assert feed.feed and not feed.dead_letter_on_expiry and topology.is_feed(feed.name)
+        assert feed.default_ttl_seconds == topology.LEAD_FEED_TTL_SECONDS == 7 * 24 * 3600

@@ -3,7 +3,8 @@
 Same semantics as Service Bus Standard where the pipeline depends on them:
 duplicate detection by ``message_id``, correlation-filter fan-out, scheduled
 messages, peek-lock with lock expiry, delivery count, dead-letter queue after
-``max_delivery_count`` deliveries. WAL mode; every change is one transaction
+``max_delivery_count`` deliveries, expiry after the subscription's time to live
+(dead-lettered, or on a lead feed dropped). WAL mode; every change is one transaction
 taken with ``BEGIN IMMEDIATE``, so several threads and several processes can
 share one file without two consumers locking the same message.
 """
@@ -26,6 +27,7 @@ from shared.topology import Subscription
 Clock = Callable[[], datetime]
 
 MAX_DELIVERY_COUNT_EXCEEDED = "MaxDeliveryCountExceeded"
+TTL_EXPIRED = "TTLExpiredException"
 
 ACTIVE = "active"
 DEAD = "dead"
@@ -48,7 +50,8 @@ CREATE TABLE IF NOT EXISTS messages (
     lock_token TEXT,
     locked_until_us INTEGER,
     dead_letter_reason TEXT,
-    dead_letter_description TEXT
+    dead_letter_description TEXT,
+    expires_us INTEGER
 );
 CREATE INDEX IF NOT EXISTS messages_by_queue ON messages (subscription, state, sequence_number);
 CREATE TABLE IF NOT EXISTS seen_message_ids (
@@ -140,6 +143,9 @@ class LocalBus:
             for statement in _SCHEMA.split(";"):
                 if statement.strip():
                     db.execute(statement)
+            if "expires_us" not in {row["name"] for row in db.execute("PRAGMA table_info(messages)")}:
+                db.execute("ALTER TABLE messages ADD COLUMN expires_us INTEGER")  # a file from before expiry
+            db.execute("CREATE INDEX IF NOT EXISTS messages_by_expiry ON messages (state, expires_us)")
 
     # -- plumbing -------------------------------------------------------------
 
@@ -157,6 +163,22 @@ class LocalBus:
     def _require(self, subscription: str) -> None:
         if subscription not in self._subscriptions:
             raise UnknownSubscription(subscription)
+
+    def _expires_us(self, subscription: str, visible_us: int) -> int | None:
+        ttl = self._subscriptions[subscription].default_ttl_seconds
+        return visible_us + ttl * 1_000_000 if ttl else None
+
+    def _expire(self, db: sqlite3.Connection, now: int) -> None:
+        """As Service Bus: a message past its time to live, and not locked, leaves
+        the queue: into the dead-letter queue, or on a lead feed, nowhere."""
+        expired = " state = ? AND expires_us <= ? AND (locked_until_us IS NULL OR locked_until_us <= ?) AND subscription IN "
+        for dead_letter, statement in ((False, "DELETE FROM messages WHERE"), (True, (
+                "UPDATE messages SET state = ?, lock_token = NULL, locked_until_us = NULL, dead_letter_reason = ?,"
+                " dead_letter_description = 'The message expired and was dead lettered.' WHERE"))):
+            names = [s.name for s in self._subscriptions.values() if s.dead_letter_on_expiry is dead_letter]
+            if names:
+                db.execute(statement + expired + f"({','.join('?' * len(names))})",
+                           ([DEAD, TTL_EXPIRED] if dead_letter else []) + [ACTIVE, now, now, *names])
 
     def _row_to_message(self, row: sqlite3.Row) -> ReceivedMessage:
         return ReceivedMessage(
@@ -186,6 +208,7 @@ class LocalBus:
             with self._transaction() as db:
                 now = self._now_us()
                 db.execute("DELETE FROM seen_message_ids WHERE seen_us <= ?", (now - self._duplicate_window_us,))
+                self._expire(db, now)
                 for message in messages:
                     self._enqueue(db, message, now)
         except (sqlite3.Error, TypeError, ValueError) as error:
@@ -204,8 +227,8 @@ class LocalBus:
                 continue
             db.execute(
                 "INSERT INTO messages (subscription, state, message_id, subject, correlation_id, content_type,"
-                " application_properties, body, enqueued_us, scheduled_us, visible_us)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " application_properties, body, enqueued_us, scheduled_us, visible_us, expires_us)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     subscription.name,
                     ACTIVE,
@@ -218,6 +241,7 @@ class LocalBus:
                     visible,
                     scheduled,
                     visible,
+                    self._expires_us(subscription.name, visible),
                 ),
             )
 
@@ -230,6 +254,7 @@ class LocalBus:
         received: list[ReceivedMessage] = []
         with self._transaction() as db:
             now = self._now_us()
+            self._expire(db, now)
             while len(received) < max_messages:
                 candidates = db.execute(
                     "SELECT sequence_number, delivery_count FROM messages"
@@ -321,7 +346,8 @@ class LocalBus:
 
     def peek(self, subscription: str, max_messages: int = 20) -> list[ReceivedMessage]:
         self._require(subscription)
-        with self._transaction(write=False) as db:
+        with self._transaction() as db:
+            self._expire(db, self._now_us())
             rows = db.execute(
                 "SELECT * FROM messages WHERE subscription = ? AND state = ? ORDER BY sequence_number LIMIT ?",
                 (subscription, ACTIVE, max_messages),
@@ -330,7 +356,8 @@ class LocalBus:
 
     def dead_letters(self, subscription: str, max_messages: int = 100) -> list[ReceivedMessage]:
         self._require(subscription)
-        with self._transaction(write=False) as db:
+        with self._transaction() as db:
+            self._expire(db, self._now_us())
             rows = db.execute(
                 "SELECT * FROM messages WHERE subscription = ? AND state = ? ORDER BY sequence_number LIMIT ?",
                 (subscription, DEAD, max_messages),
@@ -351,10 +378,10 @@ class LocalBus:
                 return False
             db.execute(
                 "INSERT INTO messages (subscription, state, message_id, subject, correlation_id, content_type,"
-                " application_properties, body, enqueued_us, scheduled_us, visible_us)"
+                " application_properties, body, enqueued_us, scheduled_us, visible_us, expires_us)"
                 " SELECT subscription, ?, message_id, subject, correlation_id, content_type,"
-                " application_properties, body, ?, scheduled_us, ? FROM messages WHERE sequence_number = ?",
-                (ACTIVE, now, now, sequence_number),
+                " application_properties, body, ?, scheduled_us, ?, ? FROM messages WHERE sequence_number = ?",
+                (ACTIVE, now, now, self._expires_us(subscription, now), sequence_number),
             )
             db.execute("DELETE FROM messages WHERE sequence_number = ?", (sequence_number,))
         return True
@@ -369,16 +396,20 @@ class LocalBus:
         return deleted > 0
 
     def depth(self, subscription: str) -> dict[str, int]:
+        """Counts as Service Bus reports them; a message past its time to live counts
+        where expiry puts it (read only: the move itself waits for the next write)."""
         self._require(subscription)
         with self._transaction(write=False) as db:
             now = self._now_us()
             row = db.execute(
                 "SELECT"
-                " COALESCE(SUM(state = :active AND visible_us <= :now), 0) AS active,"
+                " COALESCE(SUM(state = :active AND visible_us <= :now AND NOT expired), 0) AS active,"
                 " COALESCE(SUM(state = :active AND visible_us > :now), 0) AS scheduled,"
-                " COALESCE(SUM(state = :dead), 0) AS dead_letter"
-                " FROM messages WHERE subscription = :subscription",
-                {"active": ACTIVE, "dead": DEAD, "now": now, "subscription": subscription},
+                " COALESCE(SUM(state = :dead OR (:dead_on_expiry AND state = :active AND expired)), 0) AS dead_letter"
+                " FROM (SELECT state, visible_us, (expires_us <= :now AND (locked_until_us IS NULL"
+                " OR locked_until_us <= :now)) IS 1 AS expired FROM messages WHERE subscription = :subscription)",
+                {"active": ACTIVE, "dead": DEAD, "now": now, "subscription": subscription,
+                 "dead_on_expiry": self._subscriptions[subscription].dead_letter_on_expiry},
             ).fetchone()
         return {"active": row["active"], "scheduled": row["scheduled"], "dead_letter": row["dead_letter"]}
 
