@@ -51,7 +51,9 @@ class FaultPlan:
     def __init__(self, shares: dict[str, float], log_path: Path, seed: int | None = None):
         self.shares = shares
         self.log_path = log_path
-        self._random = random.Random(seed)
+        # One sequence per kind: a kind's faults fall on the same calls of that kind
+        # whatever the other kinds' call counts are.
+        self._random = {kind: random.Random(f"{seed}:{kind}" if seed is not None else None) for kind in shares}
         self._lock = threading.Lock()
 
     def strikes(self, kind: str) -> bool:
@@ -59,7 +61,7 @@ class FaultPlan:
         if share <= 0:
             return False
         with self._lock:
-            hit = self._random.random() < share
+            hit = self._random[kind].random() < share
             if hit:
                 with open(self.log_path, "a", encoding="utf-8") as log:
                     log.write(json.dumps({"fault": kind}) + "\n")

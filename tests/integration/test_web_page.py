@@ -74,7 +74,7 @@ def show_routed(page: Page, request_id: str) -> None:
     """Refresh the dashboard until the pipeline has routed the request."""
     def routed() -> bool:
         page.get_by_role("button", name="Refresh").click()
-        return row(page, request_id).locator(".status-cell").inner_text(timeout=2000) == "Routed"
+        return row(page, request_id).locator(".status-cell").inner_text(timeout=2000) == "Routed to leads"
     wait_for(routed, timeout=15, interval=0.3)
 
 
@@ -251,7 +251,7 @@ def test_a_requestor_submits_the_form_and_sees_the_id_status_and_dashboard_row(o
     expect(listed).to_contain_text("Contoso Ltd")
     expect(listed).to_contain_text("SOW review / ECIF related")
     # the devhost consumers route it; the dashboard polls and shows it without a click
-    expect(listed.locator(".status-cell")).to_have_text("Routed", timeout=15_000)
+    expect(listed.locator(".status-cell")).to_have_text("Routed to leads", timeout=15_000)
     expect(listed).to_contain_text("FTA Alignment")
     expect(listed).to_contain_text("Overdue")  # the SLA is 0 hours in this host
     expect(page.locator('#status-counts [data-status="routed"] .count')).to_have_text("1")

@@ -15,96 +15,31 @@ import json
 import sqlite3
 import threading
 import uuid
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from shared import topology
 from shared.app.ports import OutgoingMessage, PublishError
+from shared.adapters.bus.local_storage import (
+    ACTIVE,
+    DEAD,
+    MAX_DELIVERY_COUNT_EXCEEDED,
+    SCHEMA,
+    TTL_EXPIRED,
+    MessageLockLost,
+    ReceivedMessage,
+    Transaction,
+    UnknownSubscription,
+    from_us,
+    to_us,
+    utc_now,
+)
 from shared.topology import Subscription
 
+__all__ = ["LocalBus", "MessageLockLost", "ReceivedMessage", "UnknownSubscription"]
+
 Clock = Callable[[], datetime]
-
-MAX_DELIVERY_COUNT_EXCEEDED = "MaxDeliveryCountExceeded"
-TTL_EXPIRED = "TTLExpiredException"
-
-ACTIVE = "active"
-DEAD = "dead"
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS messages (
-    sequence_number INTEGER PRIMARY KEY AUTOINCREMENT,
-    subscription TEXT NOT NULL,
-    state TEXT NOT NULL,
-    message_id TEXT NOT NULL,
-    subject TEXT NOT NULL,
-    correlation_id TEXT NOT NULL,
-    content_type TEXT NOT NULL,
-    application_properties TEXT NOT NULL,
-    body BLOB NOT NULL,
-    enqueued_us INTEGER NOT NULL,
-    scheduled_us INTEGER,
-    visible_us INTEGER NOT NULL,
-    delivery_count INTEGER NOT NULL DEFAULT 0,
-    lock_token TEXT,
-    locked_until_us INTEGER,
-    dead_letter_reason TEXT,
-    dead_letter_description TEXT,
-    expires_us INTEGER
-);
-CREATE INDEX IF NOT EXISTS messages_by_queue ON messages (subscription, state, sequence_number);
-CREATE TABLE IF NOT EXISTS seen_message_ids (
-    message_id TEXT PRIMARY KEY,
-    seen_us INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS seen_message_ids_by_time ON seen_message_ids (seen_us);
-"""
-
-
-class MessageLockLost(Exception):
-    """The message's lock expired or was taken by another receiver; it was not settled."""
-
-
-class UnknownSubscription(KeyError):
-    """No subscription of that name exists on this bus."""
-
-
-@dataclass(frozen=True)
-class ReceivedMessage:
-    body: bytes
-    message_id: str
-    subject: str
-    correlation_id: str
-    content_type: str
-    application_properties: dict[str, Any]
-    delivery_count: int
-    enqueued_time: datetime
-    sequence_number: int
-    lock_token: str
-    locked_until: datetime | None  # None only for peeked and dead-lettered messages (no lock held)
-    scheduled_enqueue_time: datetime | None
-    subscription: str
-    dead_letter_reason: str | None = None
-    dead_letter_description: str | None = None
-
-
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
-def _to_us(moment: datetime) -> int:
-    if moment.tzinfo is None:
-        raise ValueError("naive datetime: the bus works in aware UTC times")
-    delta = moment - datetime(1970, 1, 1, tzinfo=UTC)
-    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
-
-
-def _from_us(us: int | None) -> datetime | None:
-    if us is None:
-        return None
-    return datetime(1970, 1, 1, tzinfo=UTC) + timedelta(microseconds=us)
-
 
 class LocalBus:
     name = "local"
@@ -126,7 +61,7 @@ class LocalBus:
             raise ValueError("max_delivery_count must be at least 1")
         self.path = Path(path)
         self._subscriptions = {s.name: s for s in subscriptions}
-        self._clock = clock or _utc_now
+        self._clock = clock or utc_now
         self._lock_duration_us = int(lock_duration_seconds * 1_000_000)
         self._max_delivery_count = max_delivery_count
         self._duplicate_window_us = int(duplicate_window_seconds * 1_000_000)
@@ -140,7 +75,7 @@ class LocalBus:
         self._db.execute("PRAGMA journal_mode = WAL")
         self._db.execute("PRAGMA synchronous = NORMAL")
         with self._transaction() as db:
-            for statement in _SCHEMA.split(";"):
+            for statement in SCHEMA.split(";"):
                 if statement.strip():
                     db.execute(statement)
             if "expires_us" not in {row["name"] for row in db.execute("PRAGMA table_info(messages)")}:
@@ -150,10 +85,10 @@ class LocalBus:
     # -- plumbing -------------------------------------------------------------
 
     def _now_us(self) -> int:
-        return _to_us(self._clock())
+        return to_us(self._clock())
 
-    def _transaction(self, *, write: bool = True) -> _Transaction:
-        return _Transaction(self, write=write)
+    def _transaction(self, *, write: bool = True) -> Transaction:
+        return Transaction(self, write=write)
 
     def _connection(self) -> sqlite3.Connection:
         if self._db is None:
@@ -189,11 +124,11 @@ class LocalBus:
             content_type=row["content_type"],
             application_properties=json.loads(row["application_properties"]),
             delivery_count=row["delivery_count"],
-            enqueued_time=_from_us(row["enqueued_us"]),
+            enqueued_time=from_us(row["enqueued_us"]),
             sequence_number=row["sequence_number"],
             lock_token=row["lock_token"] or "",
-            locked_until=_from_us(row["locked_until_us"]),
-            scheduled_enqueue_time=_from_us(row["scheduled_us"]),
+            locked_until=from_us(row["locked_until_us"]),
+            scheduled_enqueue_time=from_us(row["scheduled_us"]),
             subscription=row["subscription"],
             dead_letter_reason=row["dead_letter_reason"],
             dead_letter_description=row["dead_letter_description"],
@@ -220,7 +155,7 @@ class LocalBus:
         db.execute("INSERT INTO seen_message_ids (message_id, seen_us) VALUES (?, ?)", (message.message_id, now))
         properties = dict(message.application_properties)
         encoded_properties = json.dumps(properties, sort_keys=True)
-        scheduled = None if message.scheduled_enqueue_time is None else _to_us(message.scheduled_enqueue_time)
+        scheduled = None if message.scheduled_enqueue_time is None else to_us(message.scheduled_enqueue_time)
         visible = max(now, scheduled) if scheduled is not None else now
         for subscription in self._subscriptions.values():
             if not subscription.matches(message.subject, properties):
@@ -340,7 +275,7 @@ class LocalBus:
                 "UPDATE messages SET locked_until_us = ? WHERE sequence_number = ?",
                 (locked_until, message.sequence_number),
             )
-        return _from_us(locked_until)
+        return from_us(locked_until)
 
     # -- operators ------------------------------------------------------------
 
@@ -433,36 +368,3 @@ class LocalBus:
             if self._db is not None:
                 self._db.close()
                 self._db = None
-
-
-class _Transaction:
-    """``with bus._transaction() as db``: the process-local guard plus one
-    ``BEGIN IMMEDIATE`` transaction, committed on success, rolled back on error."""
-
-    def __init__(self, bus: LocalBus, *, write: bool) -> None:
-        self._bus = bus
-        self._begin = "BEGIN IMMEDIATE" if write else "BEGIN"
-
-    def __enter__(self) -> sqlite3.Connection:
-        self._bus._guard.acquire()
-        try:
-            db = self._bus._connection()
-            db.execute(self._begin)
-        except BaseException:
-            self._bus._guard.release()
-            raise
-        self._db = db
-        return db
-
-    def __exit__(self, exc_type, exc, tb) -> None:
-        try:
-            if exc_type is None:
-                try:
-                    self._db.execute("COMMIT")
-                except BaseException:
-                    self._db.execute("ROLLBACK")
-                    raise
-            else:
-                self._db.execute("ROLLBACK")
-        finally:
-            self._bus._guard.release()
