@@ -7,43 +7,40 @@ the request (one conditional write) and then publishes those events.
 
 from __future__ import annotations
 
-import re
 import secrets
-from datetime import datetime, timezone
+from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import (
-    AfterValidator,
-    PlainSerializer,
-    BaseModel,
-    ConfigDict,
-    Field,
-    StringConstraints,
-    model_validator,
+from pydantic import AfterValidator, ConfigDict, Field, StringConstraints, model_validator
+
+from shared.domain.events import SCHEMA_VERSION, Event, EventType
+from shared.domain.values import (
+    SINGLE_LINE_PATTERN,
+    TENANT_PATTERN,
+    CamelModel,
+    DocumentKind,
+    EmailAddress,
+    Entitlement,
+    LongText,
+    RequestType,
+    Segment,
+    SingleLine,
+    Tenant,
+    Tpid,
+    UtcDateTime,
+    iso,
+    no_control,
+    unique,
 )
-from pydantic.alias_generators import to_camel
 
-SCHEMA_VERSION = 1
-
-
-class Segment(StrEnum):
-    ENTERPRISE = "enterprise"
-    SMC_C = "smc-c"
-    SMB = "smb"
-    OTHER = "other"
-
-
-class Entitlement(StrEnum):
-    MICROSOFT_365 = "microsoft-365"
-    OFFICE_365 = "office-365"
-    EMS = "ems"
-
-
-class RequestType(StrEnum):
-    SOW_ECIF = "sow-ecif"
-    NON_ECIF = "non-ecif"
-    MIGRATION_EXCEPTION = "migration-exception"
+# The names other modules import from here, with the request itself.
+__all__ = [
+    "CLOSED_STATUSES", "OPEN_STATUSES", "SCHEMA_VERSION", "SINGLE_LINE_PATTERN", "TENANT_PATTERN", "TRANSITIONS",
+    "CamelModel", "DocumentKind", "DomainError", "EmailAddress", "Entitlement", "Event", "EventType", "FtaRequest",
+    "InvalidTransition", "LongText", "Migration", "Person", "RequestForm", "RequestType", "Segment", "SingleLine",
+    "Status", "Tenant", "Tpid", "UtcDateTime", "can_transition", "iso", "new_request_id",
+]
 
 
 class Status(StrEnum):
@@ -70,16 +67,6 @@ def can_transition(current: Status, target: Status) -> bool:
     return target in TRANSITIONS[current]
 
 
-class EventType(StrEnum):
-    SUBMITTED = "request.submitted"
-    ROUTED = "request.routed"
-    ASSIGNED = "request.assigned"
-    REMINDER = "request.reminder"
-    ESCALATED = "request.escalated"
-    CANCELLED = "request.cancelled"
-    COMPLETED = "request.completed"
-
-
 class DomainError(Exception):
     """A rule of the process refused the change."""
 
@@ -89,97 +76,6 @@ class InvalidTransition(DomainError):
         super().__init__(f"a {current.value} request cannot be {action}")
         self.current = current
         self.action = action
-
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029]")
-_LINE_BREAK = re.compile(r"[\r\n]")
-
-
-def _no_control(value: str) -> str:
-    if _CONTROL.search(value) or _LINE_BREAK.search(value):
-        raise ValueError("must be a single line without control characters")
-    return value
-
-
-def _no_control_multiline(value: str) -> str:
-    if _CONTROL.search(value.replace("\r\n", "\n").replace("\t", " ")):
-        raise ValueError("must not contain control characters")
-    return value
-
-
-# A tenant domain (e.g. contoso.onmicrosoft.com) or a tenant GUID; also the
-# OpenAPI document's pattern, so it is written without flags.
-TENANT_PATTERN = (
-    r"^(?:(?=.{4,253}$)(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)+[a-zA-Z]{2,63}"
-    r"|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$"
-)
-SINGLE_LINE_PATTERN = r"^[^\x00-\x1f\x7f\u2028\u2029]*$"
-_TENANT = re.compile(TENANT_PATTERN)
-_EMAIL = re.compile(r"^[^@\s\"<>,;()\[\]\\]+@([a-z0-9-]+\.)+[a-z]{2,63}$", re.I)
-
-
-def _tenant(value: str) -> str:
-    if _TENANT.match(value):
-        return value.lower()
-    raise ValueError("must be a tenant domain (e.g. contoso.onmicrosoft.com) or a tenant GUID")
-
-
-def _email(value: str) -> str:
-    if len(value) > 254 or not _EMAIL.match(value):
-        raise ValueError("must be an email address")
-    return value.lower()
-
-
-def _unique(values: list) -> list:
-    if len(set(values)) != len(values):
-        raise ValueError("must not repeat a value")
-    return values
-
-
-SingleLine = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
-    AfterValidator(_no_control),
-]
-Tpid = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[0-9]{1,12}$")]
-Tenant = Annotated[
-    str, StringConstraints(strip_whitespace=True, max_length=253), AfterValidator(_tenant)
-]
-EmailAddress = Annotated[
-    str, StringConstraints(strip_whitespace=True, max_length=254), AfterValidator(_email)
-]
-LongText = Annotated[
-    str, StringConstraints(strip_whitespace=True, max_length=4000), AfterValidator(_no_control_multiline)
-]
-
-
-def iso(moment: datetime) -> str:
-    """The one text form of a time in documents and queries: UTC, fixed width,
-    so that comparing the strings compares the times."""
-    if moment.tzinfo is None:
-        raise ValueError("naive datetime")
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def _aware_utc(moment: datetime) -> datetime:
-    if moment.tzinfo is None:
-        raise ValueError("must carry a time zone")
-    return moment.astimezone(timezone.utc)
-
-
-UtcDateTime = Annotated[datetime, AfterValidator(_aware_utc), PlainSerializer(iso, return_type=str, when_used="json")]
-
-
-class CamelModel(BaseModel):
-    model_config = ConfigDict(
-        alias_generator=to_camel,
-        populate_by_name=True,
-        use_enum_values=False,
-        extra="forbid",
-    )
-
-    def to_json_dict(self, **kwargs: Any) -> dict[str, Any]:
-        return self.model_dump(mode="json", by_alias=True, **kwargs)
 
 
 class Migration(CamelModel):
@@ -197,9 +93,9 @@ class RequestForm(CamelModel):
     partner: SingleLine | None = None
     total_users: int = Field(ge=1, le=10_000_000)
     segment: Segment
-    entitlements: Annotated[list[Entitlement], AfterValidator(_unique)] = Field(max_length=3)
+    entitlements: Annotated[list[Entitlement], AfterValidator(unique)] = Field(max_length=3)
     sales_stage_percent: int = Field(ge=0, le=100)
-    compelling_event: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500), AfterValidator(_no_control)]
+    compelling_event: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500), AfterValidator(no_control)]
     request_type: RequestType
     instructions: LongText | None = None
     funding_amount_usd: float | None = Field(default=None, gt=0, le=1e12, allow_inf_nan=False)
@@ -217,25 +113,7 @@ class RequestForm(CamelModel):
 
 class Person(CamelModel):
     email: EmailAddress
-    name: Annotated[str, StringConstraints(max_length=200), AfterValidator(_no_control)] = ""
-
-
-class Event(CamelModel):
-    """One entry of a request's history; also the Service Bus message body."""
-
-    model_config = ConfigDict(extra="ignore")
-
-    id: str
-    type: EventType
-    request_id: str
-    occurred_at: UtcDateTime
-    actor: str
-    data: dict[str, Any] = Field(default_factory=dict)
-    schema_version: int = SCHEMA_VERSION
-    dispatched: bool = False
-
-    def envelope(self) -> dict[str, Any]:
-        return self.to_json_dict(exclude={"dispatched"})
+    name: Annotated[str, StringConstraints(max_length=200), AfterValidator(no_control)] = ""
 
 
 class FtaRequest(RequestForm):

@@ -1,0 +1,40 @@
+"""The events a request records: its history, and the messages on the topic."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from pydantic import ConfigDict, Field
+
+from shared.domain.values import CamelModel, UtcDateTime
+
+SCHEMA_VERSION = 1
+
+
+class EventType(StrEnum):
+    SUBMITTED = "request.submitted"
+    ROUTED = "request.routed"
+    ASSIGNED = "request.assigned"
+    REMINDER = "request.reminder"
+    ESCALATED = "request.escalated"
+    CANCELLED = "request.cancelled"
+    COMPLETED = "request.completed"
+
+
+class Event(CamelModel):
+    """One entry of a request's history; also the Service Bus message body."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    id: str
+    type: EventType
+    request_id: str
+    occurred_at: UtcDateTime
+    actor: str
+    data: dict[str, Any] = Field(default_factory=dict)
+    schema_version: int = SCHEMA_VERSION
+    dispatched: bool = False
+
+    def envelope(self) -> dict[str, Any]:
+        return self.to_json_dict(exclude={"dispatched"})
