@@ -10,8 +10,9 @@ from functions.remind import bp as remind
 from functions.route_to_leads import bp as route_to_leads
 from functions.sweep import bp as sweep
 from functions.web import bp as web
+from functions.workflow import bp as workflow
 
 app = func.FunctionApp(http_auth_level=func.AuthLevel.ANONYMOUS)
 
-for blueprint in (create_request, read_requests, lead_actions, health, route_to_leads, notify, remind, sweep, web, openapi):
+for blueprint in (create_request, read_requests, lead_actions, workflow, health, route_to_leads, notify, remind, sweep, web, openapi):
     app.register_functions(blueprint)

@@ -9,12 +9,22 @@ import azure.functions as func
 from pydantic import ValidationError
 
 from functions.http import if_match, invalid, json_body
-from shared.app.commands import AssignArchitect, CancelRequest, CompleteRequest, ListRequests, SubmitRequest
+from shared.app.commands import (
+    AddComment,
+    AssignArchitect,
+    CancelRequest,
+    CompleteRequest,
+    DeclineRequest,
+    ListRequests,
+    RequestInfo,
+    ResumeRequest,
+    SubmitRequest,
+)
 from shared.domain.model import Person, RequestForm, Status
 from shared.domain.routing import Routing
 
 LIST_PARAMETERS = ("status", "leadGroup", "tpid", "mine", "view", "counts", "limit", "continuationToken")
-VIEWS = ("all", "queue")
+VIEWS = ("all", "queue", "assigned")
 
 
 def field_errors(exc: ValidationError) -> list[dict[str, Any]]:
@@ -97,7 +107,7 @@ def list_requests(req: func.HttpRequest) -> ListRequests:
             details.append(_query_error("limit", "must be a whole number from 1 to 200"))
     view = params.get("view", "all")
     if view not in VIEWS:
-        details.append(_query_error("view", "must be all or queue"))
+        details.append(_query_error("view", "must be all, queue or assigned"))
     elif view == "queue" and "status" in params:
         details.append(_query_error("status", "the queue view chooses its own statuses"))
     if details:
@@ -139,5 +149,42 @@ def cancel_request(req: func.HttpRequest) -> CancelRequest:
     return CancelRequest(_request_id(req), (given or "").strip() or None, if_match(req))
 
 
+def _fields(data: dict[str, Any], allowed: dict[str, tuple[type, ...]], required: tuple[str, ...] = ()) -> None:
+    """Only these fields, each of its JSON type; every fault named at once."""
+    details = [{"field": name, "message": "is not a field of this body", "type": "extra_forbidden"}
+               for name in sorted(set(data) - set(allowed))]
+    details += [{"field": name, "message": "is required", "type": "missing"} for name in required if name not in data]
+    details += [{"field": name, "message": f"must be {' or '.join(t.__name__ for t in kinds)}", "type": "type_error"}
+                for name, kinds in allowed.items()
+                if name in data and (not isinstance(data[name], kinds) or isinstance(data[name], bool) != (bool in kinds))]
+    if details:
+        raise invalid("invalid fields: " + ", ".join(d["field"] for d in details), details)
+
+
 def complete_request(req: func.HttpRequest) -> CompleteRequest:
-    return CompleteRequest(_request_id(req), if_match(req))
+    data = json_body(req, required=False)
+    _fields(data, {"outcome": (dict,)})
+    return CompleteRequest(_request_id(req), data.get("outcome"), if_match(req))
+
+
+def request_info(req: func.HttpRequest) -> RequestInfo:
+    data = json_body(req)
+    _fields(data, {"message": (str,), "missingDocuments": (list,)}, required=("message",))
+    return RequestInfo(_request_id(req), data["message"], tuple(data.get("missingDocuments") or ()), if_match(req))
+
+
+def add_comment(req: func.HttpRequest) -> AddComment:
+    data = json_body(req)
+    _fields(data, {"text": (str,), "internal": (bool,)}, required=("text",))
+    return AddComment(_request_id(req), data["text"], bool(data.get("internal", False)), if_match(req))
+
+
+def resume_request(req: func.HttpRequest) -> ResumeRequest:
+    _fields(json_body(req, required=False), {})
+    return ResumeRequest(_request_id(req), if_match(req))
+
+
+def decline_request(req: func.HttpRequest) -> DeclineRequest:
+    data = json_body(req)
+    _fields(data, {"reason": (str,), "note": (str,)}, required=("reason",))
+    return DeclineRequest(_request_id(req), data["reason"], data.get("note", ""), if_match(req))

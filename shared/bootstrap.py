@@ -114,6 +114,7 @@ def policy(settings: Settings) -> Policy:
     return Policy(
         assign_sla_business_hours=settings.assign_sla_business_hours,
         reminders_before_escalation=settings.reminders_before_escalation,
+        info_reminder_business_hours=settings.info_reminder_business_hours,
         sweep_after_seconds=settings.sweep_after_seconds,
         public_url=settings.public_url,
         email_from=settings.email_from,

@@ -103,6 +103,8 @@ class Settings(BaseSettings):
     assign_sla_business_hours: float = _setting(16.0, "FTA_ASSIGN_SLA_BUSINESS_HOURS", ge=0, le=24 * 365,
                                                 allow_inf_nan=False)
     reminders_before_escalation: int = _setting(2, "FTA_REMINDERS_BEFORE_ESCALATION", ge=0, le=100)
+    info_reminder_business_hours: float = _setting(24.0, "FTA_INFO_REMINDER_BUSINESS_HOURS", ge=0, le=24 * 365,
+                                                   allow_inf_nan=False)
     dev_user: str = _setting("dev@contoso.com", "FTA_DEV_USER")
     dev_roles: Annotated[tuple[str, ...], NoDecode] = _setting((), "FTA_DEV_ROLES")
     appinsights_connection_string: SecretStr = _setting(SecretStr(""), "APPLICATIONINSIGHTS_CONNECTION_STRING")

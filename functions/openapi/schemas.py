@@ -11,12 +11,14 @@ from pydantic.json_schema import models_json_schema
 from functions.openapi.bodies import ErrorBody, HealthReport, SignedInUser
 from shared.domain.access import ACTIONS
 from shared.domain.model import SINGLE_LINE_PATTERN, TENANT_PATTERN, Event, FtaRequest, RequestForm, RequestType, Status
+from shared.domain.outcomes import MAX_COMMENT, MAX_MESSAGE, Category, Decision, DeclineReason, Recommendation
+from shared.domain.values import DocumentKind
 from shared.domain.vocabulary import TABLES
 
 REF = "#/components/schemas/{model}"
 
 # What FtaRequest.public_view() leaves out of the stored document.
-INTERNAL_REQUEST_FIELDS = ("pendingDispatch", "nextReminderAt")
+INTERNAL_REQUEST_FIELDS = ("pendingDispatch", "nextReminderAt", "resumeTo", "infoReminderAt")
 
 
 def schema_ref(name: str) -> dict[str, str]:
@@ -141,4 +143,46 @@ def component_schemas() -> dict[str, Any]:
         "additionalProperties": False,
         "properties": {"reason": {"type": "string", "maxLength": 500}},
     }
+    schemas.update(workflow_bodies())
     return dict(sorted(schemas.items()))
+
+
+def _text(max_length: int, min_length: int = 1) -> dict[str, Any]:
+    return {"type": "string", "minLength": min_length, "maxLength": max_length, "pattern": r"\S"}
+
+
+def workflow_bodies() -> dict[str, Any]:
+    """The bodies of the calls after routing; the values come from the domain's enumerations."""
+    notes = {"type": "string", "maxLength": MAX_COMMENT}
+    return {
+        "RequestInfoBody": {
+            "type": "object", "additionalProperties": False, "required": ["message"],
+            "properties": {
+                "message": _text(MAX_MESSAGE),
+                "missingDocuments": {"type": "array", "items": {"enum": [k.value for k in DocumentKind]}},
+            },
+        },
+        "CommentBody": {
+            "type": "object", "additionalProperties": False, "required": ["text"],
+            "properties": {"text": _text(MAX_COMMENT), "internal": {"type": "boolean", "default": False,
+                                                                      "description": "leads and architects only"}},
+        },
+        "DeclineBody": {
+            "type": "object", "additionalProperties": False, "required": ["reason"],
+            "properties": {"reason": {"enum": [r.value for r in DeclineReason]}, "note": notes},
+        },
+        "CompleteBody": {
+            "type": "object", "additionalProperties": False,
+            "description": "the FTA review's outcome, as the request's type needs it (none for non-ecif)",
+            "properties": {"outcome": {"oneOf": [
+                {"type": "object", "additionalProperties": False, "required": ["recommendation", "category"],
+                 "title": "sow-ecif", "properties": {"recommendation": {"enum": [r.value for r in Recommendation]},
+                                                     "category": {"enum": [c.value for c in Category]},
+                                                     "notes": notes}},
+                {"type": "object", "additionalProperties": False, "required": ["decision"], "title": "migration-exception",
+                 "properties": {"decision": {"enum": [d.value for d in Decision]}, "notes": notes}},
+                {"type": "object", "additionalProperties": False, "title": "non-ecif", "properties": {"notes": notes}},
+            ]}},
+        },
+        "ResumeBody": {"type": "object", "additionalProperties": False, "properties": {}},
+    }

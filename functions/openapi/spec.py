@@ -69,6 +69,9 @@ def _request_answer(description: str, schema: str = "FtaRequest") -> dict[str, A
     return {"description": description, "headers": ETAG, "content": _json(schema)}
 
 
+ACTION_ERRORS = ("400", "401", "403", "404", "409", "412", "413", "503")
+
+
 def _action(operation_id: str, summary: str, *, body: dict[str, Any] | None, errors: tuple[str, ...]) -> dict[str, Any]:
     operation: dict[str, Any] = {
         "operationId": operation_id,
@@ -90,8 +93,9 @@ def _list_parameters() -> list[dict[str, Any]]:
         "tpid": ({"type": "string", "pattern": "^[0-9]{1,12}$"}, "Top Parent ID"),
         "mine": ({"type": "string", "enum": ["true", "false"], "default": "false"},
                  "only the caller's own requests (always the case for a requestor)"),
-        "view": ({"type": "string", "enum": ["all", "queue"], "default": "all"},
-                 "queue: requests waiting for an architect first (oldest first), then assigned, then closed ones"),
+        "view": ({"type": "string", "enum": ["all", "queue", "assigned"], "default": "all"},
+                 "queue: requests waiting for an architect first (oldest first), then assigned, then closed ones; "
+                 "assigned: the requests assigned to the caller as architect"),
         "counts": ({"type": "string", "enum": ["true", "false"], "default": "false"},
                    "also answer counts per status under the same filters"),
         "limit": ({"type": "integer", "minimum": 1, "maximum": 200, "default": 50}, "page size"),
@@ -236,8 +240,34 @@ def _paths() -> dict[str, Any]:
         },
         "/api/requests/{id}/complete": {
             "post": _action(
-                "complete_request", "Mark an assigned request completed (leads and admins)",
-                body=None, errors=("401", "403", "404", "409", "412", "503"),
+                "complete_request", "Complete an assigned request with the FTA review's outcome "
+                                    "(leads, admins, the assigned architect)",
+                body={"required": False, "content": _json("CompleteBody")}, errors=ACTION_ERRORS,
+            )
+        },
+        "/api/requests/{id}/request-info": {
+            "post": _action(
+                "request_info", "Ask the requestor for more information; the assignment SLA waits "
+                                "(leads, admins, the assigned architect)",
+                body={"required": True, "content": _json("RequestInfoBody")}, errors=ACTION_ERRORS,
+            )
+        },
+        "/api/requests/{id}/comments": {
+            "post": _action(
+                "comment_request", "Comment on a request; internal comments never reach the requestor",
+                body={"required": True, "content": _json("CommentBody")}, errors=ACTION_ERRORS,
+            )
+        },
+        "/api/requests/{id}/resume": {
+            "post": _action(
+                "resume_request", "Resume a request that waits on its requestor, without a reply",
+                body={"required": False, "content": _json("ResumeBody")}, errors=ACTION_ERRORS,
+            )
+        },
+        "/api/requests/{id}/decline": {
+            "post": _action(
+                "decline_request", "Decline a request FastTrack does not cover (leads and admins)",
+                body={"required": True, "content": _json("DeclineBody")}, errors=ACTION_ERRORS,
             )
         },
     }

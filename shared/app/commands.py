@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from shared.domain.model import RequestForm, Status
 
@@ -20,7 +20,7 @@ class ListRequests:
     lead_group: str | None = None
     tpid: str | None = None
     mine: bool = False
-    view: Literal["all", "queue"] = "all"
+    view: Literal["all", "queue", "assigned"] = "all"
     counts: bool = False
     limit: int = 50
     continuation: str | None = None
@@ -47,4 +47,35 @@ class CancelRequest:
 @dataclass(frozen=True)
 class CompleteRequest:
     request_id: str
+    outcome: dict[str, Any] | None = None  # checked against the request's type by the domain
+    if_match: str | None = None
+
+
+@dataclass(frozen=True)
+class RequestInfo:
+    request_id: str
+    message: str
+    missing_documents: tuple[str, ...] = ()
+    if_match: str | None = None
+
+
+@dataclass(frozen=True)
+class AddComment:
+    request_id: str
+    text: str
+    internal: bool = False
+    if_match: str | None = None
+
+
+@dataclass(frozen=True)
+class ResumeRequest:
+    request_id: str
+    if_match: str | None = None
+
+
+@dataclass(frozen=True)
+class DeclineRequest:
+    request_id: str
+    reason: str
+    note: str = ""
     if_match: str | None = None

@@ -25,6 +25,7 @@ class Policy:
 
     assign_sla_business_hours: float = 16.0
     reminders_before_escalation: int = 2
+    info_reminder_business_hours: float = 24.0
     sweep_after_seconds: float = 60.0
     public_url: str = "http://127.0.0.1:7071"
     email_from: str = "fta-requests@localhost"

@@ -9,7 +9,8 @@ from shared.app.errors import Poison
 from shared.domain.model import Event, EventType, FtaRequest
 from shared.domain.vocabulary import REQUEST_TYPES, label
 
-TEMPLATE_FOR = {
+# Every event type, with its email's template; None: the event sends no email.
+TEMPLATE_FOR: dict[EventType, str | None] = {
     EventType.SUBMITTED: "submitted",
     EventType.ROUTED: "routed",
     EventType.ASSIGNED: "assigned",
@@ -17,6 +18,13 @@ TEMPLATE_FOR = {
     EventType.ESCALATED: "escalated",
     EventType.CANCELLED: "cancelled",
     EventType.COMPLETED: "completed",
+    EventType.INFO_REQUESTED: "info_requested",
+    EventType.INFO_PROVIDED: "info_provided",
+    EventType.INFO_REMINDER: "info_reminder",
+    EventType.COMMENTED: "commented",
+    EventType.DECLINED: "declined",
+    EventType.DOCUMENT_ADDED: None,
+    EventType.DOCUMENT_REMOVED: None,
 }
 
 
@@ -29,10 +37,27 @@ def _group_members(ctx: Context, group_id: str | None) -> list[str]:
         raise Poison(f"unknown lead group {group_id!r}") from None
 
 
+def _team(ctx: Context, request: FtaRequest) -> list[str]:
+    """Who works the request on FastTrack's side: its architect once assigned, else its lead group."""
+    return [request.architect] if request.architect else _group_members(ctx, request.lead_group or ctx.routing.default)
+
+
 def recipients_for(ctx: Context, event: Event, request: FtaRequest) -> list[str]:
     requestor = [request.requestor.email]
     architect = [request.architect] if request.architect else []
     match event.type:
+        case EventType.INFO_REQUESTED | EventType.INFO_REMINDER | EventType.DECLINED:
+            found = requestor
+        case EventType.INFO_PROVIDED:
+            found = _team(ctx, request)
+        case EventType.COMMENTED if event.data.get("internal"):
+            found = _group_members(ctx, request.lead_group or ctx.routing.default) + architect
+        case EventType.COMMENTED if event.data.get("by") == "requestor":
+            found = _team(ctx, request)
+        case EventType.COMMENTED:
+            found = requestor
+        case EventType.DOCUMENT_ADDED | EventType.DOCUMENT_REMOVED:
+            found = []
         case EventType.SUBMITTED:
             found = requestor
         case EventType.ROUTED | EventType.REMINDER:
@@ -43,7 +68,8 @@ def recipients_for(ctx: Context, event: Event, request: FtaRequest) -> list[str]
             found = requestor + [event.data.get("architect") or request.architect or ""]
         case EventType.CANCELLED | EventType.COMPLETED:
             found = requestor + architect
-    return list(dict.fromkeys(r.lower() for r in found if r))
+    author = event.actor.lower() if event.type is EventType.COMMENTED else ""
+    return list(dict.fromkeys(r.lower() for r in found if r and r.lower() != author))
 
 
 def _group_view(ctx: Context, group_id: str | None) -> dict[str, str] | None:
@@ -59,7 +85,7 @@ def _group_view(ctx: Context, group_id: str | None) -> dict[str, str] | None:
 def email_context(ctx: Context, event: Event, request: FtaRequest) -> dict[str, Any]:
     base = ctx.policy.public_url
     return template_context(
-        request.public_view(),
+        request.public_view(internal=False),  # an email never carries an internal comment it is not about
         event.envelope(),
         request_url=f"{base}/?request={request.id}",
         dashboard_url=f"{base}/",

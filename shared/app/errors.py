@@ -54,3 +54,12 @@ class Poison(Exception):
 
 def invalid_field(field: str, message: str, kind: str = "value_error") -> InvalidInput:
     return InvalidInput(f"{field}: {message}", [{"field": field, "message": message, "type": kind}])
+
+
+def invalid_model(exc: Any, prefix: str) -> InvalidInput:
+    """A domain model's ValidationError as a 400 naming each field under ``prefix``."""
+    details = []
+    for error in exc.errors(include_url=False, include_input=False):
+        loc = ".".join([*([prefix] if prefix else []), *(str(p) for p in error["loc"])]) or prefix
+        details.append({"field": loc, "message": error["msg"].removeprefix("Value error, "), "type": error["type"]})
+    return InvalidInput("invalid fields: " + ", ".join(sorted({d["field"] for d in details})), details)

@@ -1,18 +1,33 @@
-"""What leads (and owners) do with a routed request: assign, cancel, complete."""
+"""What the people who decide do with a routed request: assign, cancel,
+complete with the review's outcome; and the one way every such action runs."""
 
 from __future__ import annotations
 
 from typing import Any, Callable
 
+from pydantic import ValidationError
+
 from shared.app.commands import AssignArchitect, CancelRequest, CompleteRequest
 from shared.app.context import Context
-from shared.app.errors import Forbidden, NotFound, WrongState
+from shared.app.errors import Forbidden, NotFound, WrongState, invalid_field, invalid_model
 from shared.app.outbox import change, dispatch
-from shared.app.queries import get_request, valid_id
-from shared.domain.access import can_read
+from shared.app.queries import valid_id
+from shared.domain import access
 from shared.domain.balancer import choose_architect
-from shared.domain.model import FtaRequest, InvalidTransition, Status
+from shared.domain.model import DomainError, FtaRequest, InvalidTransition
+from shared.domain.outcomes import OutcomeRequired, parse_outcome
 from shared.domain.principal import Principal
+
+REFUSALS = {
+    access.ASSIGN: "only FTA leads and admins assign architects",
+    access.COMPLETE: "only FTA leads, admins and the assigned architect complete a request",
+    access.REQUEST_INFO: "only FTA leads, admins and the assigned architect ask for information",
+    access.RESUME: "only FTA leads, admins and the assigned architect resume a request",
+    access.DECLINE: "only FTA leads and admins decline a request",
+    access.COMMENT: "only the requestor, FTA leads, admins and the assigned architect comment",
+    access.COMMENT_INTERNAL: "only FTA leads, admins and the assigned architect write internal comments",
+    access.CANCEL: "only the requestor, FTA leads and admins cancel a request",
+}
 
 
 def balance(ctx: Context, lead_group: str, current: str | None = None) -> str:
@@ -25,51 +40,56 @@ def balance(ctx: Context, lead_group: str, current: str | None = None) -> str:
     return choose_architect(pool, {a: o for a, (o, _) in loads.items()}, {a: t for a, (_, t) in loads.items()})
 
 
-def run_action(ctx: Context, principal: Principal, request_id: str, if_match: str | None,
+def run_action(ctx: Context, principal: Principal, request_id: str, if_match: str | None, action: str,
                apply: Callable[[FtaRequest], Any]) -> tuple[FtaRequest, str]:
     """One read; then, in this order: not found unless the caller may see the
-    request, a stale ``if_match``, the change; then the publish."""
+    request, forbidden unless the caller's part allows ``action``, a stale
+    ``if_match``, a status that does not allow it; the change; then the publish."""
     if not valid_id(request_id):
         raise NotFound(f"request {request_id} does not exist")
 
     def guard(request: FtaRequest) -> None:
-        if not can_read(principal, request):
+        if not access.can_read(principal, request):
             raise NotFound(f"request {request_id} does not exist")
+        if not access.role_allows(principal, request, action):
+            raise Forbidden(REFUSALS[action])
 
     def guarded(request: FtaRequest) -> Any:
+        if not access.state_allows(request, action):
+            raise WrongState(f"a {request.status.value} request does not allow {action}")
         try:
             return apply(request)
         except InvalidTransition as exc:
             raise WrongState(str(exc)) from None
+        except DomainError as exc:
+            raise Forbidden(str(exc)) from None
 
     request, etag, _ = change(ctx, request_id, guarded, if_match=if_match, guard=guard)
     return dispatch(ctx, request, etag)
 
 
 def assign_architect(ctx: Context, principal: Principal, command: AssignArchitect) -> tuple[FtaRequest, str]:
-    if not principal.is_lead:
-        get_request(ctx, principal, command.request_id)  # not found unless the caller may see it
-        raise Forbidden("only FTA leads and admins assign architects")
-
     def apply(request: FtaRequest) -> Any:
-        if request.status not in (Status.ROUTED, Status.ASSIGNED):
-            raise InvalidTransition(request.status, "assigned")
         chosen = (balance(ctx, request.lead_group or ctx.routing.default, request.architect)
                   if command.auto else command.architect)
         return request.assign(chosen, principal.actor, ctx.clock(), auto=command.auto)
 
-    return run_action(ctx, principal, command.request_id, command.if_match, apply)
+    return run_action(ctx, principal, command.request_id, command.if_match, access.ASSIGN, apply)
 
 
 def cancel_request(ctx: Context, principal: Principal, command: CancelRequest) -> tuple[FtaRequest, str]:
-    """Owners, leads and admins: whoever may see the request may cancel it."""
-    return run_action(ctx, principal, command.request_id, command.if_match,
+    return run_action(ctx, principal, command.request_id, command.if_match, access.CANCEL,
                       lambda r: r.cancel(principal.actor, ctx.clock(), command.reason))
 
 
 def complete_request(ctx: Context, principal: Principal, command: CompleteRequest) -> tuple[FtaRequest, str]:
-    if not principal.is_lead:
-        get_request(ctx, principal, command.request_id)  # not found unless the caller may see it
-        raise Forbidden("only FTA leads and admins complete a request")
-    return run_action(ctx, principal, command.request_id, command.if_match,
-                      lambda r: r.complete(principal.actor, ctx.clock()))
+    def apply(request: FtaRequest) -> Any:
+        try:
+            outcome = parse_outcome(request.request_type, command.outcome)
+        except OutcomeRequired as exc:
+            raise invalid_field("outcome", str(exc)) from None
+        except ValidationError as exc:
+            raise invalid_model(exc, "outcome") from None
+        return request.complete(principal.actor, ctx.clock(), outcome)
+
+    return run_action(ctx, principal, command.request_id, command.if_match, access.COMPLETE, apply)

@@ -125,9 +125,11 @@ def _settle(ctx: Context, key: str, status: str, extra: dict[str, Any], held: It
 
 
 def notify(ctx: Context, event: Event) -> Outcome:
-    template = TEMPLATE_FOR.get(event.type)
-    if template is None:
+    if event.type not in TEMPLATE_FOR:
         raise Poison(f"no email for event type {event.type.value}")
+    template = TEMPLATE_FOR[event.type]
+    if template is None:
+        return Outcome("no-email", {"type": event.type.value})
     loaded = load(ctx, event.request_id)
     if loaded is None:
         raise Poison("unknown request")

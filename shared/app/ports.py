@@ -84,6 +84,9 @@ class RequestRepository(Protocol):
 
     def reminders_due(self, now: datetime, *, limit: int) -> list[str]: ...
 
+    def info_reminders_due(self, now: datetime, *, limit: int) -> list[str]:
+        """Ids of requests waiting on their requestor whose one reminder is due."""
+
     def overdue(self, now: datetime, *, limit: int) -> RequestPage:
         """Routed requests past their assignment due time, most overdue first."""
 

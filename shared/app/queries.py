@@ -9,7 +9,7 @@ from shared.app.context import Context
 from shared.app.errors import NotFound, invalid_field
 from shared.app.outbox import load
 from shared.app.ports import InvalidContinuation, RequestFilter
-from shared.domain.access import allowed_actions, can_read
+from shared.domain.access import allowed_actions, can_read, sees_internal
 from shared.domain.model import FtaRequest, Status
 from shared.domain.principal import Principal
 
@@ -20,7 +20,7 @@ def valid_id(request_id: str) -> bool:
 
 def request_view(ctx: Context, principal: Principal, request: FtaRequest) -> dict[str, Any]:
     """The request as this caller sees it, with what the caller may do with it."""
-    view = request.public_view()
+    view = request.public_view(internal=sees_internal(principal, request))
     view["overdue"] = request.is_overdue(ctx.clock())
     view["allowedActions"] = allowed_actions(request, principal)
     return view
@@ -36,12 +36,14 @@ def get_request(ctx: Context, principal: Principal, request_id: str) -> tuple[Ft
 def list_requests(ctx: Context, principal: Principal, command: ListRequests) -> dict[str, Any]:
     if command.lead_group is not None and command.lead_group not in ctx.routing.group_ids:
         raise invalid_field("leadGroup", f"must be one of {', '.join(ctx.routing.group_ids)}", "query")
-    own = command.mine or not principal.is_lead
+    assigned = command.view == "assigned"
+    own = not assigned and (command.mine or not principal.is_lead)
     where = RequestFilter(
         statuses=command.statuses,
         lead_group=command.lead_group,
         tpid=command.tpid,
         requestor=principal.email if own else None,
+        architect=principal.email if assigned else None,
     )
     try:
         if command.view == "queue":

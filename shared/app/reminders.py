@@ -42,4 +42,25 @@ def send_reminders(ctx: Context) -> Outcome:
             if event.type is EventType.ESCALATED:  # the log alert in infra/modules/alerts.bicep counts these lines
                 log.warning("request escalated: request=%s leadGroup=%s", request.id, request.lead_group)
             dispatch(ctx, request, etag)
+    counts["requestorReminders"] = remind_requestors(ctx, now)
     return Outcome("reminded", counts)
+
+
+def remind_requestors(ctx: Context, now) -> int:
+    """One reminder to each requestor who has not answered within FTA_INFO_REMINDER_BUSINESS_HOURS."""
+    sent = 0
+
+    def apply(request: FtaRequest) -> Any:
+        if request.status is not Status.NEEDS_INFO or request.info_reminder_at is None or request.info_reminder_at > now:
+            return None
+        return request.remind_requestor(now)
+
+    for request_id in ctx.requests.info_reminders_due(now, limit=REMIND_BATCH):
+        try:
+            request, etag, event = change(ctx, request_id, apply)
+        except (NotFound, Busy):
+            continue
+        if event is not None:
+            sent += 1
+            dispatch(ctx, request, etag)
+    return sent

@@ -1,5 +1,10 @@
 """Who may see a request and what each caller may do with it: the one place
-that decides, so the page and the use cases never disagree."""
+that decides, so the page and the use cases never disagree.
+
+An action is allowed when the caller's part in the request allows it (the
+owner, a lead or admin, the assigned architect) and the request's status does.
+A use case refuses the first with 403 and the second with 409.
+"""
 
 from __future__ import annotations
 
@@ -7,28 +12,78 @@ from shared.domain.model import OPEN_STATUSES, FtaRequest, Status
 from shared.domain.principal import Principal
 
 ASSIGN = "assign"
-CANCEL = "cancel"
+REQUEST_INFO = "request-info"
+RESUME = "resume"
+DECLINE = "decline"
 COMPLETE = "complete"
-ACTIONS = (ASSIGN, COMPLETE, CANCEL)
+COMMENT = "comment"
+COMMENT_INTERNAL = "comment-internal"
+CANCEL = "cancel"
+ACTIONS = (ASSIGN, REQUEST_INFO, RESUME, DECLINE, COMPLETE, COMMENT, COMMENT_INTERNAL, CANCEL)
+
+OWNER, LEAD, ARCHITECT = "owner", "lead", "architect"
+
+# Which parts may take each action.
+PARTS: dict[str, frozenset[str]] = {
+    ASSIGN: frozenset({LEAD}),
+    REQUEST_INFO: frozenset({LEAD, ARCHITECT}),
+    RESUME: frozenset({LEAD, ARCHITECT}),
+    DECLINE: frozenset({LEAD}),
+    COMPLETE: frozenset({LEAD, ARCHITECT}),
+    COMMENT: frozenset({OWNER, LEAD, ARCHITECT}),
+    COMMENT_INTERNAL: frozenset({LEAD, ARCHITECT}),
+    CANCEL: frozenset({OWNER, LEAD}),
+}
+
+# In which statuses each action applies.
+STATES: dict[str, frozenset[Status]] = {
+    ASSIGN: frozenset({Status.ROUTED, Status.ASSIGNED}),
+    REQUEST_INFO: frozenset({Status.ROUTED, Status.ASSIGNED}),
+    RESUME: frozenset({Status.NEEDS_INFO}),
+    DECLINE: frozenset({Status.ROUTED, Status.NEEDS_INFO}),
+    COMPLETE: frozenset({Status.ASSIGNED}),
+    COMMENT: OPEN_STATUSES,
+    COMMENT_INTERNAL: OPEN_STATUSES,
+    CANCEL: OPEN_STATUSES,
+}
 
 
 def is_owner(principal: Principal, request: FtaRequest) -> bool:
     return request.requestor.email == principal.email
 
 
+def is_architect(principal: Principal, request: FtaRequest) -> bool:
+    return request.architect is not None and request.architect == principal.email
+
+
+def parts(principal: Principal, request: FtaRequest) -> frozenset[str]:
+    found = set()
+    if is_owner(principal, request):
+        found.add(OWNER)
+    if principal.is_lead:
+        found.add(LEAD)
+    if is_architect(principal, request):
+        found.add(ARCHITECT)
+    return frozenset(found)
+
+
 def can_read(principal: Principal, request: FtaRequest) -> bool:
-    return principal.is_lead or is_owner(principal, request)
+    return bool(parts(principal, request))
+
+
+def sees_internal(principal: Principal, request: FtaRequest) -> bool:
+    """Leads, admins and the assigned architect see internal comments; a requestor never does."""
+    return bool(parts(principal, request) & {LEAD, ARCHITECT})
+
+
+def role_allows(principal: Principal, request: FtaRequest, action: str) -> bool:
+    return bool(parts(principal, request) & PARTS[action])
+
+
+def state_allows(request: FtaRequest, action: str) -> bool:
+    return request.status in STATES[action]
 
 
 def allowed_actions(request: FtaRequest, principal: Principal) -> list[str]:
     """What ``principal`` may do with ``request`` now, in the order the page shows them."""
-    if not can_read(principal, request):
-        return []
-    actions: list[str] = []
-    if principal.is_lead and request.status in (Status.ROUTED, Status.ASSIGNED):
-        actions.append(ASSIGN)
-    if principal.is_lead and request.status is Status.ASSIGNED:
-        actions.append(COMPLETE)
-    if request.status in OPEN_STATUSES:
-        actions.append(CANCEL)
-    return actions
+    return [a for a in ACTIONS if role_allows(principal, request, a) and state_allows(request, a)]

@@ -20,6 +20,13 @@ class EventType(StrEnum):
     ESCALATED = "request.escalated"
     CANCELLED = "request.cancelled"
     COMPLETED = "request.completed"
+    INFO_REQUESTED = "request.info-requested"
+    INFO_PROVIDED = "request.info-provided"
+    INFO_REMINDER = "request.info-reminder"
+    COMMENTED = "request.commented"
+    DECLINED = "request.declined"
+    DOCUMENT_ADDED = "request.document-added"
+    DOCUMENT_REMOVED = "request.document-removed"
 
 
 class Event(CamelModel):
@@ -35,6 +42,11 @@ class Event(CamelModel):
     data: dict[str, Any] = Field(default_factory=dict)
     schema_version: int = SCHEMA_VERSION
     dispatched: bool = False
+
+    @property
+    def internal(self) -> bool:
+        """An internal comment: never shown or mailed to the requestor."""
+        return self.type is EventType.COMMENTED and bool(self.data.get("internal"))
 
     def envelope(self) -> dict[str, Any]:
         return self.to_json_dict(exclude={"dispatched"})

@@ -14,7 +14,9 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, ConfigDict, Field, StringConstraints, model_validator
 
+from shared.domain.calendar import BusinessCalendar
 from shared.domain.events import SCHEMA_VERSION, Event, EventType
+from shared.domain.outcomes import Decline
 from shared.domain.values import (
     SINGLE_LINE_PATTERN,
     TENANT_PATTERN,
@@ -46,19 +48,24 @@ __all__ = [
 class Status(StrEnum):
     SUBMITTED = "submitted"
     ROUTED = "routed"
+    NEEDS_INFO = "needs-info"
     ASSIGNED = "assigned"
     COMPLETED = "completed"
+    DECLINED = "declined"
     CANCELLED = "cancelled"
 
 
-OPEN_STATUSES = frozenset({Status.SUBMITTED, Status.ROUTED, Status.ASSIGNED})
-CLOSED_STATUSES = frozenset({Status.COMPLETED, Status.CANCELLED})
+OPEN_STATUSES = frozenset({Status.SUBMITTED, Status.ROUTED, Status.NEEDS_INFO, Status.ASSIGNED})
+CLOSED_STATUSES = frozenset({Status.COMPLETED, Status.DECLINED, Status.CANCELLED})
 
 TRANSITIONS: dict[Status, frozenset[Status]] = {
     Status.SUBMITTED: frozenset({Status.ROUTED, Status.CANCELLED}),
-    Status.ROUTED: frozenset({Status.ASSIGNED, Status.CANCELLED}),
-    Status.ASSIGNED: frozenset({Status.ASSIGNED, Status.COMPLETED, Status.CANCELLED}),
+    Status.ROUTED: frozenset({Status.ASSIGNED, Status.NEEDS_INFO, Status.DECLINED, Status.CANCELLED}),
+    # back to the status it came from when the requestor replies (or a lead resumes it)
+    Status.NEEDS_INFO: frozenset({Status.ROUTED, Status.ASSIGNED, Status.DECLINED, Status.CANCELLED}),
+    Status.ASSIGNED: frozenset({Status.ASSIGNED, Status.NEEDS_INFO, Status.COMPLETED, Status.CANCELLED}),
     Status.COMPLETED: frozenset(),
+    Status.DECLINED: frozenset(),
     Status.CANCELLED: frozenset(),
 }
 
@@ -134,6 +141,12 @@ class FtaRequest(RequestForm):
     next_reminder_at: UtcDateTime | None = None
     reminders_sent: int = 0
     escalated: bool = False
+    waiting_since: UtcDateTime | None = None
+    resume_to: Status | None = None
+    info_reminder_at: UtcDateTime | None = None
+    paused_business_hours: float = 0.0
+    outcome: dict[str, Any] | None = None
+    decline: Decline | None = None
     pending_dispatch: bool = False
 
     # -- construction -------------------------------------------------------
@@ -186,13 +199,72 @@ class FtaRequest(RequestForm):
 
     def cancel(self, actor: str, now: datetime, reason: str | None = None) -> Event:
         self._move(Status.CANCELLED, "cancelled")
-        self.next_reminder_at = None
+        self.next_reminder_at = self.info_reminder_at = self.waiting_since = None
         return self._record(EventType.CANCELLED, actor, now, {"reason": reason} if reason else {})
 
-    def complete(self, actor: str, now: datetime) -> Event:
+    def complete(self, actor: str, now: datetime, outcome: dict[str, Any] | None = None) -> Event:
+        """``outcome`` as ``parse_outcome`` checked it for this request's type."""
         self._move(Status.COMPLETED, "completed")
         self.next_reminder_at = None
-        return self._record(EventType.COMPLETED, actor, now, {})
+        self.outcome = outcome
+        return self._record(EventType.COMPLETED, actor, now, {"outcome": outcome} if outcome else {})
+
+    # -- waiting on the requestor -------------------------------------------------
+
+    def request_info(self, actor: str, now: datetime, message: str, missing: list[DocumentKind],
+                     info_reminder_at: datetime | None) -> Event:
+        """The SLA clock stops until the requestor answers (or a lead resumes)."""
+        came_from = self.status
+        self._move(Status.NEEDS_INFO, "asked for more information")
+        self.resume_to = came_from
+        self.waiting_since = now
+        self.info_reminder_at = info_reminder_at
+        return self._record(EventType.INFO_REQUESTED, actor, now,
+                            {"message": message, "missingDocuments": [k.value for k in missing]})
+
+    def resume(self, actor: str, now: datetime, calendar: BusinessCalendar, *, reply: bool) -> Event:
+        """Back to the status it came from; a wait before assignment moves the due
+        time (and the next reminder) later by the business hours spent waiting."""
+        if self.status is not Status.NEEDS_INFO:
+            raise InvalidTransition(self.status, "resumed")
+        target = self.resume_to or Status.ROUTED
+        waited = calendar.business_hours_between(self.waiting_since, now) if self.waiting_since else 0.0
+        self._move(target, "resumed")
+        if target is Status.ROUTED:
+            self.paused_business_hours += waited
+            if self.assign_due_at is not None:
+                self.assign_due_at = calendar.add_business_hours(self.assign_due_at, waited)
+            if self.next_reminder_at is not None:
+                self.next_reminder_at = calendar.add_business_hours(self.next_reminder_at, waited)
+        self.waiting_since = self.resume_to = self.info_reminder_at = None
+        return self._record(EventType.INFO_PROVIDED, actor, now,
+                            {"resumedTo": target.value, "pausedBusinessHours": round(waited, 4), "reply": reply})
+
+    def remind_requestor(self, now: datetime) -> Event:
+        if self.status is not Status.NEEDS_INFO or self.info_reminder_at is None:
+            raise InvalidTransition(self.status, "reminded of the open question")
+        self.info_reminder_at = None
+        return self._record(EventType.INFO_REMINDER, "system", now, {})
+
+    def comment(self, actor: str, now: datetime, text: str, *, internal: bool, by_owner: bool,
+                calendar: BusinessCalendar) -> list[Event]:
+        """A comment in the timeline; the owner's comment on a request that waits
+        on them is their answer, and resumes it."""
+        if self.status in CLOSED_STATUSES:
+            raise InvalidTransition(self.status, "commented on")
+        if internal and by_owner:
+            raise DomainError("a requestor's comment is never internal")
+        events = [self._record(EventType.COMMENTED, actor, now,
+                               {"text": text, "internal": internal, "by": "requestor" if by_owner else "team"})]
+        if by_owner and self.status is Status.NEEDS_INFO:
+            events.append(self.resume(actor, now, calendar, reply=True))
+        return events
+
+    def decline_request(self, actor: str, now: datetime, decline: Decline) -> Event:
+        self._move(Status.DECLINED, "declined")
+        self.decline = decline
+        self.next_reminder_at = self.info_reminder_at = self.waiting_since = None
+        return self._record(EventType.DECLINED, actor, now, decline.to_json_dict())
 
     def remind(self, now: datetime, next_reminder_at: datetime | None, lead_group: str) -> Event:
         if self.status is not Status.ROUTED:
@@ -244,11 +316,13 @@ class FtaRequest(RequestForm):
         self.pending_dispatch = any(not event.dispatched for event in self.history)
         return changed
 
-    def public_view(self) -> dict[str, Any]:
-        """The request as the API returns it (no internal bookkeeping)."""
-        return self.to_json_dict(
-            exclude={"pending_dispatch", "next_reminder_at"},
-        )
+    def public_view(self, *, internal: bool = True) -> dict[str, Any]:
+        """The request as the API returns it (no bookkeeping); without
+        ``internal``, as a requestor may see it: no internal comment."""
+        view = self.to_json_dict(exclude={"pending_dispatch", "next_reminder_at", "resume_to", "info_reminder_at"})
+        if not internal:
+            view["history"] = [e for e, event in zip(view["history"], self.history) if not event.internal]
+        return view
 
 
 _ID_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"

@@ -4,13 +4,16 @@ entitlement or an event is named to people. The page takes them from
 
 from __future__ import annotations
 
-from shared.domain.model import Entitlement, EventType, RequestType, Segment, Status
+from shared.domain.model import DocumentKind, Entitlement, EventType, RequestType, Segment, Status
+from shared.domain.outcomes import Category, Decision, DeclineReason, Recommendation
 
 STATUSES: dict[str, str] = {
     Status.SUBMITTED: "Submitted",
     Status.ROUTED: "Routed to leads",
+    Status.NEEDS_INFO: "Additional information needed",
     Status.ASSIGNED: "Assigned",
     Status.COMPLETED: "Completed",
+    Status.DECLINED: "Declined",
     Status.CANCELLED: "Cancelled",
 }
 
@@ -41,6 +44,44 @@ EVENT_TYPES: dict[str, str] = {
     EventType.ESCALATED: "Escalated",
     EventType.CANCELLED: "Cancelled",
     EventType.COMPLETED: "Completed",
+    EventType.INFO_REQUESTED: "Information requested",
+    EventType.INFO_PROVIDED: "Back in the queue",
+    EventType.INFO_REMINDER: "Requestor reminded",
+    EventType.COMMENTED: "Comment",
+    EventType.DECLINED: "Declined",
+    EventType.DOCUMENT_ADDED: "Document added",
+    EventType.DOCUMENT_REMOVED: "Document removed",
+}
+
+DECLINE_REASONS: dict[str, str] = {
+    DeclineReason.NOT_ELIGIBLE: "Not eligible for FastTrack",
+    DeclineReason.DUPLICATE: "Duplicate of another request",
+    DeclineReason.OUT_OF_SCOPE: "Out of FastTrack scope",
+    DeclineReason.NO_RESPONSE: "No response from the requestor",
+    DeclineReason.OTHER: "Other",
+}
+
+CATEGORIES: dict[str, str] = {
+    Category.CAT_1: "Cat 1: deployment blocker or FastTrack gap",
+    Category.CAT_2A: "Cat 2a: onsite execution",
+    Category.CAT_2B: "Cat 2b: adoption / training",
+    Category.CAT_2C: "Cat 2c: project management",
+    Category.CAT_2D: "Cat 2d: strategy / design",
+    Category.CAT_2E: "Cat 2e: other",
+    Category.CAT_3: "Cat 3: not related to FastTrack benefits",
+    Category.CAT_4: "Cat 4: overlaps FastTrack benefits",
+}
+
+RECOMMENDATIONS: dict[str, str] = {Recommendation.APPROVE: "Approve", Recommendation.DECLINE: "Decline"}
+
+DECISIONS: dict[str, str] = {Decision.APPROVED: "Approved", Decision.DECLINED: "Declined"}
+
+DOCUMENT_KINDS: dict[str, str] = {
+    DocumentKind.SOW: "Statement of work (SOW)",
+    DocumentKind.WBS: "Work breakdown structure (WBS)",
+    DocumentKind.COST_BREAKDOWN: "Cost breakdown",
+    DocumentKind.MIGRATION_PLAN: "Migration plan",
+    DocumentKind.OTHER: "Other document",
 }
 
 # Names of the values an event's data may carry, for the timeline.
@@ -53,6 +94,12 @@ EVENT_DATA: dict[str, str] = {
     "reminder": "reminder",
     "reminders": "reminders",
     "escalateTo": "escalated to",
+    "message": "message",
+    "missingDocuments": "missing documents",
+    "resumedTo": "back to",
+    "pausedBusinessHours": "business hours paused",
+    "note": "note",
+    "text": "comment",
 }
 
 TABLES: dict[str, dict[str, str]] = {
@@ -62,6 +109,11 @@ TABLES: dict[str, dict[str, str]] = {
     "entitlements": ENTITLEMENTS,
     "eventTypes": EVENT_TYPES,
     "eventData": EVENT_DATA,
+    "declineReasons": DECLINE_REASONS,
+    "categories": CATEGORIES,
+    "recommendations": RECOMMENDATIONS,
+    "decisions": DECISIONS,
+    "documentKinds": DOCUMENT_KINDS,
 }
 
 # Every value of an enumeration, by its text, for templates that name a value.

@@ -66,10 +66,12 @@ def test_a_requestor_sees_only_their_own_requests_and_a_lead_sees_all(ctx):
 
 def test_allowed_actions_follow_the_caller_and_the_status(ctx):
     request = routed(ctx)
-    assert queries.request_view(ctx, REQUESTOR_P, request)["allowedActions"] == ["cancel"]
-    assert queries.request_view(ctx, LEAD_P, request)["allowedActions"] == ["assign", "cancel"]
+    assert queries.request_view(ctx, REQUESTOR_P, request)["allowedActions"] == ["comment", "cancel"]
+    assert queries.request_view(ctx, LEAD_P, request)["allowedActions"] == [
+        "assign", "request-info", "decline", "comment", "comment-internal", "cancel"]
     assigned, _ = lead_actions.assign_architect(ctx, LEAD_P, AssignArchitect(request.id, "auto"))
-    assert queries.request_view(ctx, LEAD_P, assigned)["allowedActions"] == ["assign", "complete", "cancel"]
+    assert queries.request_view(ctx, LEAD_P, assigned)["allowedActions"] == [
+        "assign", "request-info", "complete", "comment", "comment-internal", "cancel"]
     assert queries.request_view(ctx, OTHER_P, assigned)["allowedActions"] == []
 
 
@@ -104,8 +106,8 @@ def test_a_routed_request_past_the_sla_is_overdue_then_reminded_then_escalated(c
     clock.advance(days=3)
     assert ctx.requests.get(request.id)[0].is_overdue(clock())
     assert ctx.requests.overdue_unassigned(clock()) == 1
-    assert reminders.send_reminders(ctx).detail == {"reminders": 1, "escalations": 0}
-    assert reminders.send_reminders(ctx).detail == {"reminders": 0, "escalations": 0}, "once per SLA period"
+    assert reminders.send_reminders(ctx).detail == {"reminders": 1, "escalations": 0, "requestorReminders": 0}
+    assert reminders.send_reminders(ctx).detail == {"reminders": 0, "escalations": 0, "requestorReminders": 0}, "once per SLA period"
     for _ in range(4):
         clock.advance(days=3)
         reminders.send_reminders(ctx)

@@ -128,7 +128,8 @@ def test_a_leads_queue_shows_waiting_requests_first_oldest_first_with_counts(app
             params["continuationToken"] = token
         page = app.list(LEAD, LEAD_ROLES, **params).body
         seen += [(i["id"], i["status"]) for i in page["items"]]
-        assert page["counts"] == {"submitted": 0, "routed": 3, "assigned": 2, "completed": 0, "cancelled": 1}
+        assert page["counts"] == {"submitted": 0, "routed": 3, "needs-info": 0, "assigned": 2, "completed": 0,
+                                  "declined": 0, "cancelled": 1}
         token = page["continuationToken"]
         if not token:
             break

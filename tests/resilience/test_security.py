@@ -19,32 +19,50 @@ from tests.integration import live
 
 pytestmark = pytest.mark.timeout(120)
 
+ARCHITECT = "eva.novak@contoso.com"        # the architect the matrix's requests are assigned to
+OTHER_ARCHITECT = "farid.haddad@contoso.com"  # an architect of the same pool, not assigned
+
 PEOPLE = {
     "owner": (REQUESTOR, ()),
     "other": (OTHER, ()),
     "lead": (LEAD, ("FTA.Lead",)),
     "admin": (ADMIN, ("FTA.Admin",)),
+    "architect": (ARCHITECT, ()),
+    "other-architect": (OTHER_ARCHITECT, ()),
     "none": (None, ()),
 }
-WHO = ("owner", "other", "lead", "admin", "none")
+WHO = ("owner", "other", "lead", "admin", "architect", "other-architect", "none")
 
-# route -> expected status for owner, other, lead, admin, no principal.
-# Request routes act on a request that the owner submitted (routed; for
-# complete, assigned). Without a principal every API call is 401; the page,
-# its static files, the health probe and the API document are public.
+# route -> expected status for owner, other user, lead, admin, the assigned
+# architect, another architect, no principal. Request routes act on a request
+# the owner submitted and a lead assigned to ARCHITECT (for resume and decline:
+# then asked for information), so that the caller's part decides, not the
+# status. Without a principal every API call is 401; the page, its static
+# files, the health probe and the API document are public.
 RBAC = {
-    "create_request":   (201, 201, 201, 201, 401),
-    "list_requests":    (200, 200, 200, 200, 401),
-    "get_request":      (200, 404, 200, 200, 401),
-    "assign_request":   (403, 404, 200, 200, 401),
-    "cancel_request":   (200, 404, 200, 200, 401),
-    "complete_request": (403, 404, 200, 200, 401),
-    "signed_in_user":   (200, 200, 200, 200, 401),
-    "vocabulary":       (200, 200, 200, 200, 401),
-    "health":           (200, 200, 200, 200, 200),
-    "openapi_document": (200, 200, 200, 200, 200),
-    "web_page":         (200, 200, 200, 200, 200),
-    "web_static":       (200, 200, 200, 200, 200),
+    "create_request":   (201, 201, 201, 201, 201, 201, 401),
+    "list_requests":    (200, 200, 200, 200, 200, 200, 401),
+    "get_request":      (200, 404, 200, 200, 200, 404, 401),
+    "assign_request":   (403, 404, 200, 200, 403, 404, 401),
+    "cancel_request":   (200, 404, 200, 200, 403, 404, 401),
+    "complete_request": (403, 404, 200, 200, 200, 404, 401),
+    "request_info":     (403, 404, 200, 200, 200, 404, 401),
+    "comment_request":  (200, 404, 200, 200, 200, 404, 401),
+    "resume_request":   (403, 404, 200, 200, 200, 404, 401),
+    "decline_request":  (403, 404, 200, 200, 403, 404, 401),
+    "signed_in_user":   (200, 200, 200, 200, 200, 200, 401),
+    "vocabulary":       (200, 200, 200, 200, 200, 200, 401),
+    "health":           (200, 200, 200, 200, 200, 200, 200),
+    "openapi_document": (200, 200, 200, 200, 200, 200, 200),
+    "web_page":         (200, 200, 200, 200, 200, 200, 200),
+    "web_static":       (200, 200, 200, 200, 200, 200, 200),
+}
+WAITING_ROUTES = ("resume_request", "decline_request")
+BODIES = {
+    "assign_request": {"architect": OTHER_ARCHITECT},
+    "request_info": {"message": "Please upload the SOW."},
+    "comment_request": {"text": "Which workloads come first?"},
+    "decline_request": {"reason": "out-of-scope", "note": "Not covered by FastTrack."},
 }
 HTTP_FUNCTIONS = {name for name, f in FUNCTIONS.items()
                   if json.loads(f.get_function_json())["bindings"][0]["type"] == "httpTrigger"}
@@ -58,9 +76,22 @@ def routed(app, body=None) -> str:
 
 def assigned(app) -> str:
     request_id = routed(app)
-    assert app.act("assign", request_id, LEAD, ("FTA.Lead",), {"architect": "eva.novak@contoso.com"}).status == 200
+    assert app.act("assign", request_id, LEAD, ("FTA.Lead",), {"architect": ARCHITECT}).status == 200
     app.pump()
     return request_id
+
+
+def waiting(app) -> str:
+    request_id = assigned(app)
+    asked = app.call("request_info", "POST", f"http://localhost/api/requests/{request_id}/request-info",
+                     body={"message": "Please upload the SOW."}, user=LEAD, roles=("FTA.Lead",),
+                     route_params={"id": request_id})
+    assert asked.status == 200, asked.body
+    return request_id
+
+
+ROUTE_PATHS = {"request_info": "request-info", "comment_request": "comments", "resume_request": "resume",
+               "decline_request": "decline"}
 
 
 def call_route(app, name: str, who: str, request_id: str):
@@ -75,9 +106,10 @@ def call_route(app, name: str, who: str, request_id: str):
             return app.get(request_id, user, roles) if user else app.call(
                 name, "GET", f"{base}/api/requests/{request_id}", route_params={"id": request_id})
         case "assign_request" | "cancel_request" | "complete_request":
-            action = name.removesuffix("_request")
-            body = {"architect": "farid.haddad@contoso.com"} if action == "assign" else None
-            return app.act(action, request_id, user, roles, body)
+            return app.act(name.removesuffix("_request"), request_id, user, roles, BODIES.get(name))
+        case "request_info" | "comment_request" | "resume_request" | "decline_request":
+            return app.call(name, "POST", f"{base}/api/requests/{request_id}/{ROUTE_PATHS[name]}",
+                            body=BODIES.get(name), user=user, roles=roles, route_params={"id": request_id})
         case "signed_in_user":
             return app.call(name, "GET", f"{base}/api/me", user=user, roles=roles)
         case "vocabulary":
@@ -100,7 +132,7 @@ def test_the_matrix_covers_every_http_route():
 @pytest.mark.parametrize("who", WHO)
 @pytest.mark.parametrize("name", sorted(RBAC))
 def test_rbac_matrix(app, name, who):
-    request_id = assigned(app) if name == "complete_request" else routed(app)
+    request_id = waiting(app) if name in WAITING_ROUTES else assigned(app)
     before = app.get(request_id, LEAD, ("FTA.Lead",)).body
     answer = call_route(app, name, who, request_id)
     expected = RBAC[name][WHO.index(who)]
@@ -113,6 +145,9 @@ def test_rbac_matrix(app, name, who):
     if name == "list_requests" and answer.status == 200:
         listed = {item["id"] for item in answer.body["items"]}
         assert (request_id in listed) is (who in ("owner", "lead", "admin"))
+    if name == "get_request" and answer.status == 200:
+        assert "comment" in answer.body["allowedActions"] and (
+            ("assign" in answer.body["allowedActions"]) is (who in ("lead", "admin")))
 
 
 def test_a_requestor_in_the_body_is_refused_and_changes_nothing(app):

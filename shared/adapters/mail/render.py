@@ -11,7 +11,7 @@ from typing import Any, Mapping
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from shared.app.ports import RenderedEmail
-from shared.domain.vocabulary import VALUE_LABELS
+from shared.domain.vocabulary import TABLES, VALUE_LABELS
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 
@@ -57,6 +57,13 @@ def _label(value: Any) -> Any:
     return VALUE_LABELS.get(value, value) if isinstance(value, str) else value
 
 
+def _label_in(value: Any, table: str) -> Any:
+    """A value named by one table of the vocabulary (``{{ reason | label_in("declineReasons") }}``)."""
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(_label_in(item, table)) for item in value)
+    return TABLES[table].get(value, value) if isinstance(value, str) else value
+
+
 def _usd(value: Any) -> str:
     if value is None:
         return ""
@@ -74,6 +81,7 @@ def _environment_factory() -> Environment:
     environment.filters["when"] = _when
     environment.filters["usd"] = _usd
     environment.filters["label"] = _label
+    environment.filters["label_in"] = _label_in
     return environment
 
 

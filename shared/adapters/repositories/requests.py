@@ -12,8 +12,8 @@ from shared.adapters.store.base import DocumentStore, Where
 from shared.app.ports import InvalidContinuation, RequestFilter, RequestPage
 from shared.domain.model import FtaRequest, Status, iso
 
-WAITING = [Status.SUBMITTED.value, Status.ROUTED.value]
-CLOSED = [Status.COMPLETED.value, Status.CANCELLED.value]
+WAITING = [Status.SUBMITTED.value, Status.ROUTED.value, Status.NEEDS_INFO.value]
+CLOSED = [Status.COMPLETED.value, Status.DECLINED.value, Status.CANCELLED.value]
 
 # A lead's queue: requests waiting for an architect first (oldest, i.e. most
 # overdue, first), then those assigned, then closed ones (newest first). One
@@ -115,6 +115,10 @@ class StoredRequests:
     def reminders_due(self, now: datetime, *, limit: int) -> list[str]:
         return self._ids([Where("status", "=", Status.ROUTED.value), Where("nextReminderAt", "<=", iso(now))],
                          "nextReminderAt", limit)
+
+    def info_reminders_due(self, now: datetime, *, limit: int) -> list[str]:
+        return self._ids([Where("status", "=", Status.NEEDS_INFO.value), Where("infoReminderAt", "<=", iso(now))],
+                         "updatedAt", limit)
 
     @staticmethod
     def _overdue(now: datetime) -> list[Where]:

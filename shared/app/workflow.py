@@ -1,0 +1,66 @@
+"""The conversation around a request: asking the requestor for more
+information (the SLA waits with them), comments, resuming, declining."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import TypeAdapter, ValidationError
+
+from shared.app.commands import AddComment, DeclineRequest, RequestInfo, ResumeRequest
+from shared.app.context import Context
+from shared.app.errors import invalid_model
+from shared.app.lead_actions import run_action
+from shared.domain import access
+from shared.domain.model import DocumentKind, FtaRequest
+from shared.domain.outcomes import CommentText, Decline, Message
+from shared.domain.principal import Principal
+
+_message = TypeAdapter(Message)
+_comment = TypeAdapter(CommentText)
+_kinds = TypeAdapter(list[DocumentKind])
+
+
+def _checked(adapter: TypeAdapter, value: Any, field: str) -> Any:
+    try:
+        return adapter.validate_python(value)
+    except ValidationError as exc:
+        raise invalid_model(exc, field) from None
+
+
+def request_info(ctx: Context, principal: Principal, command: RequestInfo) -> tuple[FtaRequest, str]:
+    message = _checked(_message, command.message, "message")
+    missing = list(dict.fromkeys(_checked(_kinds, list(command.missing_documents), "missingDocuments")))
+
+    def apply(request: FtaRequest) -> Any:
+        now = ctx.clock()
+        reminder_at = ctx.calendar.add_business_hours(now, ctx.policy.info_reminder_business_hours)
+        return request.request_info(principal.actor, now, message, missing, reminder_at)
+
+    return run_action(ctx, principal, command.request_id, command.if_match, access.REQUEST_INFO, apply)
+
+
+def add_comment(ctx: Context, principal: Principal, command: AddComment) -> tuple[FtaRequest, str]:
+    text = _checked(_comment, command.text, "text")
+    action = access.COMMENT_INTERNAL if command.internal else access.COMMENT
+
+    def apply(request: FtaRequest) -> Any:
+        by_owner = access.is_owner(principal, request) and not access.sees_internal(principal, request)
+        return request.comment(principal.actor, ctx.clock(), text, internal=command.internal, by_owner=by_owner,
+                               calendar=ctx.calendar)
+
+    return run_action(ctx, principal, command.request_id, command.if_match, action, apply)
+
+
+def resume_request(ctx: Context, principal: Principal, command: ResumeRequest) -> tuple[FtaRequest, str]:
+    return run_action(ctx, principal, command.request_id, command.if_match, access.RESUME,
+                      lambda r: r.resume(principal.actor, ctx.clock(), ctx.calendar, reply=False))
+
+
+def decline_request(ctx: Context, principal: Principal, command: DeclineRequest) -> tuple[FtaRequest, str]:
+    try:
+        decline = Decline.model_validate({"reason": command.reason, "note": command.note})
+    except ValidationError as exc:
+        raise invalid_model(exc, "") from None
+    return run_action(ctx, principal, command.request_id, command.if_match, access.DECLINE,
+                      lambda r: r.decline_request(principal.actor, ctx.clock(), decline))
