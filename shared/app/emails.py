@@ -37,9 +37,11 @@ def _group_members(ctx: Context, group_id: str | None) -> list[str]:
         raise Poison(f"unknown lead group {group_id!r}") from None
 
 
-def _team(ctx: Context, request: FtaRequest) -> list[str]:
-    """Who works the request on FastTrack's side: its architect once assigned, else its lead group."""
-    return [request.architect] if request.architect else _group_members(ctx, request.lead_group or ctx.routing.default)
+def _team(ctx: Context, event: Event, request: FtaRequest) -> list[str]:
+    """Who worked the request on FastTrack's side when the event happened: its
+    architect once assigned, else its lead group."""
+    architect = event.data.get("architect") if "architect" in event.data else request.architect
+    return [architect] if architect else _group_members(ctx, request.lead_group or ctx.routing.default)
 
 
 def recipients_for(ctx: Context, event: Event, request: FtaRequest) -> list[str]:
@@ -49,11 +51,11 @@ def recipients_for(ctx: Context, event: Event, request: FtaRequest) -> list[str]
         case EventType.INFO_REQUESTED | EventType.INFO_REMINDER | EventType.DECLINED:
             found = requestor
         case EventType.INFO_PROVIDED:
-            found = _team(ctx, request)
+            found = _team(ctx, event, request)
         case EventType.COMMENTED if event.data.get("internal"):
-            found = _group_members(ctx, request.lead_group or ctx.routing.default) + architect
+            found = _group_members(ctx, request.lead_group or ctx.routing.default) + [event.data.get("architect") or ""]
         case EventType.COMMENTED if event.data.get("by") == "requestor":
-            found = _team(ctx, request)
+            found = _team(ctx, event, request)
         case EventType.COMMENTED:
             found = requestor
         case EventType.DOCUMENT_ADDED | EventType.DOCUMENT_REMOVED:

@@ -238,7 +238,8 @@ class FtaRequest(RequestForm):
                 self.next_reminder_at = calendar.add_business_hours(self.next_reminder_at, waited)
         self.waiting_since = self.resume_to = self.info_reminder_at = None
         return self._record(EventType.INFO_PROVIDED, actor, now,
-                            {"resumedTo": target.value, "pausedBusinessHours": round(waited, 4), "reply": reply})
+                            {"resumedTo": target.value, "pausedBusinessHours": round(waited, 4), "reply": reply,
+                             "architect": self.architect})
 
     def remind_requestor(self, now: datetime) -> Event:
         if self.status is not Status.NEEDS_INFO or self.info_reminder_at is None:
@@ -255,7 +256,8 @@ class FtaRequest(RequestForm):
         if internal and by_owner:
             raise DomainError("a requestor's comment is never internal")
         events = [self._record(EventType.COMMENTED, actor, now,
-                               {"text": text, "internal": internal, "by": "requestor" if by_owner else "team"})]
+                               {"text": text, "internal": internal, "by": "requestor" if by_owner else "team",
+                                "architect": self.architect})]
         if by_owner and self.status is Status.NEEDS_INFO:
             events.append(self.resume(actor, now, calendar, reply=True))
         return events
