@@ -5,6 +5,11 @@
 // are kept alive (the package closes each one by default: a TLS handshake per call).
 //
 //   node tools/cosmos-server.js --port 8081 [--host 127.0.0.1]
+//                               [--throttle-reads N --retry-after-ms MS]
+//
+// --throttle-reads answers the first N point reads of documents with 429 and
+// x-ms-retry-after-ms, as Cosmos DB does when a request exceeds the
+// provisioned or serverless rate: the SDK's own throttle retry is tested on it.
 //
 // One correction to the package (1.0.1): a point read of a missing document
 // crashes its handler (HTTP 500) instead of answering 404 as Cosmos DB does,
@@ -45,7 +50,24 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   process.exit(2);
 }
 
-const server = createHttpsServer({ keepAlive: true }).listen(port, host, () => {
+let throttledLeft = Number.parseInt(option("--throttle-reads", "0"), 10);
+const retryAfterMs = option("--retry-after-ms", "100");
+const POINT_READ = /^\/dbs\/[^/]+\/colls\/[^/]+\/docs\/[^/]+\/?$/;
+
+const server = createHttpsServer({ keepAlive: true });
+const handlers = server.listeners("request");
+server.removeAllListeners("request");
+server.on("request", (req, res) => {
+  if (throttledLeft > 0 && req.method === "GET" && POINT_READ.test(req.url.split("?")[0])) {
+    throttledLeft -= 1;
+    res.writeHead(429, { "content-type": "application/json", "x-ms-retry-after-ms": retryAfterMs,
+                         "x-ms-substatus": "3200" });
+    res.end(JSON.stringify({ code: "TooManyRequests", message: "Request rate is large" }));
+    return;
+  }
+  for (const handler of handlers) handler.call(server, req, res);
+});
+server.listen(port, host, () => {
   const address = server.address();
   console.log(`Ready to accept HTTPS connections at ${host}:${address.port}`);
 });

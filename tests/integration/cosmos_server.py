@@ -55,7 +55,8 @@ def _log_tail(log_path: Path) -> str:
         return ""
 
 
-def start_cosmos_server(log_path: Path, host: str = "127.0.0.1") -> tuple[subprocess.Popen, str]:
+def start_cosmos_server(log_path: Path, host: str = "127.0.0.1", *extra: str) -> tuple[subprocess.Popen, str]:
+    """``extra``: more options of tools/cosmos-server.js (``--throttle-reads N --retry-after-ms MS``)."""
     node = shutil.which("node")
     if node is None:
         pytest.fail("Node.js is needed for the Cosmos DB protocol server: install node 20 or later", pytrace=False)
@@ -69,7 +70,7 @@ def start_cosmos_server(log_path: Path, host: str = "127.0.0.1") -> tuple[subpro
     endpoint = f"https://{host}:{port}"
     log = log_path.open("wb")
     process = subprocess.Popen(
-        [node, str(SERVER_SCRIPT), "--port", str(port), "--host", host],
+        [node, str(SERVER_SCRIPT), "--port", str(port), "--host", host, *extra],
         stdout=log,
         stderr=subprocess.STDOUT,
         cwd=REPO_ROOT,

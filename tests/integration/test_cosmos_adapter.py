@@ -180,30 +180,33 @@ def test_the_error_carries_the_servers_retry_after_header():
     assert cosmos_error(429, {"x-ms-retry-after-ms": "250"}).headers["x-ms-retry-after-ms"] == "250"
 
 
-def test_throttling_is_retried_after_the_wait_the_server_asks_for():
+def test_a_429_that_outlasted_the_sdks_budget_is_a_transient_store_error_at_once():
     sleep = RecordedSleep()
-    operation = FailingThenAnswering([cosmos_error(429, {"x-ms-retry-after-ms": "250"})] * 2)
-    assert TransientRetry(sleep=sleep).run(operation, idempotent=False) == "answer"
-    assert sleep.waits == [0.25, 0.25]
-    assert operation.calls == 3
+    throttled = cosmos_error(429, {"x-ms-retry-after-ms": "4000"})
+    operation = FailingThenAnswering([throttled] * 3)
+    for idempotent in (True, False):
+        with pytest.raises(TransientStoreError) as raised:
+            TransientRetry(max_total_wait_seconds=10, sleep=sleep).run(operation, idempotent=idempotent)
+        assert raised.value.__cause__ is throttled
+    assert operation.calls == 2 and sleep.waits == [], "the SDK waited already; the store does not wait again"
 
 
-def test_a_retry_after_in_seconds_is_honoured_too():
+def test_a_retry_after_in_seconds_is_honoured_for_an_outage():
     sleep = RecordedSleep()
-    operation = FailingThenAnswering([cosmos_error(429, {"Retry-After": "2"})])
+    operation = FailingThenAnswering([cosmos_error(503, {"Retry-After": "2"})])
     TransientRetry(sleep=sleep).run(operation, idempotent=True)
     assert sleep.waits == [2.0]
 
 
-def test_throttling_past_the_wait_budget_becomes_a_transient_store_error():
+def test_an_outage_past_the_wait_budget_becomes_a_transient_store_error():
     sleep = RecordedSleep()
-    throttled = cosmos_error(429, {"x-ms-retry-after-ms": "4000"})
-    operation = FailingThenAnswering([throttled] * 10)
+    unavailable = cosmos_error(503, {"x-ms-retry-after-ms": "4000"})
+    operation = FailingThenAnswering([unavailable] * 10)
     with pytest.raises(TransientStoreError) as raised:
         TransientRetry(max_total_wait_seconds=10, sleep=sleep).run(operation, idempotent=True)
     assert sleep.waits == [4.0, 4.0]
     assert operation.calls == 3
-    assert raised.value.__cause__ is throttled
+    assert raised.value.__cause__ is unavailable
 
 
 def test_without_a_retry_after_the_wait_doubles_up_to_a_ceiling():
@@ -228,8 +231,8 @@ def test_a_read_is_retried_through_timeouts_outages_and_lost_connections(error):
 
 @pytest.mark.parametrize(
     "error",
-    [cosmos_error(429), ServiceRequestError("refused")],
-    ids=["throttled", "not-connected"],
+    [ServiceRequestError("refused")],
+    ids=["not-connected"],
 )
 def test_a_write_is_retried_when_the_server_cannot_have_applied_it(error):
     operation = FailingThenAnswering([error])

@@ -62,15 +62,23 @@ def indexing_policy() -> dict[str, Any]:
     }
 
 
-def cosmos_client(endpoint: str, key: str | None = None, verify_tls: bool = True) -> "CosmosClient":
+THROTTLE_RETRIES = 9
+THROTTLE_WAIT_SECONDS = 10
+
+
+def cosmos_client(endpoint: str, key: str | None = None, verify_tls: bool = True, *,
+                  throttle_wait_seconds: int = THROTTLE_WAIT_SECONDS) -> "CosmosClient":
     """One client for the process: key auth when a key is given, else the managed identity.
 
-    The SDK's own throttling retry is kept to one short attempt: ``TransientRetry``
-    in the store owns the wait budget.
+    Throttling (429) is the SDK's own retry: it waits what the server's
+    ``x-ms-retry-after-ms`` asks, at most ``THROTTLE_RETRIES`` times and
+    ``throttle_wait_seconds`` in all; a 429 that outlasts that budget reaches
+    the store, which answers ``TransientStoreError`` at once.
     """
     from azure.cosmos import CosmosClient
 
-    options: dict[str, Any] = {"retry_throttle_total": 1, "retry_throttle_backoff_max": 1}
+    options: dict[str, Any] = {"retry_throttle_total": THROTTLE_RETRIES,
+                               "retry_throttle_backoff_max": throttle_wait_seconds}
     if not verify_tls:
         options["connection_verify"] = False
     if key:

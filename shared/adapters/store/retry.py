@@ -1,11 +1,11 @@
-"""Retrying a Cosmos DB call through throttling and passing outages, within a budget.
+"""What the Cosmos SDK does not retry for us, within a budget.
 
-The SDK's own throttle retry is kept short by ``cosmos_client``; this policy owns
-the wait. It honours the server's ``x-ms-retry-after-ms`` and gives up with
-``TransientStoreError`` once the next wait would pass ``max_total_wait_seconds``.
-
-A write is retried only when the server cannot have applied it (429, or a
-connection that was never made); a timed-out or dropped write has an unknown
+Throttling (429) is the SDK's own retry (``cosmos_client`` sets its budget); a
+429 that still reaches this policy has outlasted it and becomes
+``TransientStoreError`` at once. This policy retries passing outages (408,
+503) and lost connections of reads, and writes whose connection was never
+made, backing off (or honouring a ``Retry-After``) until the next wait would
+pass ``max_total_wait_seconds``. A timed-out or dropped write has an unknown
 outcome, so it surfaces at once and the caller decides.
 """
 
@@ -60,10 +60,7 @@ def is_retryable(error: BaseException, *, idempotent: bool) -> bool:
     from azure.core.exceptions import HttpResponseError, ServiceRequestError, ServiceResponseError
 
     if isinstance(error, HttpResponseError):
-        status = _status(error)
-        if status == THROTTLED:
-            return True
-        return idempotent and status in (TIMED_OUT, SERVICE_UNAVAILABLE)
+        return idempotent and _status(error) in (TIMED_OUT, SERVICE_UNAVAILABLE)
     if isinstance(error, ServiceRequestError):
         return True
     if isinstance(error, ServiceResponseError):
@@ -72,8 +69,8 @@ def is_retryable(error: BaseException, *, idempotent: bool) -> bool:
 
 
 def is_transient(error: BaseException) -> bool:
-    """Retryable at least for a read: worth a TransientStoreError rather than a hard failure."""
-    return is_retryable(error, idempotent=True)
+    """Worth a TransientStoreError (try again later) rather than a hard failure."""
+    return is_retryable(error, idempotent=True) or _status(error) == THROTTLED
 
 
 class TransientRetry:
@@ -103,6 +100,8 @@ class TransientRetry:
                 return operation()
             except Exception as error:
                 if not is_retryable(error, idempotent=idempotent):
+                    if _status(error) == THROTTLED:
+                        raise TransientStoreError("store throttled past the SDK's retry budget") from error
                     if is_transient(error):
                         raise TransientStoreError(
                             f"store write outcome unknown after a transient failure (status {_status(error)})"
