@@ -3,10 +3,11 @@ a 400 naming each field."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 import azure.functions as func
-from pydantic import ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic.alias_generators import to_camel
 
 from functions.http import if_match, invalid, json_body
 from shared.app.commands import (
@@ -25,6 +26,7 @@ from shared.domain.routing import Routing
 
 LIST_PARAMETERS = ("status", "leadGroup", "tpid", "mine", "view", "counts", "limit", "continuationToken")
 VIEWS = ("all", "queue", "assigned")
+_BodyT = TypeVar("_BodyT", bound="_Body")
 
 
 def field_errors(exc: ValidationError) -> list[dict[str, Any]]:
@@ -149,42 +151,63 @@ def cancel_request(req: func.HttpRequest) -> CancelRequest:
     return CancelRequest(_request_id(req), (given or "").strip() or None, if_match(req))
 
 
-def _fields(data: dict[str, Any], allowed: dict[str, tuple[type, ...]], required: tuple[str, ...] = ()) -> None:
-    """Only these fields, each of its JSON type; every fault named at once."""
-    details = [{"field": name, "message": "is not a field of this body", "type": "extra_forbidden"}
-               for name in sorted(set(data) - set(allowed))]
-    details += [{"field": name, "message": "is required", "type": "missing"} for name in required if name not in data]
-    details += [{"field": name, "message": f"must be {' or '.join(t.__name__ for t in kinds)}", "type": "type_error"}
-                for name, kinds in allowed.items()
-                if name in data and (not isinstance(data[name], kinds) or isinstance(data[name], bool) != (bool in kinds))]
-    if details:
-        raise invalid("invalid fields: " + ", ".join(d["field"] for d in details), details)
+class _Body(BaseModel):
+    """An action's body: only these fields, each of its JSON type (the use case checks the values)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, alias_generator=to_camel, populate_by_name=True)
+
+
+class CompleteBody(_Body):
+    outcome: dict[str, Any] | None = None
+
+
+class RequestInfoBody(_Body):
+    message: str
+    missing_documents: list[str] = []
+
+
+class CommentBody(_Body):
+    text: str
+    internal: bool = False
+
+
+class ResumeBody(_Body):
+    pass
+
+
+class DeclineBody(_Body):
+    reason: str
+    note: str = ""
+
+
+def _body(model: type[_BodyT], req: func.HttpRequest, *, required: bool = True) -> _BodyT:
+    try:
+        return model.model_validate(json_body(req, required=required))
+    except ValidationError as exc:
+        details = field_errors(exc)
+        raise invalid("invalid fields: " + ", ".join(d["field"] for d in details), details) from None
 
 
 def complete_request(req: func.HttpRequest) -> CompleteRequest:
-    data = json_body(req, required=False)
-    _fields(data, {"outcome": (dict,)})
-    return CompleteRequest(_request_id(req), data.get("outcome"), if_match(req))
+    body = _body(CompleteBody, req, required=False)
+    return CompleteRequest(_request_id(req), body.outcome, if_match(req))
 
 
 def request_info(req: func.HttpRequest) -> RequestInfo:
-    data = json_body(req)
-    _fields(data, {"message": (str,), "missingDocuments": (list,)}, required=("message",))
-    return RequestInfo(_request_id(req), data["message"], tuple(data.get("missingDocuments") or ()), if_match(req))
+    body = _body(RequestInfoBody, req)
+    return RequestInfo(_request_id(req), body.message, tuple(body.missing_documents), if_match(req))
 
 
 def add_comment(req: func.HttpRequest) -> AddComment:
-    data = json_body(req)
-    _fields(data, {"text": (str,), "internal": (bool,)}, required=("text",))
-    return AddComment(_request_id(req), data["text"], bool(data.get("internal", False)), if_match(req))
+    body = _body(CommentBody, req)
+    return AddComment(_request_id(req), body.text, body.internal, if_match(req))
 
 
 def resume_request(req: func.HttpRequest) -> ResumeRequest:
-    _fields(json_body(req, required=False), {})
+    _body(ResumeBody, req, required=False)
     return ResumeRequest(_request_id(req), if_match(req))
 
 
 def decline_request(req: func.HttpRequest) -> DeclineRequest:
-    data = json_body(req)
-    _fields(data, {"reason": (str,), "note": (str,)}, required=("reason",))
-    return DeclineRequest(_request_id(req), data["reason"], data.get("note", ""), if_match(req))
+    body = _body(DeclineBody, req)
+    return DeclineRequest(_request_id(req), body.reason, body.note, if_match(req))
