@@ -37,16 +37,18 @@ RESERVE_SECONDS = TEAMS_POST_TIMEOUT_SECONDS + 1.0
 NEVER_CLAIMED = "1970-01-01T00:00:00+00:00"
 
 
-def channel_group(ctx: Context, event: Event, request: FtaRequest) -> LeadGroup:
-    """The group whose channel hears about ``event``."""
+def channel_group(ctx: Context, event: Event, request: FtaRequest | None = None) -> LeadGroup | None:
+    """The group whose channel hears about ``event``; None when only the stored request can tell."""
     match event.type:
         case EventType.ROUTED | EventType.REMINDER:
-            group_id = event.data.get("leadGroup") or request.lead_group
+            group_id = event.data.get("leadGroup") or (request.lead_group if request else None)
         case EventType.ESCALATED:
             group_id = event.data.get("escalateTo") or ctx.routing.escalate_to
         case _:
             raise Poison(f"no Teams card for event type {event.type.value}")
     if not group_id:
+        if request is None:
+            return None
         raise Poison("event names no lead group")
     try:
         return ctx.routing.group(group_id)
@@ -73,14 +75,22 @@ def _post(channels: TeamsChannels, group_id: str, message: dict, deadline: float
             time.sleep(max(wait, 0.0))
 
 
-def post_to_teams(ctx: Context, event: Event, *, locked_until: datetime | None = None) -> Outcome:
+def _request(ctx: Context, event: Event) -> FtaRequest:
     loaded = load(ctx, event.request_id)
     if loaded is None:
         raise Poison("unknown request")
-    request, _ = loaded
-    group = channel_group(ctx, event, request)
-    if ctx.teams is None or not ctx.teams.has_channel(group.id):
-        return Outcome("no-channel", {"leadGroup": group.id})
+    return loaded[0]
+
+
+def post_to_teams(ctx: Context, event: Event, *, locked_until: datetime | None = None) -> Outcome:
+    # The group from the event alone, so that a group without a channel costs no store read.
+    group, request = channel_group(ctx, event), None
+    if group is None:
+        request = _request(ctx, event)
+        group = channel_group(ctx, event, request)
+    if group is None or ctx.teams is None or not ctx.teams.has_channel(group.id):
+        return Outcome("no-channel", {"leadGroup": group.id if group else None})
+    request = request or _request(ctx, event)
     deadline = _deadline(ctx, locked_until)
 
     key = notification_key(event.id, CHANNEL, group.id)

@@ -242,3 +242,18 @@ def test_no_log_line_holds_a_webhook_url(app, webhook, caplog):
         assert not any(secret in shown for secret in webhook.secrets())
     assert app.call("health", "GET", "http://localhost/api/health").body["components"]["teams"]["channels"] == [
         "emea-leads", "fta-alignment"]
+
+
+def test_messages_that_can_never_make_a_card_are_parked(app, webhook):
+    def deliver(event_type, data, request_id="FTA-UNKNOWN000"):
+        body = {"id": f"{request_id}.2", "type": event_type, "requestId": request_id,
+                "occurredAt": "2026-11-24T10:00:00+00:00", "actor": "system", "data": data}
+        return handle_message(app.ctx, topology.TEAMS, json.dumps(body).encode(), message_id=body["id"],
+                              subject=event_type, correlation_id=request_id)
+
+    assert deliver("request.assigned", {"architect": "ana.alves@contoso.com"}).detail["reason"] == (
+        "no Teams card for event type request.assigned")
+    assert deliver("request.routed", {"leadGroup": "emea-leads"}).detail["reason"] == "unknown request"
+    assert deliver("request.routed", {"leadGroup": "latam-leads"}).detail["reason"] == "unknown lead group 'latam-leads'"
+    assert deliver("request.routed", {"leadGroup": "americas-leads"}).action == "no-channel"
+    assert webhook.posts == [] and len(app.ctx.parked.all()) == 3
