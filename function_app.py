@@ -5,6 +5,7 @@ from functions.health import bp as health
 from functions.lead_actions import bp as lead_actions
 from functions.notify import bp as notify
 from functions.openapi import bp as openapi
+from functions.post_to_teams import bp as post_to_teams
 from functions.read_requests import bp as read_requests
 from functions.remind import bp as remind
 from functions.route_to_leads import bp as route_to_leads
@@ -14,5 +15,6 @@ from functions.workflow import bp as workflow
 
 app = func.FunctionApp(http_auth_level=func.AuthLevel.ANONYMOUS)
 
-for blueprint in (create_request, read_requests, lead_actions, workflow, health, route_to_leads, notify, remind, sweep, web, openapi):
+for blueprint in (create_request, read_requests, lead_actions, workflow, health, route_to_leads, notify, post_to_teams,
+                  remind, sweep, web, openapi):
     app.register_functions(blueprint)

@@ -33,6 +33,9 @@ param leadGroupIds array = [
   'asia-pacific-leads'
 ]
 
+@description('Lead groups whose Teams channel gets cards: [{group, setting, secretName}]. setting is the group\'s teamsWebhookSetting in shared/config/routing.yaml (tests/infra checks it); secretName is the Key Vault secret holding the channel\'s webhook URL. Store the secret before adding its entry (README, "Teams channels").')
+param teamsWebhooks array = []
+
 @description('Time to live of a message in the leads-<id> subscriptions, which the app does not consume: unread messages expire and are dropped (see modules/servicebus.bicep).')
 param leadFeedMessageTimeToLive string = 'P7D'
 
@@ -128,6 +131,16 @@ module cosmos 'modules/cosmos.bicep' = {
   }
 }
 
+module keyVault 'modules/keyvault.bicep' = {
+  name: 'keyvault'
+  scope: rg
+  params: {
+    location: location
+    tags: tags
+    keyVaultName: 'kv-${resourceToken}'
+  }
+}
+
 module api 'modules/functionapp.bicep' = {
   name: 'api'
   scope: rg
@@ -156,6 +169,8 @@ module api 'modules/functionapp.bicep' = {
     sweepSchedule: sweepSchedule
     assignSlaBusinessHours: assignSlaBusinessHours
     remindersBeforeEscalation: remindersBeforeEscalation
+    keyVaultUri: keyVault.outputs.vaultUri
+    teamsWebhooks: teamsWebhooks
   }
 }
 
@@ -181,6 +196,7 @@ module roles 'modules/roles.bicep' = {
     serviceBusNamespaceName: serviceBus.outputs.namespaceName
     cosmosAccountName: cosmos.outputs.accountName
     applicationInsightsName: monitoring.outputs.applicationInsightsName
+    keyVaultName: keyVault.outputs.name
   }
 }
 

@@ -22,7 +22,7 @@ from shared.adapters.repositories import (
 )
 from shared.adapters.store.base import DocumentStore
 from shared.app.context import Context, Policy
-from shared.app.ports import Clock, Mailer, Publisher
+from shared.app.ports import Clock, Mailer, Publisher, TeamsChannels
 from shared.domain.calendar import BusinessCalendar
 from shared.domain.routing import Routing, load_routing
 from shared.settings import Settings, load_settings
@@ -110,6 +110,24 @@ def build_mailer(settings: Settings) -> Mailer:
     return OutboxMailer(settings.outbox_dir)
 
 
+def teams_webhooks(settings: Settings, routing: Routing) -> dict[str, str]:
+    """Each lead group's Teams webhook URL, from the setting its ``teamsWebhookSetting`` names;
+    a named setting that is unset or not a URL raises ``SettingsError`` naming group and setting."""
+    return {
+        group.id: settings.webhook_url(group.teams_webhook_setting, f"lead group {group.id}").get_secret_value()
+        for group in routing.lead_groups if group.teams_webhook_setting
+    }
+
+
+def build_teams(settings: Settings, routing: Routing) -> TeamsChannels | None:
+    urls = teams_webhooks(settings, routing)
+    if not urls:
+        return None
+    from shared.adapters.teams.webhook import WebhookChannels
+
+    return WebhookChannels(urls)
+
+
 def policy(settings: Settings) -> Policy:
     return Policy(
         assign_sla_business_hours=settings.assign_sla_business_hours,
@@ -130,6 +148,7 @@ def _render(name: str, values: dict[str, Any]):
 def build(settings: Settings | None = None, clock: Clock = system_clock) -> Runtime:
     settings = settings or load_settings()
     routing = load_routing_file(settings)
+    teams = build_teams(settings, routing)
     from shared import telemetry
 
     telemetry.configure(settings.appinsights_connection_string.get_secret_value())
@@ -149,8 +168,8 @@ def build(settings: Settings | None = None, clock: Clock = system_clock) -> Runt
         requests=StoredRequests(store), idempotency=StoredIdempotencyKeys(store),
         notifications=StoredNotificationRecords(store), parked=StoredParkedMessages(store),
         bus=bus, mailer=mailer, render=_render, clock=clock,
-        components={"store": store, "bus": bus, "email": mailer},
-        settings=settings, store=store, clients=clients,
+        components={"store": store, "bus": bus, "email": mailer, **({"teams": teams} if teams else {})},
+        teams=teams, settings=settings, store=store, clients=clients,
     )
     return runtime
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, Mapping
 from urllib.parse import urlparse
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, PrivateAttr, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, PydanticBaseSettingsSource, SettingsConfigDict
 
 from shared.topology import SERVICE_BUS_CONNECTION
@@ -111,6 +111,9 @@ class Settings(BaseSettings):
     sweep_after_seconds: float = _setting(60.0, "FTA_SWEEP_AFTER_SECONDS", ge=0, le=86400, allow_inf_nan=False)
     faults: Annotated[dict[str, float], NoDecode] = _setting({}, "FTA_FAULTS")
     faults_seed: int | None = _setting(None, "FTA_FAULTS_SEED", ge=0, le=2**31)
+    # Where the settings were read from: settings named elsewhere (the routing
+    # file's teamsWebhookSetting) are read from the same place.
+    _environ: Mapping[str, str] | None = PrivateAttr(default=None)
 
     @classmethod
     def settings_customise_sources(cls, settings_cls, init_settings, env_settings, dotenv_settings,
@@ -226,6 +229,31 @@ class Settings(BaseSettings):
             raise SettingsError("AWS_REGION", "required when FTA_EMAIL=ses")
         return self
 
+    def app_setting(self, name: str) -> SecretStr:
+        """A setting named by configuration rather than by the code (blank when unset)."""
+        import os
+
+        source = os.environ if self._environ is None else self._environ
+        return SecretStr((source.get(name) or "").strip())
+
+    def webhook_url(self, name: str, owner: str) -> SecretStr:
+        """The webhook URL in setting ``name`` that ``owner`` (e.g. a lead group) names: https,
+        or http on a loopback address. The value is a secret: no error repeats it."""
+        url = self.app_setting(name).get_secret_value()
+        if not url:
+            raise SettingsError(name, f"{owner} names it as its Teams webhook, but it is not set")
+        try:
+            parsed = urlparse(url)
+            host = parsed.hostname
+        except ValueError:
+            host = None
+        if not host or parsed.scheme not in ("http", "https") or any(c.isspace() for c in url):
+            raise SettingsError(name, f"{owner} names it as its Teams webhook, but its value is not a URL")
+        if parsed.scheme != "https" and not is_loopback_url(url):
+            raise SettingsError(name, f"{owner} names it as its Teams webhook: expected an https URL "
+                                      "(http only for a loopback address)")
+        return SecretStr(url)
+
     @property
     def region(self) -> str:
         return self.aws_region or self.aws_default_region
@@ -258,4 +286,5 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         raise SettingsError(name, " ".join(_problem(first).split())) from None
     finally:
         _explicit.reset(token)
+    settings._environ = None if env is None else dict(env)
     return settings.check()

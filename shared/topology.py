@@ -18,6 +18,8 @@ DUPLICATE_DETECTION_WINDOW_SECONDS = 600
 # Event types the filters name (shared.domain.model.EventType; a unit test keeps them equal).
 SUBMITTED = "request.submitted"
 ROUTED = "request.routed"
+REMINDER = "request.reminder"
+ESCALATED = "request.escalated"
 
 # The web page's route: the Functions host turns an empty route into the
 # function's name, so the root is matched by an optional parameter that may
@@ -26,6 +28,9 @@ PAGE_ROUTE = "{ignored:maxlength(0)?}"
 
 ROUTE_TO_LEADS = "route-to-leads"
 NOTIFY = "notify"
+TEAMS = "teams"
+# What the leads' Teams channels hear about (shared.app.teams).
+TEAMS_EVENTS = (ROUTED, REMINDER, ESCALATED)
 LEADS_PREFIX = "leads-"
 
 # How long a message waits in a subscription before it expires. The app's own
@@ -40,10 +45,12 @@ LEAD_FEED_TTL_SECONDS = 7 * 24 * 3600
 @dataclass(frozen=True)
 class Subscription:
     """A topic subscription and its filter (a correlation filter: every given
-    field must equal the message's; nothing given matches every message)."""
+    field must equal the message's; nothing given matches every message).
+    ``subjects`` widens the subject to any of several (a SQL filter with ``IN``)."""
 
     name: str
     subject: str | None = None
+    subjects: tuple[str, ...] = ()
     properties: dict[str, str] = field(default_factory=dict)
     feed: bool = False  # read outside the app (a lead feed): expiry drops a message instead of dead-lettering it
     default_ttl_seconds: int = MESSAGE_TTL_SECONDS
@@ -55,6 +62,8 @@ class Subscription:
     def matches(self, subject: str | None, application_properties: dict) -> bool:
         if self.subject is not None and subject != self.subject:
             return False
+        if self.subjects and subject not in self.subjects:
+            return False
         return all(application_properties.get(k) == v for k, v in self.properties.items())
 
     @property
@@ -63,6 +72,8 @@ class Subscription:
         terms = []
         if self.subject is not None:
             terms.append(f"sys.Label = '{self.subject}'")
+        if self.subjects:
+            terms.append("sys.Label IN (" + ", ".join(f"'{s}'" for s in self.subjects) + ")")
         terms += [f"{k} = '{v}'" for k, v in sorted(self.properties.items())]
         return " AND ".join(terms) or "1=1"
 
@@ -71,6 +82,7 @@ def subscriptions(lead_group_ids: list[str]) -> list[Subscription]:
     subs = [
         Subscription(ROUTE_TO_LEADS, subject=SUBMITTED),
         Subscription(NOTIFY),
+        Subscription(TEAMS, subjects=TEAMS_EVENTS),
     ]
     subs += [
         Subscription(f"{LEADS_PREFIX}{gid}", subject=ROUTED, properties={"leadGroup": gid}, feed=True,

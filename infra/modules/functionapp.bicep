@@ -41,6 +41,12 @@ param sweepSchedule string
 param assignSlaBusinessHours int
 param remindersBeforeEscalation int
 
+@description('The Key Vault holding the Teams webhook URLs: https://<name>.vault.azure.net/')
+param keyVaultUri string
+
+@description('[{group, setting, secretName}]: each setting becomes a Key Vault reference to its secret.')
+param teamsWebhooks array
+
 @minValue(40)
 @maxValue(1000)
 param maximumInstanceCount int = 40
@@ -53,6 +59,12 @@ param maximumInstanceCount int = 40
 param instanceMemoryMB int = 2048
 
 var ownUrl = 'https://${functionAppName}.azurewebsites.net'
+
+// Read by the platform with the app's identity (Key Vault Secrets User); the app sees the URL only.
+var teamsAppSettings = [for webhook in teamsWebhooks: {
+  name: webhook.setting
+  value: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${webhook.secretName})'
+}]
 
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   // checkov:skip=CKV_AZURE_225: Zone redundancy on Flex Consumption keeps two always-ready instances per function group billed around the clock; this internal request tool accepts a zone outage and scales from zero.
@@ -117,7 +129,7 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
         ]
         supportCredentials: !empty(formOrigin)
       }
-      appSettings: [
+      appSettings: concat([
         {
           name: 'AzureWebJobsStorage__accountName'
           value: storageAccountName
@@ -206,7 +218,7 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
           name: 'FTA_REMINDERS_BEFORE_ESCALATION'
           value: string(remindersBeforeEscalation)
         }
-      ]
+      ], teamsAppSettings)
     }
   }
 }

@@ -24,7 +24,7 @@ param leadGroupIds array
 @description('Time to live of a message in a leads-<id> subscription (ISO 8601); expired messages are dropped.')
 param leadFeedMessageTimeToLive string = 'P7D'
 
-// route-to-leads and notify: shared/topology.py MESSAGE_TTL_SECONDS; what expires is dead-lettered.
+// route-to-leads, notify and teams: shared/topology.py MESSAGE_TTL_SECONDS; what expires is dead-lettered.
 var appMessageTimeToLive = 'P14D'
 
 var fixedSubscriptions = [
@@ -37,6 +37,12 @@ var fixedSubscriptions = [
   {
     name: 'notify'
     sqlFilter: '1=1'
+    timeToLive: appMessageTimeToLive
+    deadLetterOnExpiry: true
+  }
+  {
+    name: 'teams'
+    sqlFilter: 'sys.Label IN (\'request.routed\', \'request.reminder\', \'request.escalated\')'
     timeToLive: appMessageTimeToLive
     deadLetterOnExpiry: true
   }

@@ -5,6 +5,7 @@ failure raises so that the bus redelivers it."""
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Callable
 
 from pydantic import ValidationError
@@ -15,6 +16,7 @@ from shared.app.errors import NotFound, Poison
 from shared.app.notify import notify
 from shared.app.outbox import Outcome, change, dispatch
 from shared.app.parking import park
+from shared.app.teams import post_to_teams
 from shared.domain.model import Event, EventType, FtaRequest, Status
 
 log = telemetry.get_logger("fta.consumers")
@@ -56,6 +58,7 @@ def route_request(ctx: Context, event: Event) -> Outcome:
 HANDLERS: dict[str, Callable[[Context, Event], Outcome]] = {
     topology.ROUTE_TO_LEADS: route_request,
     topology.NOTIFY: notify,
+    topology.TEAMS: post_to_teams,
 }
 
 
@@ -67,11 +70,16 @@ def handle_message(
     message_id: str,
     subject: str | None = None,
     correlation_id: str | None = None,
+    locked_until: datetime | None = None,
 ) -> Outcome:
+    """``locked_until``: when the message's lock ends (a handler that may wait, as
+    ``post_to_teams`` on a 429, keeps within it)."""
     telemetry.set_request_id(correlation_id)
     try:
         event = parse_envelope(body)
         telemetry.set_request_id(event.request_id)
+        if subscription == topology.TEAMS:
+            return post_to_teams(ctx, event, locked_until=locked_until)
         return HANDLERS[subscription](ctx, event)
     except Poison as exc:
         park(ctx, subscription=subscription, message_id=message_id, subject=subject,

@@ -14,6 +14,7 @@ from shared.app.ports import (
     ParkedMessages,
     Publisher,
     RequestRepository,
+    TeamsChannels,
 )
 from shared.domain.calendar import BusinessCalendar
 from shared.domain.routing import Routing
@@ -45,3 +46,4 @@ class Context:
     render: EmailRenderer
     clock: Clock
     components: dict[str, HealthReporter] = field(default_factory=dict)
+    teams: TeamsChannels | None = None  # None: no lead group has a Teams channel

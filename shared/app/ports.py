@@ -214,3 +214,42 @@ class HealthReporter(Protocol):
     name: str
 
     def health(self) -> dict[str, Any]: ...
+
+
+# -- Teams ----------------------------------------------------------------------------
+
+
+# How long one post may take (connect, send, answer) before it counts as failed.
+TEAMS_POST_TIMEOUT_SECONDS = 5.0
+
+
+class TeamsError(Exception):
+    """A post to a Teams channel failed; the message never holds the webhook URL."""
+
+
+class TransientTeamsError(TeamsError):
+    """Try again later: 5xx, timeout, connection error, or 429 (``retry_after`` seconds when the channel said)."""
+
+    def __init__(self, message: str, retry_after: float | None = None):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class PermanentTeamsError(TeamsError):
+    """The channel refused the card (a 4xx other than 429): posting it again cannot succeed."""
+
+
+@runtime_checkable
+class TeamsChannels(Protocol):
+    """The lead groups' Teams channels (incoming webhooks), by group id."""
+
+    name: str
+
+    def has_channel(self, group_id: str) -> bool: ...
+
+    def post(self, group_id: str, message: dict[str, Any]) -> None:
+        """Post one message (a card envelope) or raise ``TransientTeamsError`` / ``PermanentTeamsError``."""
+
+    def health(self) -> dict[str, Any]: ...
+
+    def close(self) -> None: ...

@@ -17,6 +17,8 @@ from shared.domain.eligibility import EligibilityPolicy
 from shared.domain.model import EmailAddress, RequestForm, RequestType, Segment
 
 GROUP_ID = r"^[a-z0-9][a-z0-9-]{0,40}$"
+# The name of an app setting (an environment variable; a Bicep app setting name).
+SETTING_NAME = r"^[A-Za-z_][A-Za-z0-9_]{0,127}$"
 
 
 class RoutingError(ValueError):
@@ -37,6 +39,9 @@ class LeadGroup(_Model):
     name: str
     members: list[EmailAddress] = Field(min_length=1)
     architects: list[Architect] = Field(default_factory=list)
+    # The app setting holding the group's Teams channel webhook URL (the URL itself is a
+    # secret and never in this file); None: the group has no channel.
+    teams_webhook_setting: Annotated[str, Field(pattern=SETTING_NAME)] | None = None
 
 
 class UserRange(_Model):

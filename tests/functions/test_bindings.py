@@ -13,7 +13,8 @@ def trigger(name):
 
 
 def test_topic_triggers():
-    for name, subscription in (("route_to_leads", topology.ROUTE_TO_LEADS), ("notify", topology.NOTIFY)):
+    for name, subscription in (("route_to_leads", topology.ROUTE_TO_LEADS), ("notify", topology.NOTIFY),
+                               ("post_to_teams", topology.TEAMS)):
         binding = trigger(name)
         assert binding["type"] == "serviceBusTrigger"
         assert binding["topicName"] == topology.TOPIC

@@ -11,6 +11,9 @@ over ``leadGroupIds``, string interpolation, ``concat``, parameters passed from
                                "lock_duration_seconds", "dead_lettering_on_message_expiration",
                                "default_ttl_seconds"}},
       "lead_group_ids": [...],                 # main.bicep's leadGroupIds default
+      "teams_webhooks": [{group, setting, secretName}],   # main.bicep's teamsWebhooks default
+      "key_vault_references": {setting: "@Microsoft.KeyVault(SecretUri=...)"},  # with a stand-in vault URI
+      "key_vault": {"enable_rbac_authorization", "access_policies", "enable_soft_delete"},
       "cosmos_database": "fta",
       "containers": {name: {"partition_key", "default_ttl"}},   # default_ttl None: TTL off
       "app_settings": {name: value},           # value None where it comes from another resource
@@ -55,6 +58,10 @@ PLAN_TYPE = "Microsoft.Web/serverfarms"
 SITE_CONFIG_TYPE = "Microsoft.Web/sites/config"
 ROLE_ASSIGNMENT_TYPE = "Microsoft.Authorization/roleAssignments"
 COSMOS_ROLE_ASSIGNMENT_TYPE = "Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments"
+KEY_VAULT_TYPE = "Microsoft.KeyVault/vaults"
+# A vault URI of the shape Azure gives (modules/keyvault.bicep vaultUri), to read
+# the Key Vault references of the Teams webhook settings.
+KEY_VAULT_URI_STAND_IN = "https://kv-example.vault.azure.net/"
 
 FULLY_QUALIFIED_NAMESPACE_SUFFIX = "__fullyQualifiedNamespace"
 
@@ -403,14 +410,21 @@ def _containers(scopes: list[Scope]) -> dict[str, dict]:
     return facts
 
 
-def _app_settings(site: Resource) -> dict[str, Any]:
-    entries = site.body["properties"]["siteConfig"]["appSettings"]
+def _setting_entries(node: Any, scope: Scope) -> list[tuple[str, Any]]:
+    """(name, value) of each app setting: a literal list, or concat() of lists and loops."""
+    if isinstance(node, list):
+        return [(evaluate(entry["name"], scope), _maybe(entry["value"], scope)) for entry in node]
+    if isinstance(node, dict) and set(node) == {"function"} and node["function"]["type"] == "concat":
+        return [pair for part in node["function"]["parameters"].values() for pair in _setting_entries(part, scope)]
+    return [(entry["name"], entry["value"]) for entry in evaluate(node, scope.with_leniency(True))]
+
+
+def _app_settings(site: Resource, scope: Scope | None = None) -> dict[str, Any]:
     settings = {}
-    for entry in entries:
-        name = evaluate(entry["name"], site.scope)
+    for name, value in _setting_entries(site.body["properties"]["siteConfig"]["appSettings"], scope or site.scope):
         if name in settings:
             raise AssertionError(f"app setting {name} is set twice")
-        settings[name] = _maybe(entry["value"], site.scope)
+        settings[name] = value
     return settings
 
 
@@ -429,6 +443,11 @@ def bicep_facts(main: Path = MAIN_BICEP) -> dict[str, Any]:
     ]
     if len(connections) != 1:
         raise AssertionError(f"expected one Service Bus connection setting, found {connections}")
+
+    with_vault = _app_settings(site, site.scope.bind(keyVaultUri=KEY_VAULT_URI_STAND_IN))
+    key_vault_references = {name: value for name, value in with_vault.items()
+                            if isinstance(value, str) and value.startswith("@Microsoft.KeyVault(")}
+    vault = only(scopes, KEY_VAULT_TYPE).evaluated()
 
     storage = only(scopes, STORAGE_TYPE).evaluated()
     namespace = only(scopes, NAMESPACE_TYPE).evaluated()
@@ -454,6 +473,13 @@ def bicep_facts(main: Path = MAIN_BICEP) -> dict[str, Any]:
         },
         "subscriptions": _subscriptions(scopes),
         "lead_group_ids": main_scope.lookup("leadGroupIds"),
+        "teams_webhooks": main_scope.lookup("teamsWebhooks"),
+        "key_vault_references": key_vault_references,
+        "key_vault": {
+            "enable_rbac_authorization": vault["properties"]["enableRbacAuthorization"],
+            "access_policies": vault["properties"].get("accessPolicies", []),
+            "enable_soft_delete": vault["properties"]["enableSoftDelete"],
+        },
         "cosmos_database": only(scopes, DATABASE_TYPE).get("name"),
         "containers": _containers(scopes),
         "app_settings": app_settings,

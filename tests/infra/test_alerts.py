@@ -38,13 +38,13 @@ def test_dead_letters_of_the_app_subscriptions_raise_an_alert(alerts, facts):
     # Service Bus has no per-subscription metric: EntityName is the topic, whose
     # figure sums its subscriptions. The lead feeds add nothing to it (they drop
     # what expires, and the app never receives from them), so the topic's figure
-    # is the dead letters of route-to-leads and notify.
+    # is the dead letters of route-to-leads, notify and teams.
     (rule,) = [r for r in alerts["metric_alerts"].values() if r["metric_name"] == "DeadletteredMessages"]
     assert rule["scope_type"] == rule["metric_namespace"] == SERVICE_BUS
     assert rule["dimensions"] == {"EntityName": [topology.TOPIC]}
     assert (rule["operator"], rule["threshold"], rule["time_aggregation"]) == ("GreaterThan", 0, "Maximum")
     dead_lettering = {n for n, s in facts["subscriptions"].items() if s["dead_lettering_on_message_expiration"]}
-    assert dead_lettering == {topology.ROUTE_TO_LEADS, topology.NOTIFY}
+    assert dead_lettering == {topology.ROUTE_TO_LEADS, topology.NOTIFY, topology.TEAMS}
 
 
 def test_failed_function_executions_raise_an_alert(alerts):

@@ -11,7 +11,7 @@ from pycep import BicepParser
 
 from tests.infra.bicep_facts import INFRA_DIR, MAIN_BICEP, REPO_ROOT, bicep_files, parse_bicep
 
-MODULES = {"monitoring", "storage", "servicebus", "cosmos", "functionapp", "roles", "alerts"}
+MODULES = {"monitoring", "storage", "servicebus", "cosmos", "functionapp", "roles", "alerts", "keyvault"}
 
 
 def test_infra_holds_main_and_every_module():

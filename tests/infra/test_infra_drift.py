@@ -16,7 +16,7 @@ from shared.settings import (
     Settings,
     load_settings,
 )
-from tests.infra.bicep_facts import INFRA_DIR, bicep_facts
+from tests.infra.bicep_facts import INFRA_DIR, KEY_VAULT_URI_STAND_IN, bicep_facts
 
 ROLE_IDS = {
     "b7e6dc6d-f1e8-4753-8033-0f276bb0955b",  # Storage Blob Data Owner
@@ -24,6 +24,7 @@ ROLE_IDS = {
     "4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0",  # Azure Service Bus Data Receiver
     "3913510d-42f4-4e42-8a64-420c390055eb",  # Monitoring Metrics Publisher
     "00000000-0000-0000-0000-000000000002",  # Cosmos DB Built-in Data Contributor
+    "4633458b-17de-408a-b874-0445c86b69e6",  # Key Vault Secrets User
 }
 
 # Values that exist only once Azure has created the resources, with stand-ins
@@ -58,6 +59,35 @@ def test_subscriptions_and_sql_filters_match_the_topology(facts, lead_group_ids)
     expected = {s.name: s.sql_filter for s in topology.subscriptions(lead_group_ids)}
     deployed = {name: sub["sql_filter"] for name, sub in facts["subscriptions"].items()}
     assert deployed == expected
+
+
+def test_the_teams_subscription_takes_routed_reminder_and_escalated_events(facts):
+    assert facts["subscriptions"][topology.TEAMS]["sql_filter"] == (
+        "sys.Label IN ('request.routed', 'request.reminder', 'request.escalated')")
+
+
+def channel_settings(routing_text: str) -> dict[str, str]:
+    return {g.id: g.teams_webhook_setting for g in load_routing(routing_text).lead_groups if g.teams_webhook_setting}
+
+
+def check_teams_webhooks(facts, routing_text: str) -> None:
+    """Each group with a teamsWebhookSetting in the routing file has its entry in teamsWebhooks, and back;
+    each entry's setting is an app setting holding a Key Vault reference to its secret."""
+    named = channel_settings(routing_text)
+    deployed = {w["group"]: w["setting"] for w in facts["teams_webhooks"]}
+    assert deployed == named
+    assert facts["key_vault_references"] == {
+        w["setting"]: f"@Microsoft.KeyVault(SecretUri={KEY_VAULT_URI_STAND_IN}secrets/{w['secretName']})"
+        for w in facts["teams_webhooks"]
+    }
+
+
+def test_teams_webhook_settings_match_the_routing_file_as_key_vault_references(facts):
+    check_teams_webhooks(facts, SHIPPED_ROUTING_FILE.read_text())
+
+
+def test_the_vault_authorizes_with_azure_rbac_only(facts):
+    assert facts["key_vault"] == {"enable_rbac_authorization": True, "access_policies": [], "enable_soft_delete": True}
 
 
 def test_each_filter_replaces_the_catch_all_default_rule(facts):
@@ -239,3 +269,21 @@ def test_facts_follow_a_changed_filter_and_setting(infra_copy):
     facts = bicep_facts(infra_copy / "main.bicep")
     assert facts["subscriptions"]["notify"]["sql_filter"] == "sys.Label = 'x'"
     assert facts["service_bus_connection"] == "Bus"
+
+
+def test_the_webhook_check_follows_a_group_given_a_channel(infra_copy):
+    main = infra_copy / "main.bicep"
+    main.write_text(main.read_text().replace(
+        "param teamsWebhooks array = []",
+        "param teamsWebhooks array = [\n  {\n    group: 'emea-leads'\n    setting: 'FTA_TEAMS_EMEA'\n"
+        "    secretName: 'teams-emea-leads'\n  }\n]", 1))
+    facts = bicep_facts(main)
+    routing = SHIPPED_ROUTING_FILE.read_text()
+    with_channel = routing.replace("    name: EMEA Leads\n", "    name: EMEA Leads\n    teamsWebhookSetting: FTA_TEAMS_EMEA\n", 1)
+    assert channel_settings(with_channel) == {"emea-leads": "FTA_TEAMS_EMEA"}
+    check_teams_webhooks(facts, with_channel)
+    assert facts["key_vault_references"]["FTA_TEAMS_EMEA"] == (
+        "@Microsoft.KeyVault(SecretUri=https://kv-example.vault.azure.net/secrets/teams-emea-leads)")
+    with pytest.raises(AssertionError):
+        check_teams_webhooks(facts, routing)
+    assert facts["app_settings"]["FTA_TEAMS_EMEA"] is None, "known once the vault exists"

@@ -12,10 +12,10 @@ def shipped() -> dict[str, Subscription]:
     return {s.name: s for s in topology.subscriptions(SHIPPED_GROUPS)}
 
 
-def test_shipped_subscriptions_are_route_notify_and_one_per_lead_group():
+def test_shipped_subscriptions_are_route_notify_teams_and_one_per_lead_group():
     names = list(shipped())
-    assert names[:2] == ["route-to-leads", "notify"]
-    assert names[2:] == [f"leads-{gid}" for gid in SHIPPED_GROUPS]
+    assert names[:3] == ["route-to-leads", "notify", "teams"]
+    assert names[3:] == [f"leads-{gid}" for gid in SHIPPED_GROUPS]
     assert "leads-emea-leads" in names and "leads-fta-alignment" in names
 
 
@@ -54,8 +54,24 @@ def test_every_property_of_a_filter_must_match_and_sql_terms_are_sorted():
     assert sub.sql_filter == "leadGroup = 'emea-leads' AND region = 'emea'"
 
 
-def test_no_lead_groups_leaves_the_two_pipeline_subscriptions():
-    assert [s.name for s in topology.subscriptions([])] == ["route-to-leads", "notify"]
+def test_no_lead_groups_leaves_the_app_subscriptions():
+    assert [s.name for s in topology.subscriptions([])] == ["route-to-leads", "notify", "teams"]
+
+
+def test_teams_takes_routed_reminder_and_escalated_events_of_every_group():
+    teams = shipped()["teams"]
+    taken = [t for t in ALL_EVENT_TYPES if teams.matches(t, {"leadGroup": "emea-leads"})]
+    assert taken == ["request.routed", "request.reminder", "request.escalated"]
+    assert not teams.matches(None, {})
+    assert teams.sql_filter == "sys.Label IN ('request.routed', 'request.reminder', 'request.escalated')"
+    assert not teams.feed and teams.dead_letter_on_expiry
+
+
+def test_subjects_and_properties_combine_with_and():
+    sub = Subscription("s", subjects=("a", "b"), properties={"leadGroup": "g"})
+    assert sub.matches("a", {"leadGroup": "g"}) and sub.matches("b", {"leadGroup": "g"})
+    assert not sub.matches("c", {"leadGroup": "g"}) and not sub.matches("a", {})
+    assert sub.sql_filter == "sys.Label IN ('a', 'b') AND leadGroup = 'g'"
 
 
 def test_the_filters_event_types_are_the_domains():
@@ -63,11 +79,12 @@ def test_the_filters_event_types_are_the_domains():
 
     assert topology.SUBMITTED == EventType.SUBMITTED.value
     assert topology.ROUTED == EventType.ROUTED.value
+    assert topology.TEAMS_EVENTS == (EventType.ROUTED.value, EventType.REMINDER.value, EventType.ESCALATED.value)
 
 
 def test_lead_feeds_expire_sooner_without_dead_lettering_and_the_app_subscriptions_dead_letter():
     subs = shipped()
-    for name in ("route-to-leads", "notify"):
+    for name in ("route-to-leads", "notify", "teams"):
         assert not subs[name].feed and subs[name].dead_letter_on_expiry and not topology.is_feed(name)
         assert subs[name].default_ttl_seconds == topology.MESSAGE_TTL_SECONDS == 14 * 24 * 3600
     for gid in SHIPPED_GROUPS:
