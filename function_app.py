@@ -1,6 +1,7 @@
 import azure.functions as func
 
 from functions.create_request import bp as create_request
+from functions.eligibility import bp as eligibility
 from functions.health import bp as health
 from functions.lead_actions import bp as lead_actions
 from functions.notify import bp as notify
@@ -13,5 +14,6 @@ from functions.web import bp as web
 
 app = func.FunctionApp(http_auth_level=func.AuthLevel.ANONYMOUS)
 
-for blueprint in (create_request, read_requests, lead_actions, health, route_to_leads, notify, remind, sweep, web, openapi):
+for blueprint in (create_request, eligibility, read_requests, lead_actions, health, route_to_leads, notify, remind,
+                  sweep, web, openapi):
     app.register_functions(blueprint)
