@@ -119,7 +119,7 @@ def _total_users(values: Values, policy: EligibilityPolicy) -> Reason | None:
 def _trial(values: Values, policy: EligibilityPolicy) -> Reason | None:
     if not values["trial"]:
         return None
-    return Reason("trial-tenant", "trial tenants are not eligible for a FastTrack Architect", "trial")
+    return Reason("trial-tenant", "FastTrack serves paid tenants only; a trial tenant does not qualify", "trial")
 
 
 @dataclass(frozen=True)
