@@ -14,6 +14,7 @@ from shared.app.commands import (
     AddComment,
     AssignArchitect,
     CancelRequest,
+    CheckEligibility,
     CompleteRequest,
     DeclineRequest,
     ListRequests,
@@ -22,22 +23,12 @@ from shared.app.commands import (
     SubmitRequest,
 )
 from shared.domain.model import Person, RequestForm, Status
+from shared.domain.partial_form import field_errors, read_partial_form, region_error
 from shared.domain.routing import Routing
 
 LIST_PARAMETERS = ("status", "leadGroup", "tpid", "mine", "view", "counts", "limit", "continuationToken")
 VIEWS = ("all", "queue", "assigned")
 _BodyT = TypeVar("_BodyT", bound="_Body")
-
-
-def field_errors(exc: ValidationError) -> list[dict[str, Any]]:
-    details = []
-    for error in exc.errors(include_url=False, include_input=False):
-        loc = ".".join(str(p) for p in error["loc"] if p != "__root__")
-        message = error["msg"].removeprefix("Value error, ")
-        if error["type"] == "extra_forbidden":
-            message = "is not a field of this request"
-        details.append({"field": loc, "message": message, "type": error["type"]})
-    return details
 
 
 def request_form(data: dict[str, Any], routing: Routing) -> RequestForm:
@@ -52,9 +43,9 @@ def request_form(data: dict[str, Any], routing: Routing) -> RequestForm:
         form = RequestForm.model_validate(data)
     except ValidationError as exc:
         details = field_errors(exc)
-    region = data.get("region")
-    if isinstance(region, str) and region.strip() and region.strip() not in routing.regions:
-        details.append({"field": "region", "message": f"must be one of {', '.join(routing.regions)}", "type": "enum"})
+    wrong_region = region_error(data.get("region"), routing.regions)
+    if wrong_region:
+        details.append(wrong_region)
     if details or form is None:
         raise invalid(
             "the request has invalid fields: " + ", ".join(sorted({d["field"] or "body" for d in details})),
@@ -65,6 +56,11 @@ def request_form(data: dict[str, Any], routing: Routing) -> RequestForm:
 
 def submit_request(req: func.HttpRequest, routing: Routing) -> SubmitRequest:
     return SubmitRequest(request_form(json_body(req), routing), req.headers.get("Idempotency-Key"))
+
+
+def check_eligibility(req: func.HttpRequest, routing: Routing) -> CheckEligibility:
+    """Any JSON object: its invalid fields are part of the answer, not a refusal."""
+    return CheckEligibility(read_partial_form(json_body(req), routing.regions))
 
 
 def _query_error(field: str, message: str) -> dict[str, str]:

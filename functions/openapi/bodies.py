@@ -47,6 +47,32 @@ class ErrorBody(_Body):
     reasons: list[IneligibleReason] | None = None
 
 
+class FieldError(_Body):
+    field: str
+    message: str
+    type: str
+
+
+class EligibilityNotice(_Body):
+    """Worth knowing before submitting; never a refusal. ``requestIds``: the
+    open requests for the same TPID that the caller may read."""
+
+    code: str
+    message: str
+    field: str = ""
+    request_ids: list[str] | None = None
+
+
+class EligibilityAnswer(_Body):
+    """``POST /api/eligibility``: the verdict on a form, complete or not.
+    ``eligible`` only for a complete form that intake would accept."""
+
+    eligible: bool
+    reasons: list[IneligibleReason]
+    field_errors: list[FieldError]
+    notices: list[EligibilityNotice]
+
+
 class Architect(_Body):
     email: str
     name: str

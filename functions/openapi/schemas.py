@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic.json_schema import models_json_schema
 
-from functions.openapi.bodies import ErrorBody, HealthReport, SignedInUser
+from functions.openapi.bodies import EligibilityAnswer, ErrorBody, HealthReport, SignedInUser
 from shared.domain.access import ACTIONS
 from shared.domain.model import SINGLE_LINE_PATTERN, TENANT_PATTERN, Event, FtaRequest, RequestForm, RequestType, Status
 from shared.domain.outcomes import MAX_COMMENT, MAX_MESSAGE, Category, Decision, DeclineReason, Recommendation
@@ -34,6 +34,7 @@ def component_schemas() -> dict[str, Any]:
             (ErrorBody, "serialization"),
             (SignedInUser, "serialization"),
             (HealthReport, "serialization"),
+            (EligibilityAnswer, "serialization"),
         ],
         by_alias=True,
         ref_template=REF,
@@ -61,6 +62,15 @@ def component_schemas() -> dict[str, Any]:
             if option.get("type") == "string":
                 option["pattern"] = SINGLE_LINE_PATTERN
     props["compellingEvent"]["pattern"] = SINGLE_LINE_PATTERN
+
+    # The form while it is filled in: any of its fields, none required.
+    schemas["EligibilityForm"] = {
+        "type": "object",
+        "title": "EligibilityForm",
+        "description": "the request form, complete or not; invalid fields are answered in fieldErrors",
+        "properties": copy.deepcopy(props),
+        "additionalProperties": False,
+    }
 
     # The stored request as the API answers: every field present, none internal.
     stored = schemas.pop("FtaRequest")

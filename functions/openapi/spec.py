@@ -214,6 +214,21 @@ def _paths() -> dict[str, Any]:
                               **_errors("400", "401", "503")},
             },
         },
+        "/api/eligibility": {
+            "post": {
+                "operationId": "check_eligibility",
+                "summary": "Judge a request form, complete or not, by the rules intake applies",
+                "description": "Each rule is judged when its fields are given and valid; each reason names its "
+                               "field. Invalid fields are answered in fieldErrors (not a 400); notices inform and "
+                               "never refuse. Nothing is stored or published.",
+                "tags": ["requests"],
+                "requestBody": {"required": True, "content": _json("EligibilityForm")},
+                "responses": {
+                    "200": {"description": "the verdict", "content": _json("EligibilityAnswer")},
+                    **_errors("400", "401", "413", "503"),
+                },
+            }
+        },
         "/api/requests/{id}": {
             "get": {
                 "operationId": "get_request",
@@ -326,5 +341,6 @@ def openapi_document(regions: list[str] | None = None) -> dict[str, Any]:
     file's ``regions`` the request body names the regions it accepts."""
     document = copy.deepcopy(_document())
     if regions:
-        document["components"]["schemas"]["RequestForm"]["properties"]["region"]["enum"] = list(regions)
+        for form in ("RequestForm", "EligibilityForm"):
+            document["components"]["schemas"][form]["properties"]["region"]["enum"] = list(regions)
     return document

@@ -251,6 +251,7 @@ resource authSettings 'Microsoft.Web/sites/config@2024-04-01' = {
         '/static/dashboard.js'
         '/static/detail.js'
         '/static/dom.js'
+        '/static/eligibility.js'
         '/static/favicon.svg'
         '/static/form.js'
         '/static/state.js'

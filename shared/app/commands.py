@@ -6,12 +6,18 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from shared.domain.model import RequestForm, Status
+from shared.domain.partial_form import PartialForm
 
 
 @dataclass(frozen=True)
 class SubmitRequest:
     form: RequestForm
     idempotency_key: str | None = None
+
+
+@dataclass(frozen=True)
+class CheckEligibility:
+    form: PartialForm  # complete or not; its invalid fields already found
 
 
 @dataclass(frozen=True)

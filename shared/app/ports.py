@@ -79,6 +79,9 @@ class RequestRepository(Protocol):
 
     def count(self, where: RequestFilter) -> int: ...
 
+    def open_for_tpid(self, tpid: str, *, limit: int) -> list[FtaRequest]:
+        """Open requests for one TPID, newest first, at most ``limit`` (an indexed lookup)."""
+
     def undispatched_since(self, cutoff: datetime, *, limit: int) -> list[str]:
         """Ids of requests holding events not yet published, unchanged since ``cutoff``."""
 

@@ -21,6 +21,7 @@ from shared.domain.values import (
     SINGLE_LINE_PATTERN,
     TENANT_PATTERN,
     CamelModel,
+    Cloud,
     DocumentKind,
     EmailAddress,
     Entitlement,
@@ -39,7 +40,7 @@ from shared.domain.values import (
 # The names other modules import from here, with the request itself.
 __all__ = [
     "CLOSED_STATUSES", "OPEN_STATUSES", "SCHEMA_VERSION", "SINGLE_LINE_PATTERN", "TENANT_PATTERN", "TRANSITIONS",
-    "CamelModel", "DocumentKind", "DomainError", "EmailAddress", "Entitlement", "Event", "EventType", "FtaRequest",
+    "CamelModel", "Cloud", "DocumentKind", "DomainError", "EmailAddress", "Entitlement", "Event", "EventType", "FtaRequest",
     "InvalidTransition", "LongText", "Migration", "Person", "RequestForm", "RequestType", "Segment", "SingleLine",
     "Status", "Tenant", "Tpid", "UtcDateTime", "can_transition", "iso", "new_request_id",
 ]
@@ -108,6 +109,8 @@ class RequestForm(CamelModel):
     funding_amount_usd: float | None = Field(default=None, gt=0, le=1e12, allow_inf_nan=False)
     migration: Migration | None = None
     region: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+    cloud: Cloud = Cloud.COMMERCIAL
+    trial: bool = False
 
     @model_validator(mode="after")
     def _type_specific_details(self) -> "RequestForm":

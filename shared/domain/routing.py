@@ -13,8 +13,8 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from pydantic.alias_generators import to_camel
 
-from shared.domain.eligibility import EligibilityPolicy
-from shared.domain.model import EmailAddress, RequestForm, RequestType, Segment
+from shared.domain.eligibility import COMMERCIAL_MIN_TOTAL_USERS, GOVERNMENT_MIN_TOTAL_USERS, EligibilityPolicy
+from shared.domain.model import Cloud, EmailAddress, RequestForm, RequestType, Segment
 
 GROUP_ID = r"^[a-z0-9][a-z0-9-]{0,40}$"
 # The name of an app setting (an environment variable; a Bicep app setting name).
@@ -78,10 +78,38 @@ class Rule(_Model):
 class Eligibility(_Model):
     segments: list[Segment] = Field(default_factory=lambda: [Segment.ENTERPRISE, Segment.SMC_C])
     min_sales_stage_percent: int = Field(default=40, ge=0, le=100)
-    min_total_users: int = Field(default=150, ge=1)
+    # the commercial cloud's minimum; minTotalUsersByCloud.commercial says the same
+    min_total_users: int | None = Field(default=None, ge=1)
+    min_total_users_by_cloud: dict[Cloud, Annotated[int, Field(ge=1)]] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _one_commercial_minimum(self) -> "Eligibility":
+        given = self.min_total_users_by_cloud.get(Cloud.COMMERCIAL)
+        if given is not None and self.min_total_users is not None and given != self.min_total_users:
+            raise ValueError("minTotalUsers and minTotalUsersByCloud.commercial disagree: give the commercial "
+                             "minimum once")
+        return self
 
     def policy(self) -> EligibilityPolicy:
-        return EligibilityPolicy(frozenset(self.segments), self.min_sales_stage_percent, self.min_total_users)
+        minimums = {cloud: GOVERNMENT_MIN_TOTAL_USERS for cloud in Cloud}
+        minimums[Cloud.COMMERCIAL] = self.min_total_users or COMMERCIAL_MIN_TOTAL_USERS
+        minimums.update(self.min_total_users_by_cloud)
+        return EligibilityPolicy(frozenset(self.segments), self.min_sales_stage_percent,
+                                 minimums.pop(Cloud.COMMERCIAL), minimums)
+
+
+class FundingReview(_Model):
+    """ECIF funding: the FTA reviews requests of ftaReviewMinimumUsd or more; above
+    detailedReviewAboveUsd the review is a detailed one (SOW, WBS, cost breakdown)."""
+
+    fta_review_minimum_usd: float = Field(default=50_000, gt=0, allow_inf_nan=False)
+    detailed_review_above_usd: float = Field(default=100_000, gt=0, allow_inf_nan=False)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "FundingReview":
+        if self.detailed_review_above_usd < self.fta_review_minimum_usd:
+            raise ValueError("detailedReviewAboveUsd must not be below ftaReviewMinimumUsd")
+        return self
 
 
 _DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -118,6 +146,7 @@ class Routing(_Model):
     default: str
     escalate_to: str
     eligibility: Eligibility = Field(default_factory=Eligibility)
+    funding_review: FundingReview = Field(default_factory=FundingReview)
     business_calendar: BusinessCalendarConfig = Field(default_factory=BusinessCalendarConfig)
 
     @model_validator(mode="after")

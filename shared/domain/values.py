@@ -31,6 +31,13 @@ class RequestType(StrEnum):
     MIGRATION_EXCEPTION = "migration-exception"
 
 
+class Cloud(StrEnum):
+    COMMERCIAL = "commercial"
+    GCC = "gcc"
+    GCC_HIGH = "gcc-high"
+    DOD = "dod"
+
+
 class DocumentKind(StrEnum):
     SOW = "sow"
     WBS = "wbs"

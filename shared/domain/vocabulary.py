@@ -1,10 +1,10 @@
 """The words of the process, once: how a status, a request type, a segment, an
-entitlement or an event is named to people. The page takes them from
+entitlement, a cloud or an event is named to people. The page takes them from
 ``GET /api/vocabulary``; the emails from the same tables."""
 
 from __future__ import annotations
 
-from shared.domain.model import DocumentKind, Entitlement, EventType, RequestType, Segment, Status
+from shared.domain.model import Cloud, DocumentKind, Entitlement, EventType, RequestType, Segment, Status
 from shared.domain.outcomes import Category, Decision, DeclineReason, Recommendation
 
 STATUSES: dict[str, str] = {
@@ -34,6 +34,13 @@ ENTITLEMENTS: dict[str, str] = {
     Entitlement.MICROSOFT_365: "Microsoft 365",
     Entitlement.OFFICE_365: "Office 365",
     Entitlement.EMS: "EMS",
+}
+
+CLOUDS: dict[str, str] = {
+    Cloud.COMMERCIAL: "Commercial",
+    Cloud.GCC: "Government (GCC)",
+    Cloud.GCC_HIGH: "GCC High",
+    Cloud.DOD: "DoD",
 }
 
 EVENT_TYPES: dict[str, str] = {
@@ -107,6 +114,7 @@ TABLES: dict[str, dict[str, str]] = {
     "requestTypes": REQUEST_TYPES,
     "segments": SEGMENTS,
     "entitlements": ENTITLEMENTS,
+    "clouds": CLOUDS,
     "eventTypes": EVENT_TYPES,
     "eventData": EVENT_DATA,
     "declineReasons": DECLINE_REASONS,
@@ -119,7 +127,7 @@ TABLES: dict[str, dict[str, str]] = {
 # Every value of an enumeration, by its text, for templates that name a value.
 VALUE_LABELS: dict[str, str] = {
     str(value): label
-    for table in (REQUEST_TYPES, SEGMENTS, ENTITLEMENTS, STATUSES)
+    for table in (REQUEST_TYPES, SEGMENTS, ENTITLEMENTS, CLOUDS, STATUSES)
     for value, label in table.items()
 }
 

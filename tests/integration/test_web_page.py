@@ -120,7 +120,8 @@ def test_the_page_uses_no_outside_resource_and_never_inner_html():
     assert not re.search(r"https?://", script)
     assert not re.search(r"innerHTML|outerHTML|insertAdjacentHTML|document\.write|eval\(", script)
     labels = re.findall(r"<label for=\"[^\"]+\">([^<]+)</label>", html)
-    for name in ("TPID", "Tenant", "Customer name", "Partner", "Total users", "Segment", "Microsoft 365",
+    for name in ("TPID", "Tenant", "Cloud", "Trial subscription", "Customer name", "Partner", "Total users",
+                 "Segment", "Microsoft 365",
                  "Office 365", "EMS", "Compelling event", "Request type", "Region", "Instructions",
                  "Funding amount (USD)", "Mailbox count", "Source environment", "Justification"):
         assert name in labels, name
@@ -238,11 +239,12 @@ def test_a_requestor_submits_the_form_and_sees_the_id_status_and_dashboard_row(o
     assert [r["id"] for r in stored] == [request_id]
     assert {k: stored[0][k] for k in ("tpid", "tenant", "customerName", "partner", "totalUsers", "segment",
                                       "entitlements", "salesStagePercent", "requestType", "region",
-                                      "fundingAmountUsd", "instructions")} == {
+                                      "fundingAmountUsd", "instructions", "cloud", "trial")} == {
         "tpid": "123456", "tenant": "contoso.onmicrosoft.com", "customerName": "Contoso Ltd",
         "partner": "Fabrikam Partners", "totalUsers": 5000, "segment": "enterprise",
         "entitlements": ["microsoft-365", "ems"], "salesStagePercent": 60, "requestType": "sow-ecif",
         "region": "emea", "fundingAmountUsd": 120000, "instructions": "Discovery workshop",
+        "cloud": "commercial", "trial": False,
     }
     assert stored[0]["requestor"]["email"] == me
 
@@ -346,7 +348,7 @@ def test_the_keyboard_reaches_every_field_in_order_and_enter_submits(open_page, 
             break
         page.keyboard.press("Tab")
     assert visited == [
-        "tpid", "tenant", "customerName", "partner", "totalUsers", "segment",
+        "tpid", "tenant", "cloud", "trial", "customerName", "partner", "totalUsers", "segment",
         "entitlement-microsoft-365", "entitlement-office-365", "entitlement-ems",
         "salesStagePercent", "region", "compellingEvent", "requestType", "instructions", "submit-request",
     ]
@@ -360,6 +362,113 @@ def test_the_keyboard_reaches_every_field_in_order_and_enter_submits(open_page, 
     expect(page.locator("#detail-heading")).to_have_text(f"Request {request_id}")
     expect(page.locator("#detail-heading")).to_be_focused()
     assert [r["id"] for r in web_host.requests_of(me)] == [request_id]
+
+
+# -- eligibility while the form is filled in ---------------------------------------------------
+
+
+def eligibility_calls(session: Session) -> list:
+    return [r for r in session.requests if r.method == "POST" and r.url.endswith("/api/eligibility")]
+
+
+def submissions(session: Session) -> list:
+    return [r for r in session.requests if r.method == "POST" and r.url.endswith("/api/requests")]
+
+
+def test_a_low_sales_stage_is_shown_beside_its_field_before_submitting_and_fixing_it_clears_it(open_page, web_host):
+    me = user("live")
+    session = open_page(me)
+    page = session.page
+    stage = page.get_by_label("Sales stage")
+    stage.press_sequentially("20", delay=40)
+
+    beside = page.locator("#check-salesStagePercent")
+    expect(beside).to_contain_text("Not eligible: the opportunity must be at least 40 % through the sales stage")
+    expect(beside).to_contain_text("it is at 20 %")
+    assert "check-salesStagePercent" in stage.get_attribute("aria-describedby").split()
+    assert beside.get_attribute("aria-live") == "polite"
+    expect(page.locator("#check-totalUsers")).to_have_text("")
+    expect(page.locator("#form-result")).to_have_text("")
+    session.screenshot("live-reason")
+    assert submissions(session) == [] and web_host.requests_of(me) == []
+    assert len(eligibility_calls(session)) == 1, "typing 20 is one check, not one per key"
+    assert eligibility_calls(session)[0].post_data_json == {"salesStagePercent": 20}, "only what was edited"
+
+    stage.fill("60")
+    expect(beside).to_have_text("")
+    assert submissions(session) == []
+
+
+def test_clouds_trials_and_an_open_request_for_the_tpid_are_judged_beside_their_fields(open_page, web_host):
+    me = user("live-cloud")
+    earlier = web_host.submit(form(tpid="880011"), me)
+    session = open_page(me)
+    page = session.page
+    expect(page.locator("#cloud option")).to_have_text(["Commercial", "Government (GCC)", "GCC High", "DoD"])
+    page.get_by_label("Total users").fill("60")
+    expect(page.locator("#check-totalUsers")).to_contain_text("150 or more paid seats; this one has 60")
+    page.get_by_label("Cloud").select_option("gcc-high")
+    expect(page.locator("#check-totalUsers")).to_have_text("")
+    page.get_by_label("Total users").fill("49")
+    expect(page.locator("#check-totalUsers")).to_contain_text("GCC High tenants with 50 or more paid seats")
+
+    page.get_by_label("Trial subscription").check()
+    expect(page.locator("#check-trial")).to_contain_text("Not eligible: FastTrack serves paid tenants only")
+    page.get_by_label("Trial subscription").uncheck()
+    expect(page.locator("#check-trial")).to_have_text("")
+
+    page.get_by_label("TPID").fill("880011")
+    expect(page.locator("#check-tpid")).to_contain_text(f"Note: an open request for this TPID already exists: {earlier}")
+    session.screenshot("live-notices")
+    assert len(submissions(session)) == 0
+
+
+def held_until(page: Page, held: list, count: int, timeout_ms: int = 5000) -> None:
+    """Let the page run (Playwright handles routes only while it is called) until ``count`` calls are held."""
+    waited = 0
+    while len(held) < count and waited < timeout_ms:
+        page.wait_for_timeout(50)
+        waited += 50
+    assert len(held) == count, (len(held), count)
+
+
+def test_one_check_at_a_time_and_an_answer_for_stale_input_is_ignored(open_page):
+    session = open_page(user("live-stale"))
+    page = session.page
+    held: list = []
+    page.route("**/api/eligibility", lambda route: held.append(route))
+    stage = page.get_by_label("Sales stage")
+
+    stage.fill("5")
+    held_until(page, held, 1)
+    stage.fill("25")
+    page.wait_for_timeout(900)  # three debounce periods: the second check waits for the first
+    assert len(held) == 1, "at most one check in flight"
+
+    held[0].continue_()  # the answer about "5" arrives after the input became "25"
+    held_until(page, held, 2)
+    assert held[1].request.post_data_json == {"salesStagePercent": 25}
+    expect(page.locator("#check-salesStagePercent")).to_have_text("")
+    held[1].continue_()
+    expect(page.locator("#check-salesStagePercent")).to_contain_text("it is at 25 %")
+    assert "it is at 5 %" not in page.locator("#check-salesStagePercent").inner_text()
+
+
+def test_the_submissions_answer_stays_the_final_word(open_page, web_host):
+    me = user("live-final")
+    session = open_page(me)
+    page = session.page
+    fill_form(page, sales_stage="20")
+    expect(page.locator("#check-salesStagePercent")).to_contain_text("at least 40 %")
+    page.get_by_role("button", name="Submit").click()
+    expect(page.locator("#error-salesStagePercent")).to_contain_text("at least 40 %")
+    expect(page.locator("#check-salesStagePercent")).to_have_text(""), "the live check gives way to the answer"
+    page.get_by_label("Sales stage").fill("45")
+    expect(page.locator("#error-salesStagePercent")).to_have_text("")
+    page.get_by_role("button", name="Submit").click()
+    request_id = submitted_id(page)
+    assert [r["id"] for r in web_host.requests_of(me)] == [request_id]
+    expect(page.locator("#check-salesStagePercent")).to_have_text("")
 
 
 # -- the dashboard --------------------------------------------------------------------------
@@ -641,6 +750,26 @@ def test_the_form_is_accessible_empty_and_with_the_servers_errors(open_page):
     page.get_by_role("button", name="Submit").click()
     expect(page.locator("#form-summary")).to_be_visible()
     assert_accessible(session, "form-errors")
+
+
+def test_the_form_is_accessible_with_the_live_checks_reasons_and_notices_shown(open_page, web_host):
+    me = user("axe-live")
+    web_host.submit(form(tpid="880022"), me)
+    session = open_page(me)
+    page = session.page
+    page.get_by_label("TPID").fill("880022")
+    page.get_by_label("Total users").fill("20")
+    page.get_by_label("Sales stage").fill("20")
+    page.get_by_label("Trial subscription").check()
+    page.get_by_label("Request type").select_option("sow-ecif")
+    page.get_by_label("Funding amount (USD)").fill("20000")
+    page.get_by_label("Tenant").fill("not a tenant")
+    page.get_by_label("Customer name").focus()  # leaving the tenant: its field error is shown too
+    for slot, text in (("tpid", "Note: an open request"), ("totalUsers", "Not eligible"),
+                       ("salesStagePercent", "Not eligible"), ("trial", "Not eligible"),
+                       ("fundingAmountUsd", "Note: the FTA reviews"), ("tenant", "tenant domain")):
+        expect(page.locator(f"#check-{slot}")).to_contain_text(text)
+    assert_accessible(session, "form-live-check")
 
 
 def test_a_requestors_dashboard_is_accessible(open_page, web_host):

@@ -41,6 +41,7 @@ WHO = ("owner", "other", "lead", "admin", "architect", "other-architect", "none"
 # files, the health probe and the API document are public.
 RBAC = {
     "create_request":   (201, 201, 201, 201, 201, 201, 401),
+    "check_eligibility": (200, 200, 200, 200, 200, 200, 401),
     "list_requests":    (200, 200, 200, 200, 200, 200, 401),
     "get_request":      (200, 404, 200, 200, 200, 404, 401),
     "assign_request":   (403, 404, 200, 200, 403, 404, 401),
@@ -100,6 +101,8 @@ def call_route(app, name: str, who: str, request_id: str):
     match name:
         case "create_request":
             return app.submit(form(), user, roles=roles)
+        case "check_eligibility":
+            return app.call(name, "POST", f"{base}/api/eligibility", body=form(), user=user, roles=roles)
         case "list_requests":
             return app.call(name, "GET", f"{base}/api/requests", user=user, roles=roles)
         case "get_request":

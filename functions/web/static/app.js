@@ -3,6 +3,7 @@
 //   api.js         calls to the API, and its error shape {error, message, details}
 //   vocabulary.js  labels of the server's values, and who may do what (can)
 //   form.js        the request form
+//   eligibility.js the live eligibility check beside the form's fields
 //   dashboard.js   the list, the lead's queue and filters, the counts, polling
 //   detail.js      a request's fields, timeline and actions
 //   dom.js, state.js  building elements; what the page knows between calls

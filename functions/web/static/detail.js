@@ -44,6 +44,7 @@ function renderFields(request) {
     ["Customer name", request.customerName],
     ["TPID", request.tpid],
     ["Tenant", request.tenant],
+    ["Cloud", request.cloud ? labels("clouds", request.cloud) : ""],
     ["Partner", request.partner],
     ["Total users", request.totalUsers],
     ["Segment", labels("segments", request.segment)],

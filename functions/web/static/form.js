@@ -1,7 +1,9 @@
-// The request form: its choices, what it sends, and the server's answer beside the fields.
+// The request form: its choices, what it sends, and the server's answer beside the fields
+// (while it is filled in, eligibility.js shows the live check's answer there too).
 
 import { api, problem, serverMessage } from "./api.js";
 import { $, clear, el, newKey } from "./dom.js";
+import { initEligibilityCheck, pauseChecks, resumeChecks } from "./eligibility.js";
 import { entries, labels } from "./vocabulary.js";
 
 const form = () => $("request-form");
@@ -17,6 +19,7 @@ function fillSelect(select, options) {
 export function renderChoices(me) {
   fillSelect($("region"), me.regions.map((name) => [name, name]));
   fillSelect($("segment"), entries("segments"));
+  fillSelect($("cloud"), entries("clouds"));
   fillSelect($("requestType"), entries("requestTypes"));
   for (const box of form().querySelectorAll('input[name="entitlements"]')) {
     const label = form().querySelector(`label[for="${CSS.escape(box.id)}"]`);
@@ -47,6 +50,8 @@ function readForm() {
   const body = {
     tpid: text("tpid"),
     tenant: text("tenant"),
+    cloud: text("cloud"),
+    trial: $("trial").checked,
     customerName: text("customerName"),
     partner: text("partner"),
     totalUsers: number("totalUsers"),
@@ -121,6 +126,8 @@ async function submitRequest(event) {
   event.preventDefault();
   if (submitting) return;
   submitting = true;
+  pauseChecks();
+  let accepted = false;
   const button = $("submit-request");
   button.disabled = true;
   button.textContent = "Submitting…";
@@ -132,6 +139,7 @@ async function submitRequest(event) {
       body: readForm(), headers: { "Idempotency-Key": idempotencyKey },
     });
     if (answer.status === 201 && answer.body) {
+      accepted = true;
       idempotencyKey = newKey();
       form().reset();
       showTypeDetails();
@@ -153,15 +161,28 @@ async function submitRequest(event) {
   } catch (_) {
     showProblems("The request was not submitted", [{ field: "", message: "The service cannot be reached. Try again." }]);
   } finally {
+    resumeChecks({ reset: accepted });
     submitting = false;
     button.disabled = false;
     button.textContent = "Submit";
   }
 }
 
+// An edited field's error from the last submission no longer holds.
+function clearStaleError(event) {
+  const control = event.target;
+  const key = control.name === "entitlements" ? "entitlements" : control.id;
+  const slot = key && document.getElementById(`error-${key}`);
+  if (slot && form().contains(slot)) slot.textContent = "";
+  const owner = key === "entitlements" ? $("entitlements") : control;
+  if (owner.getAttribute("aria-invalid")) owner.removeAttribute("aria-invalid");
+}
+
 /** Wire the form; onSubmitted(request) runs after each accepted submission. */
 export function initForm({ onSubmitted }) {
   submitted = onSubmitted;
+  initEligibilityCheck(form(), readForm);
+  form().addEventListener("input", clearStaleError);
   $("requestType").addEventListener("change", showTypeDetails);
   form().addEventListener("submit", submitRequest);
   form().addEventListener("reset", () => window.setTimeout(showTypeDetails, 0));

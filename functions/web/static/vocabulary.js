@@ -18,6 +18,7 @@ const local = {
   },
   segments: { enterprise: "Enterprise", "smc-c": "SMC-C", smb: "SMB", other: "Other" },
   entitlements: { "microsoft-365": "Microsoft 365", "office-365": "Office 365", ems: "EMS" },
+  clouds: { commercial: "Commercial", gcc: "Government (GCC)", "gcc-high": "GCC High", dod: "DoD" },
   eventTypes: {
     "request.submitted": "Submitted",
     "request.routed": "Routed to lead group",

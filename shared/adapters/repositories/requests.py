@@ -10,7 +10,7 @@ from datetime import datetime
 from shared import topology
 from shared.adapters.store.base import DocumentStore, Where
 from shared.app.ports import InvalidContinuation, RequestFilter, RequestPage
-from shared.domain.model import FtaRequest, Status, iso
+from shared.domain.model import OPEN_STATUSES, FtaRequest, Status, iso
 
 WAITING = [Status.SUBMITTED.value, Status.ROUTED.value, Status.NEEDS_INFO.value]
 CLOSED = [Status.COMPLETED.value, Status.DECLINED.value, Status.CANCELLED.value]
@@ -104,6 +104,11 @@ class StoredRequests:
 
     def count(self, where: RequestFilter) -> int:
         return self.store.count(topology.REQUESTS, _conditions(where))
+
+    def open_for_tpid(self, tpid: str, *, limit: int) -> list[FtaRequest]:
+        where = [Where("tpid", "=", tpid), Where("status", "in", sorted(s.value for s in OPEN_STATUSES))]
+        page = self.store.query(topology.REQUESTS, where, order_by="createdAt", descending=True, limit=limit)
+        return [FtaRequest.model_validate(doc) for doc in page.items]
 
     def _ids(self, where: list[Where], order_by: str, limit: int) -> list[str]:
         return [doc["id"] for doc in self.store.query(topology.REQUESTS, where, order_by=order_by, limit=limit).items]
