@@ -20,7 +20,7 @@ import azure.functions as func
 import function_app
 from devhost.servicebus import to_function_message
 from shared import bootstrap, topology
-from shared.adapters.clock import ManualClock
+from tests.clock import ManualClock
 from shared.settings import load_settings
 from tests.factories import principal_header
 

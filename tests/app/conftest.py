@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from shared import bootstrap
-from shared.adapters.clock import ManualClock
+from tests.clock import ManualClock
 from shared.domain.principal import ADMIN, LEAD, Principal
 from shared.settings import load_settings
 from tests.factories import OTHER, REQUESTOR

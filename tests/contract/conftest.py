@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from shared.adapters.clock import ManualClock
+from tests.clock import ManualClock
 from shared.adapters.store.cosmos import CosmosStore
 from shared.adapters.store.sqlite import SqliteStore
 from tests.integration.cosmos_server import cosmos_client, cosmos_endpoint  # noqa: F401  (fixtures)

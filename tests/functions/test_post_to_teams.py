@@ -12,7 +12,7 @@ import pytest
 from markdown_it import MarkdownIt
 
 from shared import topology
-from shared.adapters.clock import ManualClock
+from tests.clock import ManualClock
 from devhost.servicebus import to_function_message
 from shared.app.claims import NotificationRetry
 from shared.app.consumers import handle_message

@@ -1,7 +1,7 @@
 import logging
 from datetime import datetime, timezone
 
-from shared.adapters.clock import ManualClock
+from tests.clock import ManualClock
 from tests.factories import LEAD, REQUESTOR, form
 from tests.harness import App
 

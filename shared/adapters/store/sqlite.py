@@ -25,7 +25,8 @@ import weakref
 from pathlib import Path
 from typing import Any, Sequence
 
-from shared.adapters.clock import Clock, system_clock
+from shared.adapters.clock import system_clock
+from shared.app.ports import Clock
 from shared.adapters.store.base import (
     Conflict,
     Item,
