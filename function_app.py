@@ -1,5 +1,6 @@
 import azure.functions as func
 
+from functions.asyncapi import bp as asyncapi
 from functions.create_request import bp as create_request
 from functions.eligibility import bp as eligibility
 from functions.health import bp as health
@@ -17,5 +18,5 @@ from functions.workflow import bp as workflow
 app = func.FunctionApp(http_auth_level=func.AuthLevel.ANONYMOUS)
 
 for blueprint in (create_request, eligibility, read_requests, lead_actions, workflow, health, route_to_leads, notify,
-                  post_to_teams, remind, sweep, web, openapi):
+                  post_to_teams, remind, sweep, web, openapi, asyncapi):
     app.register_functions(blueprint)

@@ -152,6 +152,18 @@ def _paths() -> dict[str, Any]:
                                       "content": {"application/json": {"schema": {"type": "object"}}}}},
             }
         },
+        "/api/asyncapi.json": {
+            "get": {
+                "operationId": "asyncapi_document",
+                "summary": "The AsyncAPI 3 document of the events on the Service Bus topic",
+                "description": "Every event type with its payload schema, the topic, the subscriptions and their "
+                               "filters (a lead feed per lead group): for the leads' own queue consumers.",
+                "tags": ["meta"],
+                "security": public,
+                "responses": {"200": {"description": "the AsyncAPI document",
+                                      "content": {"application/json": {"schema": {"type": "object"}}}}},
+            }
+        },
         "/api/health": {
             "get": {
                 "operationId": "health",

@@ -241,10 +241,12 @@ resource authSettings 'Microsoft.Web/sites/config@2024-04-01' = {
       requireAuthentication: true
       unauthenticatedClientAction: 'Return401'
       // The page and its assets hold no data: served to everyone so that a
-      // signed-out visitor sees the sign-in link (every /api call stays protected).
+      // signed-out visitor sees the sign-in link. Of /api only the health probe
+      // and the API's OpenAPI and AsyncAPI documents are public.
       excludedPaths: [
         '/api/health'
         '/api/openapi.json'
+        '/api/asyncapi.json'
         '/'
         '/static/api.js'
         '/static/app.js'

@@ -127,7 +127,7 @@ def test_security_is_app_service_authentication_except_for_public_routes(documen
     assert scheme == {**scheme, "type": "apiKey", "in": "header", "name": "X-MS-CLIENT-PRINCIPAL"}
     assert document["security"] == [{"appServiceAuthentication": []}]
     public = {path for path, item in document["paths"].items() if item["get" if "get" in item else "post"].get("security") == []}
-    assert public == {"/", "/static/{name}", "/api/openapi.json", "/api/health"}
+    assert public == {"/", "/static/{name}", "/api/openapi.json", "/api/asyncapi.json", "/api/health"}
 
 
 def test_error_statuses_are_documented_with_the_error_body(document):

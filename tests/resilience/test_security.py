@@ -55,6 +55,7 @@ RBAC = {
     "vocabulary":       (200, 200, 200, 200, 200, 200, 401),
     "health":           (200, 200, 200, 200, 200, 200, 200),
     "openapi_document": (200, 200, 200, 200, 200, 200, 200),
+    "asyncapi_document": (200, 200, 200, 200, 200, 200, 200),
     "web_page":         (200, 200, 200, 200, 200, 200, 200),
     "web_static":       (200, 200, 200, 200, 200, 200, 200),
 }
@@ -121,6 +122,8 @@ def call_route(app, name: str, who: str, request_id: str):
             return app.call(name, "GET", f"{base}/api/health", user=user, roles=roles)
         case "openapi_document":
             return app.call(name, "GET", f"{base}/api/openapi.json", user=user, roles=roles)
+        case "asyncapi_document":
+            return app.call(name, "GET", f"{base}/api/asyncapi.json", user=user, roles=roles)
         case "web_page":
             return app.call(name, "GET", f"{base}/", user=user, roles=roles)
         case "web_static":
