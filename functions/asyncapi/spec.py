@@ -174,7 +174,8 @@ def _duration(seconds: int) -> str:
 
 
 def _operation(subscription: topology.Subscription) -> dict[str, Any]:
-    types = [t for t in EventType if subscription.subject in (None, t.value)]
+    types = [t for t in EventType if subscription.subject in (None, t.value)
+             and (not subscription.subjects or t.value in subscription.subjects)]
     if subscription.feed:
         group = subscription.properties["leadGroup"]
         title = f"Lead feed of {group}"
