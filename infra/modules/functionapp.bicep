@@ -248,6 +248,8 @@ resource authSettings 'Microsoft.Web/sites/config@2024-04-01' = {
         '/api/openapi.json'
         '/api/asyncapi.json'
         '/'
+        '/static/actions.js'
+        '/static/answer.js'
         '/static/api.js'
         '/static/app.js'
         '/static/dashboard.js'
@@ -258,6 +260,7 @@ resource authSettings 'Microsoft.Web/sites/config@2024-04-01' = {
         '/static/form.js'
         '/static/state.js'
         '/static/style.css'
+        '/static/timeline.js'
         '/static/vocabulary.js'
       ]
     }

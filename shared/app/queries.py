@@ -59,7 +59,8 @@ def list_requests(ctx: Context, principal: Principal, command: ListRequests) -> 
     if command.counts:
         answer["counts"] = {
             status.value: ctx.requests.count(RequestFilter(
-                statuses=(status,), lead_group=where.lead_group, tpid=where.tpid, requestor=where.requestor))
+                statuses=(status,), lead_group=where.lead_group, tpid=where.tpid, requestor=where.requestor,
+                architect=where.architect))
             for status in Status
         }
     return answer

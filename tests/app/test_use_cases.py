@@ -75,6 +75,15 @@ def test_allowed_actions_follow_the_caller_and_the_status(ctx):
     assert queries.request_view(ctx, OTHER_P, assigned)["allowedActions"] == []
 
 
+def test_the_assigned_view_lists_and_counts_only_the_callers_assignments(ctx):
+    mine = routed(ctx)
+    routed(ctx)  # another request, not assigned to anyone
+    lead_actions.assign_architect(ctx, LEAD_P, AssignArchitect(mine.id, OTHER_P.email))
+    answer = queries.list_requests(ctx, OTHER_P, ListRequests(view="assigned", counts=True))
+    assert [item["id"] for item in answer["items"]] == [mine.id]
+    assert answer["counts"]["assigned"] == 1 and sum(answer["counts"].values()) == 1
+
+
 def test_the_balancer_picks_the_architect_with_the_fewest_open_assignments(ctx):
     first = routed(ctx)
     second = routed(ctx)

@@ -134,7 +134,8 @@ def test_the_modules_stay_small_and_labels_live_in_the_vocabulary_only():
     html = (STATIC / "index.html").read_text(encoding="utf-8")
     options = re.findall(r"<option[^>]*>([^<]*)</option>", html)
     assert set(options) <= {"Choose…", "All lead groups", "All statuses"}, options
-    for label in ("SOW review / ECIF related", "Routed to lead group", "SMC-C", "Cancelled"):
+    for label in ("SOW review / ECIF related", "Routed to lead group", "SMC-C", "Cancelled", "Additional information needed",
+                  "Out of FastTrack scope", "Cat 2b: adoption / training", "Statement of work (SOW)", "Back in the queue"):
         holders = [m for m in MODULES if label in (STATIC / m).read_text(encoding="utf-8")]
         assert holders == ["vocabulary.js"], (label, holders)
 
@@ -147,11 +148,14 @@ def with_vocabulary(page: Page, vocabulary: dict) -> None:
     page.reload()
 
 
-def with_allowed_actions(page: Page, actions: list[str]) -> None:
+def with_allowed_actions(page: Page, actions: list[str] | None) -> None:
+    """Answers of GET /api/requests/{id} carry ``actions`` as allowedActions (``None``: no allowedActions)."""
     def add(route):
         answer = route.fetch()
         body = answer.json()
-        body["allowedActions"] = actions
+        body.pop("allowedActions", None)
+        if actions is not None:
+            body["allowedActions"] = actions
         route.fulfill(response=answer, json=body)
     page.route(re.compile(r".*/api/requests/FTA-[0-9A-Z]+$"), add)
 
@@ -159,6 +163,7 @@ def with_allowed_actions(page: Page, actions: list[str]) -> None:
 def test_the_servers_vocabulary_replaces_the_pages_labels(open_page, web_host):
     me = user("vocabulary")
     request_id = web_host.submit(form(segment="smc-c"), me)
+    web_host.wait_for_status(request_id, "routed", me)
     session = open_page(me)
     page = session.page
     expect(row(page, request_id)).to_contain_text("Non-ECIF related")  # no /api/vocabulary yet: the page's own labels
@@ -181,6 +186,8 @@ def test_the_servers_vocabulary_replaces_the_pages_labels(open_page, web_host):
     expect(detail_value(page, "Segment")).to_have_text("Corporate (SMC-C)")
     expect(detail_value(page, "Request type")).to_have_text("Advisory")
     expect(page.locator('#timeline li[data-event-type="request.submitted"] .event-type')).to_have_text("Request received")
+    # a value the server's table does not hold keeps the page's own label
+    expect(page.locator('#timeline li[data-event-type="request.routed"] .event-type')).to_have_text("Routed to lead group")
     session.screenshot("vocabulary")
 
 
@@ -192,10 +199,12 @@ def test_allowed_actions_on_the_request_decide_which_actions_are_shown(open_page
     session = open_page(owner)
     page = session.page
     open_detail(page, request_id)
-    expect(page.get_by_role("button", name="Cancel request")).to_be_visible()  # no allowedActions: the page's rules
+    expect(page.get_by_role("button", name="Cancel request")).to_be_visible()  # the server's allowedActions: comment, cancel
+    expect(page.get_by_label("Comment", exact=True)).to_be_visible()
     with_allowed_actions(page, [])
     open_detail(page, request_id)
     expect(page.locator("#detail-actions")).to_be_empty()
+    expect(page.locator("#detail-comment")).to_be_empty()
 
     lead = open_page(LEAD, LEAD_ROLES).page
     lead.get_by_label("Status", exact=True).select_option("routed")
@@ -204,6 +213,14 @@ def test_allowed_actions_on_the_request_decide_which_actions_are_shown(open_page
     expect(lead.get_by_role("button", name="Cancel request")).to_be_visible()
     expect(lead.get_by_role("button", name="Complete")).to_be_visible()
     expect(lead.get_by_role("button", name="Assign")).to_have_count(0)
+    expect(lead.get_by_label("Internal")).to_have_count(0)  # "comment" without "comment-internal"
+    expect(lead.get_by_role("button", name="Add comment")).to_be_visible()
+
+    lead.unroute(re.compile(r".*/api/requests/FTA-[0-9A-Z]+$"))
+    with_allowed_actions(lead, None)  # a lead's role is no reason for a button: only allowedActions is
+    open_detail(lead, request_id)
+    expect(lead.locator("#detail-actions")).to_be_empty()
+    expect(lead.locator("#detail-comment")).to_be_empty()
 
 
 # -- signing in -------------------------------------------------------------------------------
@@ -488,7 +505,7 @@ def test_the_owner_cancels_one_request_and_the_other_stays_open(open_page, web_h
     expect(page.get_by_role("button", name="Assign")).to_have_count(0)
     page.get_by_label("Reason for cancelling").fill("customer postponed")
     page.get_by_role("button", name="Cancel request").click()
-    expect(page.locator("#action-message")).to_contain_text(f"Request {cancel} cancelled — status: cancelled")
+    expect(page.locator("#action-message")).to_contain_text(f"Request {cancel} cancelled — status: Cancelled")
     expect(detail_value(page, "Status")).to_have_text("Cancelled")
     expect(page.locator('#timeline li[data-event-type="request.cancelled"]')).to_contain_text("reason: customer postponed")
     expect(page.get_by_role("button", name="Cancel request")).to_have_count(0)
@@ -516,7 +533,7 @@ def test_a_lead_assigns_by_the_balancer_and_by_email_then_completes(open_page, w
         ["Auto (workload balancer)", "Grace Tan (grace.tan@contoso.com)", "Hiro Sato (hiro.sato@contoso.com)"])
     session.screenshot("assign-panel")
     page.get_by_role("button", name="Assign").click()
-    expect(page.locator("#action-message")).to_contain_text("status: assigned")
+    expect(page.locator("#action-message")).to_contain_text("status: Assigned")
     chosen = web_host.request(by_balancer, owner)
     assert chosen["status"] == "assigned" and chosen["architect"] in ("grace.tan@contoso.com", "hiro.sato@contoso.com")
     assert chosen["history"][-1]["data"]["auto"] is True

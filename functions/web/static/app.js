@@ -4,12 +4,18 @@
 //   vocabulary.js  labels of the server's values, and who may do what (can)
 //   form.js        the request form
 //   eligibility.js the live eligibility check beside the form's fields
-//   dashboard.js   the list, the lead's queue and filters, the counts, polling
-//   detail.js      a request's fields, timeline and actions
+//   answer.js      the requests waiting on my answer, first on the page
+//   dashboard.js   the list, the lead's queue and filters, "Assigned to me", the counts, polling
+//   detail.js      a request's fields and the question it waits on; posts its actions
+//   actions.js     the action forms and the comment box, as allowedActions offers them
+//   timeline.js    a request's timeline
 //   dom.js, state.js  building elements; what the page knows between calls
 
+import { initAnswers, refreshAnswers } from "./answer.js";
 import { api, onUnauthorized, serverMessage } from "./api.js";
-import { initDashboard, refreshList, renderViewer, startPolling, stopPolling } from "./dashboard.js";
+import {
+  checkAssignedView, initDashboard, refreshList, renderViewer, startPolling, stopPolling,
+} from "./dashboard.js";
 import { initDetail, openDetail } from "./detail.js";
 import { $, clear, el } from "./dom.js";
 import { initForm, renderChoices } from "./form.js";
@@ -58,13 +64,20 @@ function renderMe(me) {
 async function start() {
   onUnauthorized(showSignIn);
   initForm({ onSubmitted: () => refreshList({ reset: true }) });
-  initDashboard({ onOpen: (id) => openDetail(id) });
-  initDetail();
+  initDashboard({ onOpen: (id) => openDetail(id), onListChanged: refreshAnswers });
+  initDetail({ onChanged: refreshAnswers });
+  initAnswers({
+    onAnswered: (request) => {
+      refreshList();
+      if (state.selected && state.selected.request.id === request.id) openDetail(request.id, { focus: false });
+    },
+    onOpen: (id) => openDetail(id),
+  });
 
   const [signedIn] = await Promise.all([loadMe(), loadVocabulary()]);
   if (!signedIn) return;
   renderMe(state.me);
-  await refreshList({ reset: true });
+  await Promise.all([refreshList({ reset: true }), refreshAnswers(), checkAssignedView()]);
   startPolling();
 }
 

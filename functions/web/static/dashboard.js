@@ -1,5 +1,7 @@
-// The dashboard: the caller's requests (every request, as a queue, for leads),
-// the counts by status, paging and polling.
+// The dashboard: the caller's requests (every request, as a queue, for leads)
+// or, in the "Assigned to me" view, the requests assigned to the caller as
+// architect (offered once the server lists one); the counts by status, paging
+// and polling.
 
 import { api, serverMessage } from "./api.js";
 import { $, clear, el, timeElement } from "./dom.js";
@@ -10,8 +12,11 @@ const PAGE_SIZE = 25;
 const MAX_PAGE = 200;
 const POLL_MS = 5000;
 
+const ASSIGNED_CHECK_POLLS = 6; // while no request is assigned to me, ask again every 6th poll
 let open = () => {};
+let listChanged = () => {};
 let pollTimer = null;
+let polls = 0;
 
 export function statusBadge(status) {
   return el("span", { text: labels("statuses", status), className: `badge status-${status}` });
@@ -21,16 +26,44 @@ export function statusBadge(status) {
 export function renderViewer(me) {
   const statusFilter = $("filter-status");
   for (const [value, label] of entries("statuses")) statusFilter.appendChild(el("option", { text: label, attrs: { value } }));
+  showView();
   if (!seesAllRequests()) return;
-  $("dashboard-heading").textContent = "Requests";
-  $("filters").hidden = false;
+  $("view-all").textContent = "Requests";
   const groups = $("filter-leadGroup");
   for (const group of me.leadGroups) groups.appendChild(el("option", { text: group.name, attrs: { value: group.id } }));
 }
 
+function showView() {
+  const assigned = state.view === "assigned";
+  $("dashboard-heading").textContent = assigned ? "Assigned to me" : seesAllRequests() ? "Requests" : "My requests";
+  $("filters").hidden = assigned || !seesAllRequests();
+  $("view-all").setAttribute("aria-pressed", String(!assigned));
+  $("view-assigned").setAttribute("aria-pressed", String(assigned));
+}
+
+function chooseView(view) {
+  if (state.view === view) return;
+  state.view = view;
+  showView();
+  refreshList({ reset: true });
+}
+
+/** Offer the "Assigned to me" view once the server lists a request assigned to me. */
+export async function checkAssignedView() {
+  if (!$("views").hidden) return;
+  try {
+    const answer = await api("GET", "/api/requests?view=assigned&limit=1");
+    if (answer.ok && answer.body && Array.isArray(answer.body.items) && answer.body.items.length) $("views").hidden = false;
+  } catch (_) {
+    // asked again at a later poll
+  }
+}
+
 function listQuery(limit, continuationToken) {
   const params = new URLSearchParams();
-  if (seesAllRequests()) {
+  if (state.view === "assigned") {
+    params.set("view", "assigned");
+  } else if (seesAllRequests()) {
     const group = $("filter-leadGroup").value;
     const status = $("filter-status").value;
     if (group) params.set("leadGroup", group);
@@ -142,10 +175,11 @@ function renderRow(item, names) {
 }
 
 function renderList() {
-  const signature = JSON.stringify([state.items, state.continuationToken, state.counts]);
+  const signature = JSON.stringify([state.view, state.items, state.continuationToken, state.counts]);
   $("load-more").hidden = !state.continuationToken;
   if (signature === state.listSignature) return;
   state.listSignature = signature;
+  listChanged();
 
   const focusedId = document.activeElement && document.activeElement.dataset
     ? document.activeElement.dataset.requestId : undefined;
@@ -155,6 +189,7 @@ function renderList() {
   for (const item of state.items) body.appendChild(renderRow(item, names));
   markSelected();
   $("requests-empty").hidden = state.items.length > 0;
+  $("requests-empty").textContent = state.view === "assigned" ? "No request is assigned to you." : "No requests yet.";
   renderCounts();
   if (focusedId) {
     const again = body.querySelector(`button[data-request-id="${CSS.escape(focusedId)}"]`);
@@ -188,7 +223,10 @@ export function focusRow(id) {
 export function startPolling() {
   stopPolling();
   pollTimer = window.setInterval(() => {
-    if (!document.hidden) refreshList();
+    if (document.hidden) return;
+    refreshList();
+    polls += 1;
+    if (polls % ASSIGNED_CHECK_POLLS === 0) checkAssignedView();
   }, POLL_MS);
 }
 
@@ -197,10 +235,17 @@ export function stopPolling() {
   pollTimer = null;
 }
 
-/** Wire the dashboard; onOpen(requestId) shows a request chosen from the list. */
-export function initDashboard({ onOpen }) {
+/** Wire the dashboard; onOpen(requestId) shows a request chosen from the list,
+ *  onListChanged() runs when the list shows something new. */
+export function initDashboard({ onOpen, onListChanged = () => {} }) {
   open = onOpen;
-  $("refresh").addEventListener("click", () => refreshList());
+  listChanged = onListChanged;
+  $("refresh").addEventListener("click", () => {
+    refreshList();
+    checkAssignedView();
+  });
+  $("view-all").addEventListener("click", () => chooseView("all"));
+  $("view-assigned").addEventListener("click", () => chooseView("assigned"));
   $("load-more").addEventListener("click", loadMore);
   $("filters").addEventListener("change", () => refreshList({ reset: true }));
   $("filters").addEventListener("submit", (event) => event.preventDefault());

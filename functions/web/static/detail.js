@@ -1,11 +1,16 @@
-// A request's detail panel: its fields, its timeline and the actions the
-// signed-in user may take on it.
+// A request's detail panel: its fields, the question it waits on, its timeline
+// (timeline.js), and the actions and comment box the signed-in user is allowed
+// (actions.js); act() posts them.
 
+import { renderActions, renderCommentBox } from "./actions.js";
 import { api, problem, serverMessage } from "./api.js";
 import { focusRow, markSelected, markStaleDetail, refreshList, statusBadge } from "./dashboard.js";
 import { $, clear, el, timeElement } from "./dom.js";
 import { groupName, personName, state } from "./state.js";
-import { can, labels } from "./vocabulary.js";
+import { openQuestion, questionBlock, renderTimeline } from "./timeline.js";
+import { labels } from "./vocabulary.js";
+
+let changed = () => {};
 
 export async function openDetail(requestId, { focus = true, keepMessage = false } = {}) {
   const answer = await api("GET", `/api/requests/${encodeURIComponent(requestId)}`);
@@ -23,8 +28,10 @@ function showDetail(request, etag, { keepMessage = false } = {}) {
   $("detail-heading").textContent = `Request ${request.id}`;
   if (!keepMessage) $("action-message").textContent = "";
   renderFields(request);
-  renderTimeline(request.history || []);
-  renderActions(request);
+  renderQuestion(request);
+  renderTimeline($("timeline"), request.history);
+  renderActions($("detail-actions"), request, act);
+  renderCommentBox($("detail-comment"), request, act);
   markSelected();
   markStaleDetail();
 }
@@ -64,6 +71,7 @@ function renderFields(request) {
     ["Created", timeElement(request.createdAt)],
     ["Updated", timeElement(request.updatedAt)],
     ["Overdue", request.overdue ? "yes: no architect within the promised time" : null],
+    ...outcomeRows(request),
   ];
   const list = $("detail-fields");
   clear(list);
@@ -76,86 +84,28 @@ function renderFields(request) {
   }
 }
 
-function summarizeData(data) {
-  return Object.entries(data || {})
-    .filter(([, value]) => value !== null && value !== undefined && value !== "")
-    .map(([key, value]) => {
-      const label = labels("eventData", key);
-      if (key === "leadGroup" || key === "escalateTo") return `${label}: ${groupName(value)}`;
-      if (key === "auto") return value ? "chosen by the workload balancer" : "";
-      if (typeof value === "boolean") return `${label}: ${value ? "yes" : "no"}`;
-      if (typeof value === "object") return `${label}: ${JSON.stringify(value)}`;
-      return `${label}: ${value}`;
-    })
-    .filter(Boolean)
-    .join("; ");
+function outcomeRows(request) {
+  const decline = request.decline || {};
+  const outcome = request.outcome || {};
+  return [
+    ["Decline reason", decline.reason ? labels("declineReasons", decline.reason) : null],
+    ["Decline note", decline.note],
+    ["Recommendation", outcome.recommendation ? labels("recommendations", outcome.recommendation) : null],
+    ["Category", outcome.category ? labels("categories", outcome.category) : null],
+    ["Decision", outcome.decision ? labels("decisions", outcome.decision) : null],
+    ["Outcome notes", outcome.notes],
+  ];
 }
 
-function renderTimeline(history) {
-  const list = $("timeline");
-  clear(list);
-  for (const event of history) {
-    const summary = summarizeData(event.data);
-    list.appendChild(el("li", { attrs: { "data-event-type": event.type } }, [
-      el("span", { text: labels("eventTypes", event.type), className: "event-type" }),
-      timeElement(event.occurredAt),
-      el("span", { text: `by ${event.actor}`, className: "event-actor" }),
-      summary ? el("span", { text: summary, className: "event-data" }) : null,
-    ]));
-  }
-}
-
-function field(label, control) {
-  return el("div", { className: "field" }, [el("label", { text: label, attrs: { for: control.id } }), control]);
-}
-
-function assignForm(request) {
-  const group = (state.me.leadGroups || []).find((g) => g.id === request.leadGroup);
-  const select = el("select", { attrs: { id: "assign-architect" } }, [
-    el("option", { text: "Auto (workload balancer)", attrs: { value: "auto" } }),
-  ]);
-  for (const architect of (group && group.architects) || []) {
-    select.appendChild(el("option", { text: personName(architect), attrs: { value: architect.email } }));
-  }
-  const email = el("input", { attrs: { id: "assign-email", type: "email", autocomplete: "off", placeholder: "name@contoso.com" } });
-  const assign = el("button", { text: "Assign", className: "primary", attrs: { type: "submit" } });
-  const box = el("form", { className: "action-form", attrs: { "aria-label": "Assign an architect" } }, [
-    field("Architect", select), field("Or another architect's email", email), assign,
-  ]);
-  box.addEventListener("submit", (event) => {
-    event.preventDefault();
-    const architect = email.value.trim() || select.value;
-    act("assign", { architect }, `assigned to ${architect === "auto" ? "the balancer's choice" : architect}`);
-  });
-  return box;
-}
-
-function completeForm() {
-  const complete = el("button", { text: "Complete", attrs: { type: "button" } });
-  complete.addEventListener("click", () => act("complete", undefined, "completed"));
-  return el("div", { className: "action-form" }, [complete]);
-}
-
-function cancelForm() {
-  const reason = el("input", { attrs: { id: "cancel-reason", type: "text", autocomplete: "off" } });
-  const cancel = el("button", { text: "Cancel request", className: "danger", attrs: { type: "submit" } });
-  const box = el("form", { className: "action-form", attrs: { "aria-label": "Cancel this request" } }, [
-    field("Reason for cancelling (optional)", reason), cancel,
-  ]);
-  box.addEventListener("submit", (event) => {
-    event.preventDefault();
-    const text = reason.value.trim();
-    act("cancel", text ? { reason: text } : {}, "cancelled");
-  });
-  return box;
-}
-
-const ACTIONS = [["assign", assignForm], ["complete", completeForm], ["cancel", cancelForm]];
-
-function renderActions(request) {
-  const box = $("detail-actions");
+/** A request waiting on its requestor shows the lead's question above its fields. */
+function renderQuestion(request) {
+  const box = $("detail-question");
   clear(box);
-  for (const [action, build] of ACTIONS) if (can(request, action)) box.appendChild(build(request));
+  const asked = openQuestion(request);
+  box.hidden = !asked;
+  if (!asked) return;
+  box.appendChild(el("h3", { text: labels("statuses", request.status) }));
+  box.appendChild(questionBlock(asked));
 }
 
 function say(text, kind) {
@@ -169,14 +119,16 @@ async function act(action, body, done) {
   state.acting = true;
   const { request, etag } = state.selected;
   say("");
-  $("detail-actions").querySelectorAll("button").forEach((b) => { b.disabled = true; });
+  const buttons = () => document.querySelectorAll("#detail-actions button, #detail-comment button");
+  buttons().forEach((b) => { b.disabled = true; });
   try {
     const headers = etag ? { "If-Match": etag } : {};
     const answer = await api("POST", `/api/requests/${encodeURIComponent(request.id)}/${action}`, { body, headers });
     if (answer.ok && answer.body) {
       showDetail(answer.body, answer.headers.get("ETag"));
-      say(`Request ${answer.body.id} ${done} — status: ${answer.body.status}`, "success");
+      say(`Request ${answer.body.id} ${done} — status: ${labels("statuses", answer.body.status)}`, "success");
       refreshList();
+      changed(answer.body);
     } else if (answer.status === 412) {
       say("Someone changed this request since you opened it. The latest version is shown: check it and try again.", "error");
       await openDetail(request.id, { focus: false, keepMessage: true });
@@ -193,11 +145,13 @@ async function act(action, body, done) {
     say("The service cannot be reached. Try again.", "error");
   } finally {
     state.acting = false;
-    $("detail-actions").querySelectorAll("button").forEach((b) => { b.disabled = false; });
+    buttons().forEach((b) => { b.disabled = false; });
   }
 }
 
-export function initDetail() {
+/** Wire the panel; onChanged(request) runs after each action the server accepted. */
+export function initDetail({ onChanged = () => {} } = {}) {
+  changed = onChanged;
   $("detail-close").addEventListener("click", closeDetail);
   $("detail-reload").addEventListener("click", () => state.selected && openDetail(state.selected.request.id));
 }

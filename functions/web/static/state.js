@@ -11,6 +11,7 @@ export const state = {
   loadingList: false,
   refreshAgain: null, // "reset" or "keep": a refresh asked for while one was running
   acting: false,
+  view: "all", // "all": my requests (a lead's queue), "assigned": the requests assigned to me as architect
 };
 
 export function groupName(id) {
@@ -22,4 +23,9 @@ export function groupName(id) {
 export function personName(person) {
   if (!person) return "";
   return person.name && person.name !== person.email ? `${person.name} (${person.email})` : person.email;
+}
+
+/** Whether the signed-in user asked for this request (its wording, not its rights: those are allowedActions). */
+export function isOwnRequest(request) {
+  return Boolean(state.me && request && request.requestor && request.requestor.email === state.me.email);
 }

@@ -1,15 +1,16 @@
 // The one place for what the server's values mean to a reader (labels) and for
 // what the signed-in user may do with a request (can). Both defer to the server:
 // - GET /api/vocabulary, when it answers 200, replaces the label tables below,
-//   kind by kind;
-// - a request that carries allowedActions is the answer to can(); the rules
-//   below only stand in for a server that does not send it yet.
+//   kind by kind (a value its table does not hold keeps the page's own label);
+// - a request's allowedActions is the whole answer to can(): the page never
+//   decides from roles which button to show.
 
 import { api } from "./api.js";
 
 const local = {
   statuses: {
-    submitted: "Submitted", routed: "Routed", assigned: "Assigned", completed: "Completed", cancelled: "Cancelled",
+    submitted: "Submitted", routed: "Routed to leads", "needs-info": "Additional information needed",
+    assigned: "Assigned", completed: "Completed", declined: "Declined", cancelled: "Cancelled",
   },
   requestTypes: {
     "sow-ecif": "SOW review / ECIF related",
@@ -28,24 +29,36 @@ const local = {
     "request.cancelled": "Cancelled",
     "request.completed": "Completed",
     "request.info-requested": "Information requested",
-    "request.info-provided": "Information provided",
+    "request.info-provided": "Back in the queue",
+    "request.info-reminder": "Requestor reminded",
     "request.commented": "Comment",
     "request.declined": "Declined",
     "request.document-added": "Document added",
     "request.document-removed": "Document removed",
   },
   declineReasons: {
-    "not-eligible": "Not eligible", duplicate: "Duplicate", "out-of-scope": "Out of scope",
-    "no-response": "No response", other: "Other",
+    "not-eligible": "Not eligible for FastTrack", duplicate: "Duplicate of another request",
+    "out-of-scope": "Out of FastTrack scope", "no-response": "No response from the requestor", other: "Other",
   },
   categories: {
-    "cat-1": "Category 1", "cat-2a": "Category 2a", "cat-2b": "Category 2b", "cat-2c": "Category 2c",
-    "cat-2d": "Category 2d", "cat-2e": "Category 2e", "cat-3": "Category 3", "cat-4": "Category 4",
+    "cat-1": "Cat 1: deployment blocker or FastTrack gap", "cat-2a": "Cat 2a: onsite execution",
+    "cat-2b": "Cat 2b: adoption / training", "cat-2c": "Cat 2c: project management",
+    "cat-2d": "Cat 2d: strategy / design", "cat-2e": "Cat 2e: other",
+    "cat-3": "Cat 3: not related to FastTrack benefits", "cat-4": "Cat 4: overlaps FastTrack benefits",
+  },
+  recommendations: { approve: "Approve", decline: "Decline" },
+  decisions: { approved: "Approved", declined: "Declined" },
+  documentKinds: {
+    sow: "Statement of work (SOW)", wbs: "Work breakdown structure (WBS)", "cost-breakdown": "Cost breakdown",
+    "migration-plan": "Migration plan", other: "Other document",
   },
   // the keys of an event's data in the timeline: the page's own words, not the server's
   eventData: {
     region: "region", leadGroup: "lead group", architect: "architect", previousArchitect: "previous architect",
     reason: "reason", reminder: "reminder", reminders: "reminders", escalateTo: "escalated to",
+    message: "message", missingDocuments: "missing documents", resumedTo: "back to",
+    pausedBusinessHours: "business hours paused", note: "note", text: "comment",
+    recommendation: "recommendation", category: "category", decision: "decision", notes: "notes",
   },
 };
 
@@ -70,10 +83,14 @@ export async function loadVocabulary() {
   }
 }
 
-/** The label of a value of a kind ("statuses", "requestTypes", …); the value itself when unknown. */
+const holds = (table, value) => Boolean(table) && Object.prototype.hasOwnProperty.call(table, value);
+
+/** The label of a value of a kind ("statuses", "requestTypes", …): the server's, else the page's,
+ *  else the value itself. */
 export function labels(kind, value) {
-  const table = tables[kind] || {};
-  return Object.prototype.hasOwnProperty.call(table, value) ? table[value] : String(value ?? "");
+  if (holds(tables[kind], value)) return tables[kind][value];
+  if (holds(local[kind], value)) return local[kind][value];
+  return String(value ?? "");
 }
 
 /** [value, label] pairs of a kind, in the order the table gives them. */
@@ -89,23 +106,12 @@ export function setViewer(me) {
   viewer = me;
 }
 
-const OPEN = new Set(["submitted", "routed", "needs-info", "assigned"]);
-const isOwner = (request) => Boolean(viewer && request.requestor && request.requestor.email === viewer.email);
 const isLead = () => Boolean(viewer && viewer.isLead);
 
-// Stand-ins for a server that does not send allowedActions yet.
-const RULES = {
-  assign: (request) => isLead() && (request.status === "routed" || request.status === "assigned"),
-  complete: (request) => isLead() && request.status === "assigned",
-  cancel: (request) => (isOwner(request) || isLead()) && OPEN.has(request.status),
-};
-
-/** Whether the signed-in user may take this action on this request. */
+/** Whether the signed-in user may take this action on this request: the server's
+ *  allowedActions decide; a request without them offers no action. */
 export function can(request, action) {
-  if (!request) return false;
-  if (Array.isArray(request.allowedActions)) return request.allowedActions.includes(action);
-  const rule = RULES[action];
-  return Boolean(rule && rule(request));
+  return Boolean(request && Array.isArray(request.allowedActions) && request.allowedActions.includes(action));
 }
 
 /** Whether the signed-in user sees every request (the queue and its filters) rather than their own. */
