@@ -71,6 +71,10 @@ param alertEmail string = ''
 @maxValue(100)
 param remindersBeforeEscalation int = 2
 
+@description('Submissions per user and hour (FTA_SUBMISSIONS_PER_HOUR); 0 turns the limit off.')
+@minValue(0)
+param submissionsPerHour int = 60
+
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var tags = {
   'azd-env-name': environmentName
@@ -156,6 +160,7 @@ module api 'modules/functionapp.bicep' = {
     sweepSchedule: sweepSchedule
     assignSlaBusinessHours: assignSlaBusinessHours
     remindersBeforeEscalation: remindersBeforeEscalation
+    submissionsPerHour: submissionsPerHour
   }
 }
 

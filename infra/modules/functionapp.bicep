@@ -40,6 +40,7 @@ param remindSchedule string
 param sweepSchedule string
 param assignSlaBusinessHours int
 param remindersBeforeEscalation int
+param submissionsPerHour int
 
 @minValue(40)
 @maxValue(1000)
@@ -70,7 +71,7 @@ resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
 }
 
 resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
-  // checkov:skip=CKV_AZURE_222: Account teams reach the request form from the internet; App Service Authentication (Entra ID) guards every route except /api/health.
+  // checkov:skip=CKV_AZURE_222: Account teams reach the request form from the internet; App Service Authentication (Entra ID) guards every route except /api/health (a bare status; the details need FTA.Admin).
   // checkov:skip=CKV_AZURE_17: Users sign in with Entra ID; asking browsers for client certificates would prompt every user and add nothing.
   // checkov:skip=CKV_AZURE_212: Flex Consumption has no worker count: instances scale out from zero on demand.
   // checkov:skip=CKV_AZURE_213: Flex Consumption does not support the platform health check; /api/health serves monitors instead.
@@ -206,6 +207,15 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
           name: 'FTA_REMINDERS_BEFORE_ESCALATION'
           value: string(remindersBeforeEscalation)
         }
+        {
+          // A page on formOrigin may change state too (the app refuses other sites' writes).
+          name: 'FTA_ALLOWED_ORIGINS'
+          value: formOrigin
+        }
+        {
+          name: 'FTA_SUBMISSIONS_PER_HOUR'
+          value: string(submissionsPerHour)
+        }
       ]
     }
   }
@@ -230,6 +240,7 @@ resource authSettings 'Microsoft.Web/sites/config@2024-04-01' = {
       unauthenticatedClientAction: 'Return401'
       // The page and its assets hold no data: served to everyone so that a
       // signed-out visitor sees the sign-in link (every /api call stays protected).
+      // /api/health answers {status} only; /api/health/details is not excluded (FTA.Admin).
       excludedPaths: [
         '/api/health'
         '/api/openapi.json'
