@@ -20,6 +20,11 @@ def can_read(principal: Principal, request: FtaRequest) -> bool:
     return principal.is_lead or is_owner(principal, request)
 
 
+def can_read_operations(principal: Principal) -> bool:
+    """The back ends, subscriptions, dead letters and parked messages (health details): operators only."""
+    return principal.is_admin
+
+
 def allowed_actions(request: FtaRequest, principal: Principal) -> list[str]:
     """What ``principal`` may do with ``request`` now, in the order the page shows them."""
     if not can_read(principal, request):
