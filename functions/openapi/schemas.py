@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic.json_schema import models_json_schema
 
-from functions.openapi.bodies import ErrorBody, HealthReport, SignedInUser
+from functions.openapi.bodies import ErrorBody, HealthReport, HealthStatus, SignedInUser
 from shared.domain.access import ACTIONS
 from shared.domain.model import SINGLE_LINE_PATTERN, TENANT_PATTERN, Event, FtaRequest, RequestForm, RequestType, Status
 from shared.domain.vocabulary import TABLES
@@ -31,6 +31,7 @@ def component_schemas() -> dict[str, Any]:
             (Event, "serialization"),
             (ErrorBody, "serialization"),
             (SignedInUser, "serialization"),
+            (HealthStatus, "serialization"),
             (HealthReport, "serialization"),
         ],
         by_alias=True,
@@ -98,6 +99,7 @@ def component_schemas() -> dict[str, Any]:
     event["additionalProperties"] = False
 
     error = schemas["ErrorBody"]
+    schemas["SubmissionRefused"] = {"anyOf": [schema_ref("IneligibleError"), schema_ref("ErrorBody")]}
     schemas["IneligibleError"] = {
         "allOf": [schema_ref("ErrorBody"), {"required": ["reasons"], "properties": {"reasons": {"type": "array", "minItems": 1}}}],
         "description": "422: every eligibility rule the request breaks; nothing is stored",
