@@ -6,17 +6,31 @@ from __future__ import annotations
 
 import json
 from typing import Any, Callable
+from urllib.parse import urlparse
 
 import azure.functions as func
 
 from functions.auth import Unauthenticated, principal_from_headers
 from shared import telemetry
-from shared.app.errors import AppError, Busy, Forbidden, Ineligible, InvalidInput, NotFound, StaleVersion, WrongState
+from shared.app.errors import (
+    AppError,
+    Busy,
+    Forbidden,
+    IdempotencyKeyReused,
+    Ineligible,
+    InvalidInput,
+    NotFound,
+    StaleVersion,
+    TooManySubmissions,
+    WrongState,
+)
 from shared.domain.principal import Principal
 
 log = telemetry.get_logger("fta.http")
 
 JSON = "application/json"
+MULTIPART = "multipart/form-data"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 MAX_BODY_BYTES = 64 * 1024
 MAX_JSON_DEPTH = 12
 
@@ -109,6 +123,55 @@ def json_body(req: func.HttpRequest, *, required: bool = True) -> dict[str, Any]
     return data
 
 
+# -- cross-site writes ---------------------------------------------------------------------
+# The platform's sign-in cookie rides along on a request another site makes the
+# browser send; a state-changing call is refused when the browser says it comes
+# from another site, or when its body is not one a plain HTML form can post.
+
+
+def _header(req: func.HttpRequest, name: str) -> str:
+    return (req.headers.get(name) or "").strip()
+
+
+def addressed_origin(req: func.HttpRequest) -> str | None:
+    """The scheme and ``Host`` the call was addressed to."""
+    from shared.settings import origin_of  # pydantic loads on the first call, not when the host indexes the app
+
+    scheme = urlparse(req.url).scheme or "https"
+    host = _header(req, "Host") or urlparse(req.url).netloc
+    return origin_of(f"{scheme}://{host}") if host else None
+
+
+def refuse_cross_site(req: func.HttpRequest, trusted: frozenset[str]) -> None:
+    from shared.settings import origin_of
+
+    fetch_site = _header(req, "Sec-Fetch-Site").lower()
+    if fetch_site == "cross-site":
+        raise HttpRefusal(403, "cross-site", "a page on another site cannot change anything here")
+    origin = _header(req, "Origin")
+    if not origin:
+        return
+    if origin.lower() == "null":
+        # An opaque origin (a sandboxed frame, or a page whose referrer policy hides its origin):
+        # only the browser's own word that the call comes from this origin lets it through.
+        if fetch_site == "same-origin":
+            return
+        raise HttpRefusal(403, "cross-site", "a call from an opaque origin cannot change anything here")
+    given = origin_of(origin)
+    if given is None or (given not in trusted and given != addressed_origin(req)):
+        raise HttpRefusal(403, "cross-site", "calls from this origin cannot change anything here")
+
+
+def refuse_unaccepted_body(req: func.HttpRequest, accept: tuple[str, ...]) -> None:
+    if not req.get_body():
+        return
+    media_type = _header(req, "Content-Type").split(";", 1)[0].strip().lower()
+    if media_type not in accept:
+        raise HttpRefusal(415, "unsupported-media-type",
+                          f"the body must be sent as {' or '.join(accept)}",
+                          [{"field": "Content-Type", "message": f"must be {' or '.join(accept)}", "type": "header"}])
+
+
 # -- running a use case --------------------------------------------------------------------
 
 STATUS_FOR: dict[type[AppError], int] = {
@@ -118,11 +181,16 @@ STATUS_FOR: dict[type[AppError], int] = {
     WrongState: 409,
     StaleVersion: 412,
     Ineligible: 422,
+    IdempotencyKeyReused: 422,
+    TooManySubmissions: 429,
     Busy: 503,
 }
 
 
-def handle(req: func.HttpRequest, action: Callable[[Any, Principal], func.HttpResponse]) -> func.HttpResponse:
+def handle(req: func.HttpRequest, action: Callable[[Any, Principal], func.HttpResponse], *,
+           accept: tuple[str, ...] = (JSON,)) -> func.HttpResponse:
+    """Run ``action`` for the signed-in caller. A state-changing call must come
+    from a trusted origin (or name none) and send its body as one of ``accept``."""
     # The use cases (and pydantic with them) load on the first call, not when the host indexes the app.
     from shared import bootstrap
     from shared.app.ports import TransientStoreError
@@ -133,11 +201,16 @@ def handle(req: func.HttpRequest, action: Callable[[Any, Principal], func.HttpRe
         return error_response(401, "unauthenticated", str(exc))
     telemetry.set_request_id(req.route_params.get("id") or None)
     try:
-        return action(bootstrap.context(), principal)
+        ctx = bootstrap.context()
+        if req.method.upper() not in SAFE_METHODS:
+            refuse_cross_site(req, ctx.settings.trusted_origins)
+            refuse_unaccepted_body(req, accept)
+        return action(ctx, principal)
     except HttpRefusal as exc:
         return error_response(exc.status, exc.code, exc.message, exc.details)
     except AppError as exc:
-        return json_response(exc.to_dict(), STATUS_FOR.get(type(exc), 400))
+        retry = {"Retry-After": str(exc.retry_after_seconds)} if isinstance(exc, TooManySubmissions) else None
+        return json_response(exc.to_dict(), STATUS_FOR.get(type(exc), 400), retry)
     except TransientStoreError:
         log.warning("store unavailable")
         return error_response(503, "unavailable", "the store is unavailable; try again")

@@ -74,6 +74,10 @@ param alertEmail string = ''
 @maxValue(100)
 param remindersBeforeEscalation int = 2
 
+@description('Submissions per user and hour (FTA_SUBMISSIONS_PER_HOUR); 0 turns the limit off.')
+@minValue(0)
+param submissionsPerHour int = 60
+
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var tags = {
   'azd-env-name': environmentName
@@ -171,6 +175,7 @@ module api 'modules/functionapp.bicep' = {
     remindersBeforeEscalation: remindersBeforeEscalation
     keyVaultUri: keyVault.outputs.vaultUri
     teamsWebhooks: teamsWebhooks
+    submissionsPerHour: submissionsPerHour
   }
 }
 

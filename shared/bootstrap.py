@@ -19,6 +19,7 @@ from shared.adapters.repositories import (
     StoredNotificationRecords,
     StoredParkedMessages,
     StoredRequests,
+    StoredSubmissionCounts,
 )
 from shared.adapters.store.base import DocumentStore
 from shared.app.context import Context, Policy
@@ -46,6 +47,7 @@ class Runtime(Context):
         self.idempotency = StoredIdempotencyKeys(store)
         self.notifications = StoredNotificationRecords(store)
         self.parked = StoredParkedMessages(store)
+        self.submission_counts = StoredSubmissionCounts(store)
         self.components["store"] = store
 
     def use_mailer(self, mailer: Mailer) -> None:
@@ -136,6 +138,7 @@ def policy(settings: Settings) -> Policy:
         sweep_after_seconds=settings.sweep_after_seconds,
         public_url=settings.public_url,
         email_from=settings.email_from,
+        submissions_per_hour=settings.submissions_per_hour,
     )
 
 
@@ -167,6 +170,7 @@ def build(settings: Settings | None = None, clock: Clock = system_clock) -> Runt
         policy=policy(settings), routing=routing, calendar=BusinessCalendar.from_config(routing.business_calendar),
         requests=StoredRequests(store), idempotency=StoredIdempotencyKeys(store),
         notifications=StoredNotificationRecords(store), parked=StoredParkedMessages(store),
+        submission_counts=StoredSubmissionCounts(store),
         bus=bus, mailer=mailer, render=_render, clock=clock,
         components={"store": store, "bus": bus, "email": mailer, **({"teams": teams} if teams else {})},
         teams=teams, settings=settings, store=store, clients=clients,

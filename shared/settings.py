@@ -39,6 +39,34 @@ def is_loopback_url(url: str) -> bool:
         return False
 
 
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def origin_of(url: str) -> str | None:
+    """``scheme://host[:port]`` of an http(s) URL, lower case, without a default port; None when it has none."""
+    try:
+        parsed = urlparse(url.strip())
+        port = parsed.port
+    except ValueError:
+        return None
+    scheme = parsed.scheme.lower()
+    if scheme not in DEFAULT_PORTS or not parsed.hostname or parsed.username is not None or parsed.password is not None:
+        return None
+    host = parsed.hostname.lower()
+    if ":" in host:
+        host = f"[{host}]"
+    return f"{scheme}://{host}" + (f":{port}" if port is not None and port != DEFAULT_PORTS[scheme] else "")
+
+
+def as_origin(value: str) -> str:
+    """An origin as a browser sends it in ``Origin``: scheme, host and port, nothing else."""
+    origin = origin_of(value) if isinstance(value, str) else None
+    rest = urlparse(value.strip()) if origin else None
+    if origin is None or rest is None or rest.path not in ("", "/") or rest.query or rest.fragment or rest.params:
+        raise ValueError(f"expected origins like https://forms.contoso.com (scheme, host, port), got {value!r}")
+    return origin
+
+
 def validate_ncrontab(expression: str) -> None:
     """NCRONTAB as the Functions host reads it: six fields, seconds first."""
     fields = expression.split()
@@ -111,6 +139,8 @@ class Settings(BaseSettings):
     sweep_after_seconds: float = _setting(60.0, "FTA_SWEEP_AFTER_SECONDS", ge=0, le=86400, allow_inf_nan=False)
     faults: Annotated[dict[str, float], NoDecode] = _setting({}, "FTA_FAULTS")
     faults_seed: int | None = _setting(None, "FTA_FAULTS_SEED", ge=0, le=2**31)
+    allowed_origins: Annotated[tuple[str, ...], NoDecode] = _setting((), "FTA_ALLOWED_ORIGINS")
+    submissions_per_hour: int = _setting(60, "FTA_SUBMISSIONS_PER_HOUR", ge=0, le=100_000)
     # Where the settings were read from: settings named elsewhere (the routing
     # file's teamsWebhookSetting) are read from the same place.
     _environ: Mapping[str, str] | None = PrivateAttr(default=None)
@@ -162,6 +192,13 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return tuple(r.strip() for r in value.split(",") if r.strip())
         return value
+
+    @field_validator("allowed_origins", mode="before")
+    @classmethod
+    def _origins(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = [o.strip() for o in value.split(",") if o.strip()]
+        return tuple(as_origin(o) for o in value)
 
     @field_validator("faults", mode="before")
     @classmethod
@@ -257,6 +294,12 @@ class Settings(BaseSettings):
     @property
     def region(self) -> str:
         return self.aws_region or self.aws_default_region
+
+    @property
+    def trusted_origins(self) -> frozenset[str]:
+        """The origins whose pages may change state: the app's own (FTA_PUBLIC_URL) and FTA_ALLOWED_ORIGINS."""
+        own = origin_of(self.public_url)
+        return frozenset({*self.allowed_origins, *([own] if own else [])})
 
     @property
     def outbox_dir(self) -> Path:

@@ -108,12 +108,15 @@ REQUESTS = "requests"
 NOTIFICATIONS = "notifications"
 IDEMPOTENCY = "idempotency"
 PARKED = "parked"
+# One record per user and submission window (shared.domain.limits): a point read and a replace per submission.
+SUBMISSION_COUNTS = "submission-counts"
 
 CONTAINERS = [
     Container(REQUESTS),
     Container(NOTIFICATIONS, default_ttl_seconds=-1),
     Container(IDEMPOTENCY, default_ttl_seconds=-1),
     Container(PARKED, default_ttl_seconds=-1),
+    Container(SUBMISSION_COUNTS, default_ttl_seconds=-1),
 ]
 
 NOTIFICATION_TTL_SECONDS = 30 * 24 * 3600

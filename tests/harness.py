@@ -56,6 +56,8 @@ class App:
              route_params: dict[str, str] | None = None, params: dict[str, str] | None = None) -> Answer:
         raw = body if isinstance(body, bytes) else (b"" if body is None else json.dumps(body).encode())
         all_headers = dict(headers or {})
+        if raw and not any(k.lower() == "content-type" for k in all_headers):
+            all_headers["Content-Type"] = "application/json"  # as the page and every API client send a body
         if user is not None:
             all_headers["X-MS-CLIENT-PRINCIPAL"] = principal_header(user, roles)
         request = func.HttpRequest(method=method, url=url, headers=all_headers, params=params or {},
@@ -82,6 +84,10 @@ class App:
             headers: dict[str, str] | None = None) -> Answer:
         return self.call(f"{action}_request", "POST", f"http://localhost/api/requests/{request_id}/{action}",
                          body=body, user=user, roles=roles, headers=headers, route_params={"id": request_id})
+
+    def health_details(self) -> Answer:
+        return self.call("health_details", "GET", "http://localhost/api/health/details", user="ops@contoso.com",
+                         roles=("FTA.Admin",))
 
     # -- bus ---------------------------------------------------------------------
 

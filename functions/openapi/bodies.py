@@ -132,6 +132,14 @@ class OperationsFigures(BaseModel):
     deadLetters: int | None
 
 
+class HealthStatus(BaseModel):
+    """The public health answer: nothing but the status."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    status: Literal["ok", "degraded"]
+
+
 class HealthReport(BaseModel):
     model_config = ConfigDict(extra="forbid")
 

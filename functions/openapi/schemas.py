@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic.json_schema import models_json_schema
 
-from functions.openapi.bodies import EligibilityAnswer, ErrorBody, HealthReport, SignedInUser
+from functions.openapi.bodies import EligibilityAnswer, ErrorBody, HealthReport, HealthStatus, SignedInUser
 from shared.domain.access import ACTIONS
 from shared.domain.model import SINGLE_LINE_PATTERN, TENANT_PATTERN, Event, FtaRequest, RequestForm, RequestType, Status
 from shared.domain.outcomes import MAX_COMMENT, MAX_MESSAGE, Category, Decision, DeclineReason, Recommendation
@@ -33,6 +33,7 @@ def component_schemas() -> dict[str, Any]:
             (Event, "serialization"),
             (ErrorBody, "serialization"),
             (SignedInUser, "serialization"),
+            (HealthStatus, "serialization"),
             (HealthReport, "serialization"),
             (EligibilityAnswer, "serialization"),
         ],
@@ -110,6 +111,7 @@ def component_schemas() -> dict[str, Any]:
     event["additionalProperties"] = False
 
     error = schemas["ErrorBody"]
+    schemas["SubmissionRefused"] = {"anyOf": [schema_ref("IneligibleError"), schema_ref("ErrorBody")]}
     schemas["IneligibleError"] = {
         "allOf": [schema_ref("ErrorBody"), {"required": ["reasons"], "properties": {"reasons": {"type": "array", "minItems": 1}}}],
         "description": "422: every eligibility rule the request breaks; nothing is stored",

@@ -37,12 +37,14 @@ def openapi_path(route: str) -> str:
 _ERRORS = {
     "400": "malformed or invalid input; each field at fault is named in details",
     "401": "no signed-in principal (X-MS-CLIENT-PRINCIPAL)",
-    "403": "the caller's role does not allow this action",
+    "403": "the caller's role does not allow this action, or the call comes from another site (error cross-site)",
     "404": "no such request, or not visible to the caller",
     "409": "the request is not in a state that allows this action",
     "412": "If-Match does not match the request's current ETag",
     "413": f"the body is over {MAX_BODY_BYTES} bytes",
+    "415": "a body sent as another media type than application/json (error unsupported-media-type)",
     "422": "the request is not eligible for a FastTrack Architect",
+    "429": "more submissions than FTA_SUBMISSIONS_PER_HOUR in the last hour (error too-many-submissions)",
     "503": "the store is unavailable or busy; try again",
 }
 
@@ -52,10 +54,24 @@ def _json(schema_name: str) -> dict[str, Any]:
 
 
 def _errors(*codes: str) -> dict[str, Any]:
-    return {
+    answers = {
         code: {"description": _ERRORS[code], "content": _json("IneligibleError" if code == "422" else "ErrorBody")}
         for code in codes
     }
+    if "429" in answers:
+        answers["429"]["headers"] = {"Retry-After": {"description": "seconds until a submission is accepted again",
+                                                     "schema": {"type": "string", "pattern": "^[0-9]+$"}}}
+    return answers
+
+
+def _submission_errors() -> dict[str, Any]:
+    answers = _errors("400", "401", "403", "413", "415", "422", "429", "503")
+    answers["422"] = {
+        "description": "the request is not eligible (reasons), or the Idempotency-Key was sent before with "
+                       "another body (error idempotency-key-reused)",
+        "content": _json("SubmissionRefused"),
+    }
+    return answers
 
 
 def _header(description: str) -> dict[str, Any]:
@@ -69,7 +85,7 @@ def _request_answer(description: str, schema: str = "FtaRequest") -> dict[str, A
     return {"description": description, "headers": ETAG, "content": _json(schema)}
 
 
-ACTION_ERRORS = ("400", "401", "403", "404", "409", "412", "413", "503")
+ACTION_ERRORS = ("400", "401", "403", "404", "409", "412", "413", "415", "503")
 
 
 def _action(operation_id: str, summary: str, *, body: dict[str, Any] | None, errors: tuple[str, ...]) -> dict[str, Any]:
@@ -167,12 +183,24 @@ def _paths() -> dict[str, Any]:
         "/api/health": {
             "get": {
                 "operationId": "health",
-                "summary": "Store, bus and email backends and their state",
+                "summary": "ok or degraded, for monitors: the store and bus probes of the last 30 s",
                 "tags": ["meta"],
                 "security": public,
                 "responses": {
+                    "200": {"description": "the store and the bus answer", "content": _json("HealthStatus")},
+                    "503": {"description": "the store or the bus does not answer", "content": _json("HealthStatus")},
+                },
+            }
+        },
+        "/api/health/details": {
+            "get": {
+                "operationId": "health_details",
+                "summary": "Each back end's report and what operators watch (FTA.Admin)",
+                "tags": ["meta"],
+                "responses": {
                     "200": {"description": "every backend is healthy", "content": _json("HealthReport")},
                     "503": {"description": "a backend is degraded", "content": _json("HealthReport")},
+                    **_errors("401", "403"),
                 },
             }
         },
@@ -214,7 +242,7 @@ def _paths() -> dict[str, Any]:
                         },
                         "content": _json("FtaRequest"),
                     },
-                    **_errors("400", "401", "413", "422", "503"),
+                    **_submission_errors(),
                 },
             },
             "get": {
@@ -255,14 +283,14 @@ def _paths() -> dict[str, Any]:
             "post": _action(
                 "assign_request", "Assign a FastTrack Architect (leads and admins)",
                 body={"required": True, "content": _json("AssignBody")},
-                errors=("400", "401", "403", "404", "409", "412", "413", "503"),
+                errors=("400", "401", "403", "404", "409", "412", "413", "415", "503"),
             )
         },
         "/api/requests/{id}/cancel": {
             "post": _action(
                 "cancel_request", "Cancel an open request (its requestor, leads and admins)",
                 body={"required": False, "content": _json("CancelBody")},
-                errors=("400", "401", "403", "404", "409", "412", "413", "503"),
+                errors=("400", "401", "403", "404", "409", "412", "413", "415", "503"),
             )
         },
         "/api/requests/{id}/complete": {

@@ -175,6 +175,19 @@ var containers = [
     indexingPolicy: indexingPolicy
     defaultTtl: -1
   }
+  {
+    // One record per user: the submission limit's two windows (point read + replace per submission).
+    id: 'submission-counts'
+    partitionKey: {
+      paths: [
+        '/id'
+      ]
+      kind: 'Hash'
+      version: 2
+    }
+    indexingPolicy: indexingPolicy
+    defaultTtl: -1
+  }
 ]
 
 resource account 'Microsoft.DocumentDB/databaseAccounts@2024-11-15' = {

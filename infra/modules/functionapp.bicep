@@ -40,6 +40,7 @@ param remindSchedule string
 param sweepSchedule string
 param assignSlaBusinessHours int
 param remindersBeforeEscalation int
+param submissionsPerHour int
 
 @description('The Key Vault holding the Teams webhook URLs: https://<name>.vault.azure.net/')
 param keyVaultUri string
@@ -82,7 +83,7 @@ resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
 }
 
 resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
-  // checkov:skip=CKV_AZURE_222: Account teams reach the request form from the internet; App Service Authentication (Entra ID) guards every route except /api/health.
+  // checkov:skip=CKV_AZURE_222: Account teams reach the request form from the internet; App Service Authentication (Entra ID) guards every route except /api/health (a bare status; the details need FTA.Admin).
   // checkov:skip=CKV_AZURE_17: Users sign in with Entra ID; asking browsers for client certificates would prompt every user and add nothing.
   // checkov:skip=CKV_AZURE_212: Flex Consumption has no worker count: instances scale out from zero on demand.
   // checkov:skip=CKV_AZURE_213: Flex Consumption does not support the platform health check; /api/health serves monitors instead.
@@ -218,6 +219,15 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
           name: 'FTA_REMINDERS_BEFORE_ESCALATION'
           value: string(remindersBeforeEscalation)
         }
+        {
+          // A page on formOrigin may change state too (the app refuses other sites' writes).
+          name: 'FTA_ALLOWED_ORIGINS'
+          value: formOrigin
+        }
+        {
+          name: 'FTA_SUBMISSIONS_PER_HOUR'
+          value: string(submissionsPerHour)
+        }
       ], teamsAppSettings)
     }
   }
@@ -241,8 +251,8 @@ resource authSettings 'Microsoft.Web/sites/config@2024-04-01' = {
       requireAuthentication: true
       unauthenticatedClientAction: 'Return401'
       // The page and its assets hold no data: served to everyone so that a
-      // signed-out visitor sees the sign-in link. Of /api only the health probe
-      // and the API's OpenAPI and AsyncAPI documents are public.
+      // signed-out visitor sees the sign-in link. Of /api only the health probe ({status} only;
+      // /api/health/details is not excluded: FTA.Admin) and the OpenAPI and AsyncAPI documents are public.
       excludedPaths: [
         '/api/health'
         '/api/openapi.json'

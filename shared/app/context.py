@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from shared.app.cached import Cached
+
 from shared.app.ports import (
     Clock,
     EmailRenderer,
@@ -15,6 +17,7 @@ from shared.app.ports import (
     Publisher,
     RequestRepository,
     TeamsChannels,
+    SubmissionCounts,
 )
 from shared.domain.calendar import BusinessCalendar
 from shared.domain.routing import Routing
@@ -30,6 +33,7 @@ class Policy:
     sweep_after_seconds: float = 60.0
     public_url: str = "http://127.0.0.1:7071"
     email_from: str = "fta-requests@localhost"
+    submissions_per_hour: int = 60  # per user; 0: no limit
 
 
 @dataclass
@@ -45,5 +49,8 @@ class Context:
     mailer: Mailer
     render: EmailRenderer
     clock: Clock
+    submission_counts: SubmissionCounts
     components: dict[str, HealthReporter] = field(default_factory=dict)
     teams: TeamsChannels | None = None  # None: no lead group has a Teams channel
+    # The public health status, probed at most once per 30 s (shared.app.health).
+    public_status: Cached[str] = field(default_factory=lambda: Cached(30.0))

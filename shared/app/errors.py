@@ -44,6 +44,21 @@ class StaleVersion(AppError):
     code = "precondition-failed"
 
 
+class IdempotencyKeyReused(AppError):
+    code = "idempotency-key-reused"
+
+
+class TooManySubmissions(AppError):
+    code = "too-many-submissions"
+
+    def __init__(self, message: str, retry_after_seconds: int):
+        super().__init__(message)
+        self.retry_after_seconds = retry_after_seconds
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**super().to_dict(), "retryAfterSeconds": self.retry_after_seconds}
+
+
 class Busy(AppError):
     code = "busy"
 

@@ -1,4 +1,5 @@
-"""Health: each back end's own report, and what operators watch."""
+"""Health: a cheap public status for monitors, and for operators each back
+end's own report and what they watch."""
 
 from __future__ import annotations
 
@@ -6,7 +7,37 @@ from typing import Any
 
 from shared import topology
 from shared.app.context import Context
+from shared.app.errors import Forbidden
 from shared.app.ports import StoreError
+from shared.domain.access import can_read_operations
+from shared.domain.principal import Principal
+
+# What the public status is based on: the store and the bus. Mail is not probed
+# there (an SMTP probe opens a session and logs in); the details report it.
+PUBLIC_PROBES = ("store", "bus")
+
+
+def _healthy(part: Any) -> bool:
+    try:
+        return part.health().get("ok") is True
+    except Exception:  # a health probe reports, it does not fail
+        return False
+
+
+def _probe(ctx: Context) -> str:
+    parts = [ctx.components[name] for name in PUBLIC_PROBES if name in ctx.components]
+    return "ok" if all(_healthy(part) for part in parts) else "degraded"
+
+
+def public_status(ctx: Context) -> str:
+    """``ok`` or ``degraded``, from the store and bus probes of the last 30 s at most."""
+    return ctx.public_status.get(lambda: _probe(ctx))
+
+
+def health_details(ctx: Context, principal: Principal) -> dict[str, Any]:
+    if not can_read_operations(principal):
+        raise Forbidden("the health details are for FTA.Admin")
+    return health(ctx)
 
 
 def health(ctx: Context) -> dict[str, Any]:

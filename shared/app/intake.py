@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
 
 from shared import telemetry
 from shared.app.commands import SubmitRequest
 from shared.app.context import Context
-from shared.app.errors import Busy, Ineligible, invalid_field
+from shared.app.errors import Busy, IdempotencyKeyReused, Ineligible, TooManySubmissions, invalid_field
+from shared.app.limits import count_submission
 from shared.app.outbox import dispatch, load
 from shared.app.ports import Conflict
 from shared.domain.eligibility import check_eligibility
-from shared.domain.model import FtaRequest, Person, new_request_id
+from shared.domain.model import FtaRequest, Person, RequestForm, new_request_id
 from shared.domain.principal import Principal
 
 log = telemetry.get_logger("fta.intake")
@@ -38,6 +40,14 @@ def _valid_key(key: str) -> str:
     return key
 
 
+def body_fingerprint(form: RequestForm) -> str:
+    """sha256 of the validated form as canonical JSON (sorted keys, no spaces): the same request
+    however its body was spelled."""
+    canonical = json.dumps(form.model_dump(mode="json", by_alias=True), sort_keys=True, separators=(",", ":"),
+                           ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
 def submit_request(ctx: Context, principal: Principal, command: SubmitRequest) -> Submitted:
     form = command.form
     verdict = check_eligibility(form, ctx.routing.eligibility.policy())
@@ -48,19 +58,33 @@ def submit_request(ctx: Context, principal: Principal, command: SubmitRequest) -
         )
 
     request_id = new_request_id()
-    if command.idempotency_key is not None:
+    if command.idempotency_key is None:
+        count_submission(ctx, principal)
+    else:
         key_id = _idempotency_id(principal, _valid_key(command.idempotency_key))
+        fingerprint = body_fingerprint(form)
         try:
-            ctx.idempotency.remember(key_id, request_id, ctx.clock())
+            ctx.idempotency.remember(key_id, request_id, fingerprint, ctx.clock())
         except Conflict:
-            first = ctx.idempotency.request_for(key_id)
+            first = ctx.idempotency.recorded(key_id)
             if first is None:
                 raise Busy("the idempotency key is being recorded; try again") from None
-            request_id = first
+            if first.fingerprint is not None and first.fingerprint != fingerprint:
+                raise IdempotencyKeyReused(
+                    "this Idempotency-Key was sent with another body; use a new key for another request",
+                    [{"field": "Idempotency-Key", "message": "was used with another body", "type": "header"}],
+                ) from None
+            request_id = first.request_id
             existing = load(ctx, request_id)
             if existing is not None:
                 return Submitted(existing[0], existing[1], replayed=True)
-            # The first attempt stopped between the key and the request: finish it.
+            # The first attempt stopped between the key and the request (it was counted): finish it.
+        else:
+            try:
+                count_submission(ctx, principal)
+            except TooManySubmissions:
+                ctx.idempotency.forget(key_id)  # the key may be used again once the limit allows
+                raise
 
     now = ctx.clock()
     requestor = Person(email=principal.email, name=principal.name if principal.name != principal.email else "")

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Callable, Protocol, Sequence, runtime_checkable
 
+from shared.domain.limits import SubmissionWindow
 from shared.domain.model import FtaRequest, Status
 
 Clock = Callable[[], datetime]
@@ -99,12 +100,35 @@ class RequestRepository(Protocol):
         """(open assignments, assignments ever) of one architect."""
 
 
+@dataclass(frozen=True)
+class IdempotencyRecord:
+    request_id: str
+    fingerprint: str | None  # sha256 of the canonical body; None in records kept before it was recorded
+
+
 @runtime_checkable
 class IdempotencyKeys(Protocol):
-    def remember(self, key_id: str, request_id: str, now: datetime) -> None:
+    def remember(self, key_id: str, request_id: str, fingerprint: str, now: datetime) -> None:
         """``Conflict`` when the key is already recorded."""
 
-    def request_for(self, key_id: str) -> str | None: ...
+    def recorded(self, key_id: str) -> IdempotencyRecord | None: ...
+
+    def forget(self, key_id: str) -> None:
+        """Drop the key (a submission refused after it was recorded); nothing when absent."""
+
+
+@runtime_checkable
+class SubmissionCounts(Protocol):
+    """One small record per user: the submissions of the current and the previous window."""
+
+    def read(self, user_key: str) -> tuple[SubmissionWindow, str] | None:
+        """The window and its ETag."""
+
+    def create(self, user_key: str, window: SubmissionWindow, *, ttl_seconds: int) -> str:
+        """``Conflict`` when the user has a record already."""
+
+    def replace(self, user_key: str, window: SubmissionWindow, *, etag: str, ttl_seconds: int) -> str:
+        """``PreconditionFailed`` when the record changed since ``etag`` was read."""
 
 
 @runtime_checkable

@@ -84,6 +84,11 @@ def state_allows(request: FtaRequest, action: str) -> bool:
     return request.status in STATES[action]
 
 
+def can_read_operations(principal: Principal) -> bool:
+    """The back ends, subscriptions, dead letters and parked messages (health details): operators only."""
+    return principal.is_admin
+
+
 def allowed_actions(request: FtaRequest, principal: Principal) -> list[str]:
     """What ``principal`` may do with ``request`` now, in the order the page shows them."""
     return [a for a in ACTIONS if role_allows(principal, request, a) and state_allows(request, a)]

@@ -41,6 +41,7 @@ def test_http_routes():
         "cancel_request": ("api/requests/{id}/cancel", ("POST",)),
         "complete_request": ("api/requests/{id}/complete", ("POST",)),
         "health": ("api/health", ("GET",)),
+        "health_details": ("api/health/details", ("GET",)),
     }
     assert {k: routes[k] for k in expected} == expected
     assert all(trigger(n)["authLevel"] == "ANONYMOUS" for n in routes), "App Service Authentication sits in front"

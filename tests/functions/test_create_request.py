@@ -95,12 +95,15 @@ def test_the_submitted_event_is_published_with_its_properties(app):
     assert set(envelope) == {"id", "type", "requestId", "occurredAt", "actor", "data", "schemaVersion"}
 
 
-def test_idempotency_key_returns_the_first_answer(app):
+def test_idempotency_key_replays_the_same_body_and_refuses_another(app):
     first = app.submit(form(), REQUESTOR, headers={"Idempotency-Key": "k-1"})
-    again = app.submit(form(tpid="999"), REQUESTOR, headers={"Idempotency-Key": "k-1"})
+    respelled = json.dumps(dict(reversed(list(form().items()))), indent=2).encode()
+    again = app.submit(respelled, REQUESTOR, headers={"Idempotency-Key": "k-1"})
     assert first.status == again.status == 201
-    assert again.body["id"] == first.body["id"] and again.body["tpid"] == "123456"
-    assert again.headers.get("Idempotent-Replayed") == "true"
+    assert again.body["id"] == first.body["id"] and again.headers.get("Idempotent-Replayed") == "true"
+    other_body = app.submit(form(tpid="999"), REQUESTOR, headers={"Idempotency-Key": "k-1"})
+    assert other_body.status == 422 and other_body.body["error"] == "idempotency-key-reused"
+    assert [d["field"] for d in other_body.body["details"]] == ["Idempotency-Key"]
     other_user = app.submit(form(), OTHER, headers={"Idempotency-Key": "k-1"})
     assert other_user.body["id"] != first.body["id"], "keys are per user"
     assert stored_count(app) == 2
@@ -149,9 +152,13 @@ def test_list_bad_filters_are_400(app, params, field):
     assert answer.status == 400 and answer.body["details"][0]["field"] == field
 
 
-def test_health(app):
+def test_health_is_a_status_and_the_details_are_for_admins(app):
     answer = app.call("health", "GET", "http://localhost/api/health")
-    assert answer.status == 200
-    assert answer.body["status"] == "ok"
-    assert {c: answer.body["components"][c]["backend"] for c in ("store", "bus", "email")} == {
+    assert (answer.status, answer.body) == (200, {"status": "ok"})
+    assert app.call("health_details", "GET", "http://localhost/api/health/details").status == 401
+    for who, roles in ((REQUESTOR, ()), (LEAD, ("FTA.Lead",))):
+        assert app.call("health_details", "GET", "http://localhost/api/health/details", user=who, roles=roles).status == 403
+    details = app.call("health_details", "GET", "http://localhost/api/health/details", user=LEAD, roles=("FTA.Admin",))
+    assert details.status == 200 and details.body["status"] == "ok"
+    assert {c: details.body["components"][c]["backend"] for c in ("store", "bus", "email")} == {
         "store": "sqlite", "bus": "local", "email": "outbox"}

@@ -132,10 +132,12 @@ def test_security_is_app_service_authentication_except_for_public_routes(documen
 
 def test_error_statuses_are_documented_with_the_error_body(document):
     create = document["paths"]["/api/requests"]["post"]["responses"]
-    assert {"400", "401", "413", "422", "503"} <= set(create)
+    assert {"400", "401", "403", "413", "415", "422", "429", "503"} <= set(create)
+    assert set(create["429"]["headers"]) == {"Retry-After"}
     assign = document["paths"]["/api/requests/{id}/assign"]["post"]["responses"]
     assert {"400", "401", "403", "404", "409", "412", "503"} <= set(assign)
-    assert create["422"]["content"]["application/json"]["schema"]["$ref"].endswith("/IneligibleError")
+    assert create["422"]["content"]["application/json"]["schema"]["$ref"].endswith("/SubmissionRefused")
+    assert document["components"]["schemas"]["SubmissionRefused"]["anyOf"][0]["$ref"].endswith("/IneligibleError")
     assert assign["409"]["content"]["application/json"]["schema"]["$ref"].endswith("/ErrorBody")
     assert set(create["201"]["headers"]) >= {"Location", "ETag"}
 
@@ -214,6 +216,9 @@ def test_lead_action_answers_match_the_document(app, document):
 def test_health_and_me_answers_match_the_document(app, document):
     health = app.call("health", "GET", "http://localhost/api/health")
     check_answer(document, "/api/health", "get", health)
+    check_answer(document, "/api/health/details", "get", app.health_details())
+    check_answer(document, "/api/health/details", "get",
+                 app.call("health_details", "GET", "http://localhost/api/health/details", user=REQUESTOR))
     for user, roles in ((REQUESTOR, ()), (LEAD, LEAD_ROLES)):
         me = app.call("signed_in_user", "GET", "http://localhost/api/me", user=user, roles=roles)
         assert me.status == 200

@@ -26,11 +26,11 @@ def test_a_request_is_routed_and_both_emails_go_out_once(app):
 def test_an_unread_lead_feed_message_expires_without_a_dead_letter(app):
     app.submit(form(region="emea"), REQUESTOR)
     app.pump()
-    health = app.call("health", "GET", "http://localhost/api/health").body["operations"]
+    health = app.health_details().body["operations"]
     assert health["leadFeeds"]["leads-emea-leads"] == {"active": 1, "dead_letter": 0}
     assert health["deadLetters"] == 0
     app.clock.advance(seconds=topology.LEAD_FEED_TTL_SECONDS)
-    health = app.call("health", "GET", "http://localhost/api/health").body["operations"]
+    health = app.health_details().body["operations"]
     assert health["leadFeeds"]["leads-emea-leads"] == {"active": 0, "dead_letter": 0}
     assert health["deadLetters"] == 0
     assert app.ctx.bus.peek("leads-emea-leads") == [] and app.ctx.bus.dead_letters("leads-emea-leads") == []
@@ -113,7 +113,7 @@ def test_poison_messages_are_parked_not_retried(app):
         ("route-to-leads", "m-1", "unparseable event"), ("route-to-leads", "m-2", "unknown request"),
     ]
     assert app.ctx.bus.depth(topology.NOTIFY)["dead_letter"] == 0
-    health = app.call("health", "GET", "http://localhost/api/health").body
+    health = app.health_details().body
     feeds = {f"leads-{gid}": {"active": 0, "dead_letter": 0} for gid in app.ctx.routing.group_ids}
     assert health["operations"] == {"overdueUnassigned": 0, "parked": 5, "deadLetters": 0, "leadFeeds": feeds}
 
@@ -132,7 +132,7 @@ def test_a_consumer_that_keeps_failing_is_dead_lettered_after_ten_deliveries(app
     app.pump()
     depth = app.ctx.bus.depth(topology.NOTIFY)
     assert depth["dead_letter"] == 2 and depth["active"] == 0, depth
-    health = app.call("health", "GET", "http://localhost/api/health").body
+    health = app.health_details().body
     assert health["operations"]["deadLetters"] == 2
     [letter, _] = app.ctx.bus.dead_letters(topology.NOTIFY)
     assert letter.dead_letter_reason == "MaxDeliveryCountExceeded"

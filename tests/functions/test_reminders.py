@@ -34,7 +34,7 @@ def test_reminders_follow_the_business_hours_sla_then_escalate(tmp_path):
         assert history_types(app, request_id).count("request.reminder") == 1
         assert mails(app, "request.reminder") == ["emea-leads@contoso.com"]
         assert app.list(LEAD, ("FTA.Lead",)).body["items"][0]["overdue"] is True
-        health = app.call("health", "GET", "http://localhost/api/health").body
+        health = app.health_details().body
         assert health["operations"]["overdueUnassigned"] == 1
 
         clock.now = datetime(2026, 11, 26, 15, 0, tzinfo=timezone.utc)  # 15 business hours later

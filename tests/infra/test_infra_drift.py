@@ -217,6 +217,14 @@ def test_every_api_but_health_and_the_document_requires_an_entra_id_sign_in(fact
         "provider_enabled": True,
     }
     assert not [p for p in facts["auth"]["excluded_paths"] if p.startswith("/api/requests") or p == "/api/me"]
+    assert "/api/health/details" not in facts["auth"]["excluded_paths"], "the health details are for FTA.Admin"
+
+
+def test_the_submission_limit_and_the_form_origin_reach_the_app(facts):
+    settings = facts["app_settings"]
+    assert settings["FTA_SUBMISSIONS_PER_HOUR"] == str(Settings().submissions_per_hour)
+    assert settings["FTA_ALLOWED_ORIGINS"] == "", "formOrigin, empty unless given"
+    assert topology.SUBMISSION_COUNTS in facts["containers"]
 
 
 def test_backends_accept_only_entra_id_over_tls_12(facts):

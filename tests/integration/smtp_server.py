@@ -9,6 +9,7 @@ import threading
 from dataclasses import dataclass, field
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP
 
 
 def free_port() -> int:
@@ -43,11 +44,31 @@ class Collector:
         return [m for m in self.snapshot() if m.message["X-FTA-Event"] == event_type]
 
 
+class CountingController(Controller):
+    """Counts the SMTP sessions clients open (one server object per connection)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sessions = 0
+        self._sessions_lock = threading.Lock()
+
+    def factory(self) -> SMTP:
+        with self._sessions_lock:
+            self.sessions += 1
+        return super().factory()
+
+
 class SmtpServer:
     def __init__(self):
         self.collector = Collector()
         self.port = free_port()
-        self.controller = Controller(self.collector, hostname="127.0.0.1", port=self.port)
+        self.controller = CountingController(self.collector, hostname="127.0.0.1", port=self.port)
+
+    @property
+    def sessions(self) -> int:
+        """SMTP sessions opened so far, the controller's own start-up check included: compare before and after."""
+        with self.controller._sessions_lock:
+            return self.controller.sessions
 
     def __enter__(self) -> "SmtpServer":
         self.controller.start()

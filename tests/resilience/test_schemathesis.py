@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.generation import GenerationMode
 from schemathesis.specs.openapi.checks import (
@@ -26,6 +26,7 @@ from tests.integration import live
 
 pytestmark = pytest.mark.timeout(120)
 
+CONTROL = frozenset(map(chr, [*range(9), *range(10, 32), 127]))
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_headers_conformance, response_schema_conformance]
 METHODS = ("get", "post", "put", "patch", "delete")
@@ -98,6 +99,9 @@ def test_generated_requests_get_documented_answers(api_schema, routed_request, p
     @given(case=operation.as_strategy(generation_mode=mode, path_parameters=known))
     @settings(max_examples=12, deadline=None, database=None, suppress_health_check=list(HealthCheck))
     def answers_as_documented(case):
+        # Negative cases of documented header parameters (If-Match) ignore exclude_header_characters;
+        # uvicorn answers such a call itself (400 text/plain) and the app never sees it.
+        assume(not any(CONTROL & set(str(value)) for value in (case.headers or {}).values()))
         response = case.call(headers=headers, timeout=10)
         statuses.add(response.status_code)
         case.validate_response(response, checks=CHECKS, headers=headers)

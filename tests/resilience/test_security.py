@@ -54,6 +54,7 @@ RBAC = {
     "signed_in_user":   (200, 200, 200, 200, 200, 200, 401),
     "vocabulary":       (200, 200, 200, 200, 200, 200, 401),
     "health":           (200, 200, 200, 200, 200, 200, 200),
+    "health_details":   (403, 403, 403, 200, 403, 403, 401),
     "openapi_document": (200, 200, 200, 200, 200, 200, 200),
     "asyncapi_document": (200, 200, 200, 200, 200, 200, 200),
     "web_page":         (200, 200, 200, 200, 200, 200, 200),
@@ -120,6 +121,8 @@ def call_route(app, name: str, who: str, request_id: str):
             return app.call(name, "GET", f"{base}/api/vocabulary", user=user, roles=roles)
         case "health":
             return app.call(name, "GET", f"{base}/api/health", user=user, roles=roles)
+        case "health_details":
+            return app.call(name, "GET", f"{base}/api/health/details", user=user, roles=roles)
         case "openapi_document":
             return app.call(name, "GET", f"{base}/api/openapi.json", user=user, roles=roles)
         case "asyncapi_document":

@@ -29,6 +29,11 @@ def test_dev_user_can_be_turned_off_and_roles_are_a_list():
     ({"FTA_EMAIL": "smtp"}, "SMTP_HOST"),
     ({"SMTP_PORT": "70000"}, "SMTP_PORT"),
     ({"FTA_EMAIL": "ses"}, "AWS_REGION"),
+    ({"FTA_ALLOWED_ORIGINS": "https://forms.contoso.com,forms.contoso.com"}, "FTA_ALLOWED_ORIGINS"),
+    ({"FTA_ALLOWED_ORIGINS": "https://forms.contoso.com/page"}, "FTA_ALLOWED_ORIGINS"),
+    ({"FTA_ALLOWED_ORIGINS": "javascript:alert(1)"}, "FTA_ALLOWED_ORIGINS"),
+    ({"FTA_SUBMISSIONS_PER_HOUR": "-1"}, "FTA_SUBMISSIONS_PER_HOUR"),
+    ({"FTA_SUBMISSIONS_PER_HOUR": "many"}, "FTA_SUBMISSIONS_PER_HOUR"),
     ({"FTA_EMAIL_FROM": "nobody"}, "FTA_EMAIL_FROM"),
     ({"FTA_PUBLIC_URL": "ftp://x"}, "FTA_PUBLIC_URL"),
     ({"FTA_ROUTING_FILE": "/nonexistent/routing.yaml"}, "FTA_ROUTING_FILE"),
@@ -53,3 +58,11 @@ def test_loopback_cosmos_may_skip_tls_verification_and_secrets_are_not_in_repr()
     })
     assert s.cosmos_verify_tls is False
     assert "c2VjcmV0LWtleQ==" not in repr(s) and "hunter2" not in repr(s)
+
+
+def test_allowed_origins_are_origins_as_browsers_send_them():
+    settings = load_settings({"FTA_ALLOWED_ORIGINS": " https://Forms.Contoso.com:443 , http://127.0.0.1:8080/ ",
+                              "FTA_PUBLIC_URL": "https://fta.contoso.com/app"})
+    assert settings.allowed_origins == ("https://forms.contoso.com", "http://127.0.0.1:8080")
+    assert settings.trusted_origins == {"https://forms.contoso.com", "http://127.0.0.1:8080", "https://fta.contoso.com"}
+    assert load_settings({}).submissions_per_hour == 60

@@ -5,7 +5,9 @@ from shared.adapters.repositories.records import (
     StoredIdempotencyKeys,
     StoredNotificationRecords,
     StoredParkedMessages,
+    StoredSubmissionCounts,
 )
 from shared.adapters.repositories.requests import StoredRequests
 
-__all__ = ["StoredIdempotencyKeys", "StoredNotificationRecords", "StoredParkedMessages", "StoredRequests"]
+__all__ = ["StoredIdempotencyKeys", "StoredNotificationRecords", "StoredParkedMessages", "StoredRequests",
+           "StoredSubmissionCounts"]

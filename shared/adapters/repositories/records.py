@@ -7,6 +7,8 @@ from typing import Any
 
 from shared import topology
 from shared.adapters.store.base import Conflict, DocumentStore, Item, NotFound, Where
+from shared.app.ports import IdempotencyRecord
+from shared.domain.limits import SubmissionWindow
 from shared.domain.model import iso
 
 
@@ -14,13 +16,49 @@ class StoredIdempotencyKeys:
     def __init__(self, store: DocumentStore):
         self.store = store
 
-    def remember(self, key_id: str, request_id: str, now: datetime) -> None:
-        self.store.create(topology.IDEMPOTENCY, {"id": key_id, "requestId": request_id, "createdAt": iso(now)},
+    def remember(self, key_id: str, request_id: str, fingerprint: str, now: datetime) -> None:
+        self.store.create(topology.IDEMPOTENCY,
+                          {"id": key_id, "requestId": request_id, "bodySha256": fingerprint, "createdAt": iso(now)},
                           ttl_seconds=topology.IDEMPOTENCY_TTL_SECONDS)
 
-    def request_for(self, key_id: str) -> str | None:
+    def recorded(self, key_id: str) -> IdempotencyRecord | None:
         item = self.store.read(topology.IDEMPOTENCY, key_id)
-        return None if item is None else item.doc["requestId"]
+        if item is None:
+            return None
+        return IdempotencyRecord(item.doc["requestId"], item.doc.get("bodySha256"))
+
+    def forget(self, key_id: str) -> None:
+        try:
+            self.store.delete(topology.IDEMPOTENCY, key_id)
+        except NotFound:
+            pass
+
+
+class StoredSubmissionCounts:
+    """``{id: user key, windowStart, current, previous}`` in its own container, expiring when idle."""
+
+    def __init__(self, store: DocumentStore):
+        self.store = store
+
+    @staticmethod
+    def _doc(user_key: str, window: SubmissionWindow) -> dict[str, Any]:
+        return {"id": user_key, "windowStart": iso(window.start), "current": window.current,
+                "previous": window.previous}
+
+    def read(self, user_key: str) -> tuple[SubmissionWindow, str] | None:
+        item = self.store.read(topology.SUBMISSION_COUNTS, user_key)
+        if item is None:
+            return None
+        doc = item.doc
+        return SubmissionWindow(datetime.fromisoformat(doc["windowStart"]), int(doc["current"]),
+                                int(doc["previous"])), item.etag
+
+    def create(self, user_key: str, window: SubmissionWindow, *, ttl_seconds: int) -> str:
+        return self.store.create(topology.SUBMISSION_COUNTS, self._doc(user_key, window), ttl_seconds=ttl_seconds)
+
+    def replace(self, user_key: str, window: SubmissionWindow, *, etag: str, ttl_seconds: int) -> str:
+        return self.store.replace(topology.SUBMISSION_COUNTS, self._doc(user_key, window), etag=etag,
+                                  ttl_seconds=ttl_seconds)
 
 
 class StoredNotificationRecords:
