@@ -78,7 +78,7 @@ class InfoProvidedData(CamelModel):
     resumed_to: Literal[Status.ROUTED, Status.ASSIGNED] = Field(description="the status the request went back to")
     paused_business_hours: float = Field(ge=0, description="business hours the request waited on its requestor")
     reply: bool = Field(description="true when the requestor's comment resumed it, false when a lead resumed it")
-    architect: str | None = Field(None, description="the architect assigned when it resumed (emails go to them)")
+    architect: str = Field("", description="the architect assigned when it resumed, empty before assignment")
 
 
 class InfoReminderData(CamelModel):
@@ -91,7 +91,7 @@ class CommentedData(CamelModel):
     text: str
     internal: bool = Field(description="an internal comment (leads and architects only): never show it to the requestor")
     by: Literal["requestor", "team"] = Field(description="who wrote it: the requestor, or a lead, admin or architect")
-    architect: str | None = Field(None, description="the architect assigned when it was written")
+    architect: str = Field("", description="the architect assigned when it was written, empty before assignment")
 
 
 class DeclinedData(Decline):

@@ -242,7 +242,7 @@ class FtaRequest(RequestForm):
         self.waiting_since = self.resume_to = self.info_reminder_at = None
         return self._record(EventType.INFO_PROVIDED, actor, now,
                             {"resumedTo": target.value, "pausedBusinessHours": round(waited, 4), "reply": reply,
-                             "architect": self.architect})
+                             "architect": self.architect or ""})
 
     def remind_requestor(self, now: datetime) -> Event:
         if self.status is not Status.NEEDS_INFO or self.info_reminder_at is None:
@@ -260,7 +260,7 @@ class FtaRequest(RequestForm):
             raise DomainError("a requestor's comment is never internal")
         events = [self._record(EventType.COMMENTED, actor, now,
                                {"text": text, "internal": internal, "by": "requestor" if by_owner else "team",
-                                "architect": self.architect})]
+                                "architect": self.architect or ""})]
         if by_owner and self.status is Status.NEEDS_INFO:
             events.append(self.resume(actor, now, calendar, reply=True))
         return events

@@ -131,7 +131,7 @@ def test_a_lead_asks_for_information_and_the_requestors_answer_puts_it_back_in_t
     assert [e["type"] for e in back["history"][-3:]] == [
         "request.info-requested", "request.commented", "request.info-provided"]
     assert back["history"][-2]["data"] == {"text": "Attached: SOW v2 and the cost breakdown.", "internal": False,
-                                           "by": "requestor", "architect": None}
+                                           "by": "requestor", "architect": ""}
 
     # back in the lead's queue, waiting for an architect again
     page.get_by_role("button", name="Refresh").click()

@@ -44,7 +44,7 @@ def test_a_pause_before_assignment_moves_the_due_time_by_the_business_hours_wait
     assert request.status is Status.NEEDS_INFO and not request.is_overdue(MONDAY + timedelta(days=5))
     event = request.resume(REQUESTOR, datetime(2026, 11, 25, 12, 0, tzinfo=UTC), CALENDAR, reply=True)
     # Monday 12:00 to Wednesday 12:00 is 16 business hours: due Wednesday 10:00 becomes Friday 10:00.
-    assert event.data == {"resumedTo": "routed", "pausedBusinessHours": 16.0, "reply": True, "architect": None}
+    assert event.data == {"resumedTo": "routed", "pausedBusinessHours": 16.0, "reply": True, "architect": ""}
     assert request.assign_due_at == datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
     assert request.next_reminder_at == request.assign_due_at
     assert request.status is Status.ROUTED and request.paused_business_hours == 16.0
