@@ -31,7 +31,7 @@ def test_a_routed_request_reaches_its_channel_once_through_failures_and_the_url_
         americas = app.request("POST", "/api/requests", form(region="americas", tpid="222333"))
         assert emea.status == americas.status == 201
         app.wait_for(lambda: webhook.accepted("emea-leads"))
-        app.wait_for(lambda: app.request("GET", "/api/health").body["components"]["bus"]["subscriptions"]["teams"]
+        app.wait_for(lambda: app.request("GET", "/api/health/details", user="ops@contoso.com", roles=("FTA.Admin",)).body["components"]["bus"]["subscriptions"]["teams"]
                      == {"active": 0, "scheduled": 0, "dead_letter": 0})
     finally:
         app.stop()
