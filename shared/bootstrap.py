@@ -18,6 +18,7 @@ from shared.adapters.repositories import (
     StoredIdempotencyKeys,
     StoredNotificationRecords,
     StoredParkedMessages,
+    StoredReadModel,
     StoredRequests,
 )
 from shared.adapters.store.base import DocumentStore
@@ -46,6 +47,7 @@ class Runtime(Context):
         self.idempotency = StoredIdempotencyKeys(store)
         self.notifications = StoredNotificationRecords(store)
         self.parked = StoredParkedMessages(store)
+        self.reports = StoredReadModel(store)
         self.components["store"] = store
 
     def use_mailer(self, mailer: Mailer) -> None:
@@ -149,7 +151,7 @@ def build(settings: Settings | None = None, clock: Clock = system_clock) -> Runt
         requests=StoredRequests(store), idempotency=StoredIdempotencyKeys(store),
         notifications=StoredNotificationRecords(store), parked=StoredParkedMessages(store),
         bus=bus, mailer=mailer, render=_render, clock=clock,
-        components={"store": store, "bus": bus, "email": mailer},
+        components={"store": store, "bus": bus, "email": mailer}, reports=StoredReadModel(store),
         settings=settings, store=store, clients=clients,
     )
     return runtime

@@ -26,6 +26,7 @@ PAGE_ROUTE = "{ignored:maxlength(0)?}"
 
 ROUTE_TO_LEADS = "route-to-leads"
 NOTIFY = "notify"
+REPORTING = "reporting"  # every event type: the read model behind counts, the balancer and the reports
 LEADS_PREFIX = "leads-"
 
 # How long a message waits in a subscription before it expires. The app's own
@@ -71,6 +72,7 @@ def subscriptions(lead_group_ids: list[str]) -> list[Subscription]:
     subs = [
         Subscription(ROUTE_TO_LEADS, subject=SUBMITTED),
         Subscription(NOTIFY),
+        Subscription(REPORTING),
     ]
     subs += [
         Subscription(f"{LEADS_PREFIX}{gid}", subject=ROUTED, properties={"leadGroup": gid}, feed=True,
@@ -96,12 +98,14 @@ REQUESTS = "requests"
 NOTIFICATIONS = "notifications"
 IDEMPOTENCY = "idempotency"
 PARKED = "parked"
+REPORTS = "reports"  # the read model: per-request projections and a few aggregate documents
 
 CONTAINERS = [
     Container(REQUESTS),
     Container(NOTIFICATIONS, default_ttl_seconds=-1),
     Container(IDEMPOTENCY, default_ttl_seconds=-1),
     Container(PARKED, default_ttl_seconds=-1),
+    Container(REPORTS),
 ]
 
 NOTIFICATION_TTL_SECONDS = 30 * 24 * 3600

@@ -89,8 +89,9 @@ class App:
         """Deliver every message on the embedded bus to its function; returns
         how many each subscription completed. A raising function abandons its
         message (redelivered on a later round, as the host does)."""
-        handled = {topology.ROUTE_TO_LEADS: 0, topology.NOTIFY: 0}
-        names = {topology.ROUTE_TO_LEADS: "route_to_leads", topology.NOTIFY: "notify"}
+        handled = {topology.ROUTE_TO_LEADS: 0, topology.NOTIFY: 0, topology.REPORTING: 0}
+        names = {topology.ROUTE_TO_LEADS: "route_to_leads", topology.NOTIFY: "notify",
+                 topology.REPORTING: "update_reports"}
         for _ in range(max_rounds):
             progressed = False
             for subscription, name in names.items():

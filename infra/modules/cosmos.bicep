@@ -175,6 +175,17 @@ var containers = [
     indexingPolicy: indexingPolicy
     defaultTtl: -1
   }
+  {
+    id: 'reports'
+    partitionKey: {
+      paths: [
+        '/id'
+      ]
+      kind: 'Hash'
+      version: 2
+    }
+    indexingPolicy: indexingPolicy
+  }
 ]
 
 resource account 'Microsoft.DocumentDB/databaseAccounts@2024-11-15' = {

@@ -241,6 +241,7 @@ resource authSettings 'Microsoft.Web/sites/config@2024-04-01' = {
         '/static/dom.js'
         '/static/favicon.svg'
         '/static/form.js'
+        '/static/reports.js'
         '/static/state.js'
         '/static/style.css'
         '/static/vocabulary.js'

@@ -15,6 +15,7 @@ from shared.app.errors import NotFound, Poison
 from shared.app.notify import notify
 from shared.app.outbox import Outcome, change, dispatch
 from shared.app.parking import park
+from shared.app.reporting import update_reports
 from shared.domain.model import Event, EventType, FtaRequest, Status
 
 log = telemetry.get_logger("fta.consumers")
@@ -56,6 +57,7 @@ def route_request(ctx: Context, event: Event) -> Outcome:
 HANDLERS: dict[str, Callable[[Context, Event], Outcome]] = {
     topology.ROUTE_TO_LEADS: route_request,
     topology.NOTIFY: notify,
+    topology.REPORTING: update_reports,
 }
 
 

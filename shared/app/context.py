@@ -13,6 +13,7 @@ from shared.app.ports import (
     NotificationRecords,
     ParkedMessages,
     Publisher,
+    ReadModel,
     RequestRepository,
 )
 from shared.domain.calendar import BusinessCalendar
@@ -45,3 +46,4 @@ class Context:
     render: EmailRenderer
     clock: Clock
     components: dict[str, HealthReporter] = field(default_factory=dict)
+    reports: ReadModel | None = None  # the read model behind counts, the balancer and the reports

@@ -15,7 +15,7 @@ def shipped() -> dict[str, Subscription]:
 def test_shipped_subscriptions_are_route_notify_and_one_per_lead_group():
     names = list(shipped())
     assert names[:2] == ["route-to-leads", "notify"]
-    assert names[2:] == [f"leads-{gid}" for gid in SHIPPED_GROUPS]
+    assert [n for n in names if topology.is_feed(n)] == [f"leads-{gid}" for gid in SHIPPED_GROUPS]
     assert "leads-emea-leads" in names and "leads-fta-alignment" in names
 
 
@@ -31,6 +31,12 @@ def test_notify_takes_every_event():
     assert all(notify.matches(t, {}) for t in ALL_EVENT_TYPES)
     assert notify.matches(None, {"anything": "x"})
     assert notify.sql_filter == "1=1"
+
+
+def test_reporting_takes_every_event_and_is_no_feed():
+    reporting = shipped()["reporting"]
+    assert all(reporting.matches(t, {}) for t in ALL_EVENT_TYPES)
+    assert reporting.sql_filter == "1=1" and not reporting.feed and reporting.dead_letter_on_expiry
 
 
 def test_each_lead_group_subscription_takes_only_its_own_routed_events():
@@ -55,7 +61,7 @@ def test_every_property_of_a_filter_must_match_and_sql_terms_are_sorted():
 
 
 def test_no_lead_groups_leaves_the_two_pipeline_subscriptions():
-    assert [s.name for s in topology.subscriptions([])] == ["route-to-leads", "notify"]
+    assert [s.name for s in topology.subscriptions([])] == ["route-to-leads", "notify", "reporting"]
 
 
 def test_the_filters_event_types_are_the_domains():

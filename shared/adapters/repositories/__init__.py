@@ -6,6 +6,7 @@ from shared.adapters.repositories.records import (
     StoredNotificationRecords,
     StoredParkedMessages,
 )
+from shared.adapters.repositories.reports import StoredReadModel
 from shared.adapters.repositories.requests import StoredRequests
 
-__all__ = ["StoredIdempotencyKeys", "StoredNotificationRecords", "StoredParkedMessages", "StoredRequests"]
+__all__ = ["StoredIdempotencyKeys", "StoredNotificationRecords", "StoredParkedMessages", "StoredReadModel", "StoredRequests"]
