@@ -275,3 +275,23 @@ def test_an_unreachable_service_bus_is_a_failed_action_not_a_crash(data):
     done = run_ops(data, "subscriptions", env={"FTA_BUS": "servicebus", "ServiceBusConnection": unreachable})
     assert done.returncode == 1
     assert done.stderr.strip().startswith("ops: failed:") and "Traceback" not in done.stderr
+
+
+def test_rebuild_stats_recomputes_the_read_model_the_consumer_kept(data, open_app):
+    from shared.app import reporting
+    from shared.domain import reporting as rules
+
+    app = open_app()
+    ids = [app.submit(form(region=region), REQUESTOR).body["id"] for region in ("emea", "americas", "emea")]
+    app.pump()
+    app.act("assign", ids[0], LEAD, roles=("FTA.Lead",), body={"architect": "auto"})
+    app.act("cancel", ids[1], REQUESTOR)
+    app.pump()
+    keys = [rules.current_key(s) for s in range(rules.SHARDS)] + [rules.day_key(system_clock().date())]
+    incremental = reporting.snapshot(app.ctx, keys)
+    assert incremental, "the consumer kept figures"
+    done = run_ops(data, "rebuild-stats")
+    assert done.returncode == 0, done.stderr
+    assert "rebuilt from 3 requests" in done.stdout
+    assert reporting.snapshot(app.ctx, keys) == incremental
+    assert ops_json(data, "rebuild-stats")["requests"] == 3
