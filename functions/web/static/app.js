@@ -12,6 +12,7 @@ import { initDashboard, refreshList, renderViewer, startPolling, stopPolling } f
 import { initDetail, openDetail } from "./detail.js";
 import { $, clear, el } from "./dom.js";
 import { initForm, renderChoices } from "./form.js";
+import { initReports, refreshReports } from "./reports.js";
 import { personName, state } from "./state.js";
 import { loadVocabulary, seesAllRequests, setViewer } from "./vocabulary.js";
 
@@ -54,16 +55,26 @@ function renderMe(me) {
   $("app").hidden = false;
 }
 
+function groupName(id) {
+  const group = ((state.me && state.me.leadGroups) || []).find((g) => g.id === id);
+  return group ? group.name : id;
+}
+
 async function start() {
   onUnauthorized(showSignIn);
   initForm({ onSubmitted: () => refreshList({ reset: true }) });
   initDashboard({ onOpen: (id) => openDetail(id) });
   initDetail();
+  initReports({ groupName });
 
   const [signedIn] = await Promise.all([loadMe(), loadVocabulary()]);
   if (!signedIn) return;
   renderMe(state.me);
   await refreshList({ reset: true });
+  if (seesAllRequests()) {
+    $("reports").hidden = false;
+    await refreshReports(groupName);
+  }
   startPolling();
 }
 
