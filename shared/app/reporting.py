@@ -140,6 +140,12 @@ def architect_loads(ctx: Context, pool: list[str]) -> tuple[dict[str, int], dict
     return rules.architect_loads(current_figures(ctx), pool)
 
 
+def overdue_now(ctx: Context) -> int:
+    """Routed requests past their assignment due time, from the read model."""
+    cutoff = int(ctx.clock().timestamp())
+    return sum(1 for key, due in current_figures(ctx).items() if key.startswith("due|leadGroup|") and due <= cutoff)
+
+
 def sla_report(ctx: Context, principal: Principal, command: SlaReport) -> dict[str, Any]:
     if not can_read_reports(principal):
         raise Forbidden("only FTA leads and admins read the reports")
