@@ -3,8 +3,9 @@
 Counts (``counts=true`` on the list), a lead's queue, the workload balancer,
 the SLA report and health, through their use cases, with a small and a large
 number of stored requests: on SQLite and on the Cosmos DB protocol server.
-Requests are stored directly (a mix of routed, assigned, needs-info and
-closed ones over 30 days) and the read model is built by ``rebuild`` (which
+Requests are stored directly, arriving at 33 a day (a larger store is a
+longer history: the last three days' requests wait or are being worked,
+older ones are mostly closed) and the read model is built by ``rebuild`` (which
 a test proves equal to what the reporting consumer keeps). Budget: each
 reader's median grows by at most 1.5× from the small to the large store.
 On Cosmos DB the request charge of each read is reported where the server sends one.
@@ -27,26 +28,32 @@ ARCHITECTS = ["eva.novak@contoso.com", "farid.haddad@contoso.com"]
 READERS = ("counts", "lead queue", "balancer", "SLA report", "health")
 
 
+PER_DAY = 33  # requests a day: a larger store is a longer history, not a longer queue
+
+
 def seed(ctx: Any, count: int) -> None:
+    """``count`` requests arriving at PER_DAY a day up to the harness's start:
+    those of the last three days still wait or are being worked; older ones are
+    mostly completed, some cancelled, some still assigned."""
     from shared.domain.model import FtaRequest, Person, RequestForm
     from tests.factories import form
     from tests.harness import START
 
     base = RequestForm.model_validate(form(region="emea"))
     for i in range(count):
-        now = START - timedelta(days=30) + timedelta(minutes=(i * 43_200) // max(count, 1))
+        now = START - timedelta(days=(count - i) / PER_DAY)
         request = FtaRequest.submit(base, Person(email=f"atu{i % 50}@contoso.com"), now, request_id=f"FTA-B{i:09d}")
         request.route("emea-leads", now, ctx.calendar.add_business_hours(now, 16))
-        kind = i % 5
         later = now + timedelta(hours=3)
-        if kind in (1, 2, 3):
-            request.assign(ARCHITECTS[i % 2], "lee@contoso.com", later)
-        if kind == 2:
-            request.complete("lee@contoso.com", later + timedelta(hours=1))
-        if kind == 3:
-            request.request_info("lee@contoso.com", later + timedelta(hours=1), "which tenant?", [], None)
-        if kind == 4 and i % 10 == 9:
+        recent, kind = START - now <= timedelta(days=3), i % 10
+        if kind == 9 and not recent:
             request.cancel("atu@contoso.com", later)
+        elif kind == 8 and recent:
+            request.request_info("lee@contoso.com", later, "which tenant?", [], None)
+        elif not (recent and kind < 4):
+            request.assign(ARCHITECTS[i % 2], "lee@contoso.com", later)
+            if not recent and kind != 7:
+                request.complete("lee@contoso.com", later + timedelta(days=2))
         for event in request.history:
             event.dispatched = True
         request.pending_dispatch = False

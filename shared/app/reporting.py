@@ -143,7 +143,8 @@ def architect_loads(ctx: Context, pool: list[str]) -> tuple[dict[str, int], dict
 def overdue_now(ctx: Context) -> int:
     """Routed requests past their assignment due time, from the read model."""
     cutoff = int(ctx.clock().timestamp())
-    return sum(1 for key, due in current_figures(ctx).items() if key.startswith("due|leadGroup|") and due <= cutoff)
+    return sum(count for key, count in current_figures(ctx).items()
+               if key.startswith("due|leadGroup|") and int(key.rsplit("|", 1)[1]) <= cutoff)
 
 
 def sla_report(ctx: Context, principal: Principal, command: SlaReport) -> dict[str, Any]:

@@ -125,6 +125,12 @@ def _epoch(moment: datetime) -> int:
     return int(moment.timestamp())
 
 
+def due_hour(moment: datetime) -> int:
+    """The end of the UTC hour ``moment`` falls in (epoch seconds): a request is
+    counted overdue from then on (at most an hour late, never early)."""
+    return -(-_epoch(moment) // 3600) * 3600
+
+
 def contribution(f: RequestFacts) -> Contribution:
     """The request's counters: in its shard of the current figures and in the
     SLA document of the UTC day it was submitted (the cohort it belongs to)."""
@@ -138,10 +144,10 @@ def contribution(f: RequestFacts) -> Contribution:
         for dim, key in now_keys.items():
             if key:
                 current[f"openNow|{dim}|{key}"] = 1
-    if f.assign_due_at is not None:
+    if f.assign_due_at is not None:  # counted per hour it falls due in, so the document never grows with the queue
         for dim, key in now_keys.items():
             if key:
-                current[f"due|{dim}|{key}|{f.request_id}"] = _epoch(f.assign_due_at)
+                current[f"due|{dim}|{key}|{due_hour(f.assign_due_at)}"] = 1
     day: Counters = {}
     cohort_keys = {**now_keys, "architect": f.first_architect}
     for dim, key in cohort_keys.items():
@@ -258,9 +264,9 @@ def sla_groups(day_docs: Iterable[Mapping[str, int]], current: Mapping[str, int]
             if dim == group_by:
                 open_now[key] = open_now.get(key, 0) + value
         elif kind == "due":
-            dim, key, _ = rest.split("|", 2)
-            if dim == group_by and value <= cutoff:
-                overdue_now[key] = overdue_now.get(key, 0) + 1
+            dim, key, hour = rest.split("|", 2)
+            if dim == group_by and int(hour) <= cutoff:
+                overdue_now[key] = overdue_now.get(key, 0) + value
     groups = []
     for key in sorted(set(known_keys) | set(cohort) | set(open_now) | set(overdue_now)):
         figures = cohort.get(key, {})

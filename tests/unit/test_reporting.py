@@ -80,7 +80,7 @@ def test_counters_cover_status_loads_cohort_and_what_waits():
     waiting = rules.contribution(rules.facts(request, 2, calendar, 0))
     current = waiting[rules.current_key(rules.shard_of(request.id))]
     assert current["status|routed|emea-leads"] == 1
-    assert current[f"due|leadGroup|emea-leads|{request.id}"] == int(at(2026, 11, 24, 10, 0).timestamp())
+    assert current[f"due|leadGroup|emea-leads|{int(at(2026, 11, 24, 10, 0).timestamp())}"] == 1  # due on the hour
     assert waiting["sla.2026-11-24"] == {f"{d}|{k}|submitted": 1 for d, k in (
         ("leadGroup", "emea-leads"), ("region", "emea"), ("requestType", "non-ecif"))}
     request.assign("eva@contoso.com", "lee@contoso.com", at(2026, 11, 24, 10, 20))
@@ -106,9 +106,14 @@ def test_the_sla_groups_add_days_and_count_overdue_at_the_given_moment():
              "leadGroup|emea-leads|withinSla": 1, "leadGroup|emea-leads|h1": 1, "leadGroup|emea-leads|h40": 1},
             {"leadGroup|emea-leads|submitted": 1, "region|emea|submitted": 1}]
     current = {"openNow|leadGroup|emea-leads": 1,
-               "due|leadGroup|emea-leads|FTA-A": int((now - timedelta(hours=1)).timestamp()),
-               "due|leadGroup|emea-leads|FTA-B": int((now + timedelta(hours=1)).timestamp())}
+               f"due|leadGroup|emea-leads|{rules.due_hour(now - timedelta(minutes=70))}": 1,
+               f"due|leadGroup|emea-leads|{rules.due_hour(now + timedelta(minutes=1))}": 2}
     [group] = rules.sla_groups(days, current, "leadGroup", now)
     assert group == {"key": "emea-leads", "submitted": 3, "assigned": 2, "assignedWithinSla": 1,
                      "withinSlaPercent": 50.0, "timeToAssignBusinessHours": {"p50": 1.0, "p90": rules.BUCKET_EDGES[40]},
                      "openNow": 1, "overdueNow": 1}
+
+
+def test_a_request_counts_overdue_from_the_end_of_the_hour_it_falls_due_in():
+    assert rules.due_hour(at(2026, 11, 24, 10, 0)) == int(at(2026, 11, 24, 10, 0).timestamp())
+    assert rules.due_hour(at(2026, 11, 24, 10, 1)) == int(at(2026, 11, 24, 11, 0).timestamp())
