@@ -10,13 +10,15 @@ from functions.openapi import bp as openapi
 from functions.post_to_teams import bp as post_to_teams
 from functions.read_requests import bp as read_requests
 from functions.remind import bp as remind
+from functions.reports import bp as reports
 from functions.route_to_leads import bp as route_to_leads
 from functions.sweep import bp as sweep
+from functions.update_reports import bp as update_reports
 from functions.web import bp as web
 from functions.workflow import bp as workflow
 
 app = func.FunctionApp(http_auth_level=func.AuthLevel.ANONYMOUS)
 
 for blueprint in (create_request, eligibility, read_requests, lead_actions, workflow, health, route_to_leads, notify,
-                  post_to_teams, remind, sweep, web, openapi, asyncapi):
+                  post_to_teams, remind, sweep, web, openapi, asyncapi, reports, update_reports):
     app.register_functions(blueprint)

@@ -132,10 +132,23 @@ def summarize(lifecycles: list[list[Operation]]) -> dict[str, Any]:
         "by_container": {c: sum(1 for o in ops if o.container == c) for c in sorted({o.container for o in ops})},
         "pipeline_queries": sum(1 for o in pipeline if o.kind == "queries"),
         "pipeline_operations": len(pipeline),
-        "failed_operations": sum(1 for o in ops if not o.ok),
+        "failed_operations": sum(1 for o in ops if not o.ok and not (o.op == "read" and o.container == "reports")),
+        # a new request's projection is read before it exists (1 RU on Cosmos DB): a miss, not a failure
+        "read_model_misses": sum(1 for o in ops if not o.ok and o.op == "read" and o.container == "reports"),
         "request_document_bytes_max": max((o.size_bytes for o in ops if o.container == "requests"), default=0),
         "ru_estimate": round(sum(request_units(o) for o in ops), 1),
     }
+
+
+def steady_read_model(ctx: Any) -> None:
+    """The read model's aggregate documents as a running system has them (they
+    exist), so that every lifecycle replaces them alike instead of the first creating them."""
+    from shared.app.ports import Aggregate
+    from shared.domain import reporting as rules
+
+    for key in [rules.current_key(s) for s in range(rules.SHARDS)] + [rules.day_key(ctx.clock().date())]:
+        if ctx.reports.aggregate(key) is None:
+            ctx.reports.save_aggregate(Aggregate(key, {}))
 
 
 def measure_store(env: dict[str, str], lifecycles: int, data_dir: Path) -> dict[str, Any]:
@@ -149,6 +162,7 @@ def measure_store(env: dict[str, str], lifecycles: int, data_dir: Path) -> dict[
         if not isinstance(counting, DocumentStore):
             raise TypeError("CountingStore does not implement the DocumentStore port")
         app.ctx.use_store(counting)
+        steady_read_model(app.ctx)
         # One lifecycle first, not counted: it creates the requestor's submission counter, which every
         # later submission within two hours reads and replaces (the steady state measured here).
         run_lifecycle(app, counting)

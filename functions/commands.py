@@ -3,6 +3,7 @@ a 400 naming each field."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, TypeVar
 
 import azure.functions as func
@@ -17,9 +18,11 @@ from shared.app.commands import (
     CheckEligibility,
     CompleteRequest,
     DeclineRequest,
+    ExportRequests,
     ListRequests,
     RequestInfo,
     ResumeRequest,
+    SlaReport,
     SubmitRequest,
 )
 from shared.domain.model import Person, RequestForm, Status
@@ -207,3 +210,68 @@ def resume_request(req: func.HttpRequest) -> ResumeRequest:
 def decline_request(req: func.HttpRequest) -> DeclineRequest:
     body = _body(DeclineBody, req)
     return DeclineRequest(_request_id(req), body.reason, body.note, if_match(req))
+
+
+SLA_PARAMETERS = ("from", "to", "groupBy")
+EXPORT_PARAMETERS = ("from", "to", "status", "leadGroup")
+GROUP_BY = ("leadGroup", "region", "requestType", "architect")
+
+
+def _known(params: dict[str, str], allowed: tuple[str, ...]) -> None:
+    unknown = sorted(set(params) - set(allowed))
+    if unknown:
+        raise invalid(f"unknown query parameter: {', '.join(unknown)}",
+                      [{"field": name, "message": "is not a parameter of this report", "type": "query"}
+                       for name in unknown])
+
+
+def _day(params: dict[str, str], name: str, details: list[dict[str, str]]) -> date | None:
+    if name not in params:
+        return None
+    try:
+        if len(params[name]) != 10:
+            raise ValueError
+        return date.fromisoformat(params[name])
+    except ValueError:
+        details.append(_query_error(name, "must be a UTC date, YYYY-MM-DD"))
+        return None
+
+
+def _period(params: dict[str, str], details: list[dict[str, str]]) -> tuple[date | None, date | None]:
+    first, last = _day(params, "from", details), _day(params, "to", details)
+    if first and last and first > last:
+        details.append(_query_error("from", "must not be after to"))
+    return first, last
+
+
+def sla_report(req: func.HttpRequest) -> SlaReport:
+    params = dict(req.params)
+    _known(params, SLA_PARAMETERS)
+    details: list[dict[str, str]] = []
+    first, last = _period(params, details)
+    group_by = params.get("groupBy", "leadGroup")
+    if group_by not in GROUP_BY:
+        details.append(_query_error("groupBy", f"must be one of {', '.join(GROUP_BY)}"))
+    if details:
+        raise invalid("invalid parameters: " + ", ".join(d["field"] for d in details), details)
+    return SlaReport(first, last, group_by)  # type: ignore[arg-type]
+
+
+def export_requests(req: func.HttpRequest) -> ExportRequests:
+    params = dict(req.params)
+    _known(params, EXPORT_PARAMETERS)
+    details: list[dict[str, str]] = []
+    first, last = _period(params, details)
+    statuses: tuple[Status, ...] = ()
+    if "status" in params:
+        given = [s.strip() for s in params["status"].split(",") if s.strip()]
+        if not given or any(s not in Status._value2member_map_ for s in given):
+            details.append(_query_error("status", f"must be among {', '.join(s.value for s in Status)}"))
+        else:
+            statuses = tuple(Status(s) for s in given)
+    lead_group = params.get("leadGroup")
+    if lead_group is not None and not lead_group.strip():
+        details.append(_query_error("leadGroup", "must name a lead group"))
+    if details:
+        raise invalid("invalid filters: " + ", ".join(d["field"] for d in details), details)
+    return ExportRequests(first, last, statuses, lead_group)

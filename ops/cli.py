@@ -336,6 +336,19 @@ def cmd_overdue(session: Session, args: argparse.Namespace, out: Out) -> int:
     return 0
 
 
+# -- the read model ---------------------------------------------------------------------
+
+
+def cmd_rebuild_stats(session: Session, args: argparse.Namespace, out: Out) -> int:
+    from shared.app.reporting import rebuild
+
+    result = rebuild(session.context())
+    out.data(result)
+    out.line(f"read model rebuilt from {result['requests']} requests: {result['aggregates']} aggregate documents "
+             f"({result['removed']} documents replaced)")
+    return 0
+
+
 # -- parsing ----------------------------------------------------------------------------
 
 
@@ -413,6 +426,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub = command(commands, "overdue", cmd_overdue, "routed requests still without an architect past their due time")
     sub.add_argument("--max", type=_limit, default=100, help="at most this many (default 100)")
+
+    command(commands, "rebuild-stats", cmd_rebuild_stats,
+            "recompute the reports' read model (counts, loads, SLA figures) from the stored requests")
     return parser
 
 

@@ -19,7 +19,7 @@ from shared import topology
 from shared.app.context import Context
 from shared.app.ports import ParkedMessages
 
-REPLAYABLE = (topology.ROUTE_TO_LEADS, topology.NOTIFY, topology.TEAMS)
+REPLAYABLE = (topology.ROUTE_TO_LEADS, topology.NOTIFY, topology.TEAMS, topology.REPORTING)
 
 REPLAYED = "replayed"
 PARKED_AGAIN = "parked-again"

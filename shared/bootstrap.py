@@ -18,6 +18,7 @@ from shared.adapters.repositories import (
     StoredIdempotencyKeys,
     StoredNotificationRecords,
     StoredParkedMessages,
+    StoredReadModel,
     StoredRequests,
     StoredSubmissionCounts,
 )
@@ -48,6 +49,7 @@ class Runtime(Context):
         self.notifications = StoredNotificationRecords(store)
         self.parked = StoredParkedMessages(store)
         self.submission_counts = StoredSubmissionCounts(store)
+        self.reports = StoredReadModel(store)
         self.components["store"] = store
 
     def use_mailer(self, mailer: Mailer) -> None:
@@ -173,7 +175,7 @@ def build(settings: Settings | None = None, clock: Clock = system_clock) -> Runt
         submission_counts=StoredSubmissionCounts(store),
         bus=bus, mailer=mailer, render=_render, clock=clock,
         components={"store": store, "bus": bus, "email": mailer, **({"teams": teams} if teams else {})},
-        teams=teams, settings=settings, store=store, clients=clients,
+        teams=teams, reports=StoredReadModel(store), settings=settings, store=store, clients=clients,
     )
     return runtime
 

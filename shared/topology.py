@@ -31,6 +31,7 @@ NOTIFY = "notify"
 TEAMS = "teams"
 # What the leads' Teams channels hear about (shared.app.teams).
 TEAMS_EVENTS = (ROUTED, REMINDER, ESCALATED)
+REPORTING = "reporting"  # every event type: the read model behind counts, the balancer and the reports
 LEADS_PREFIX = "leads-"
 
 # How long a message waits in a subscription before it expires. The app's own
@@ -83,6 +84,7 @@ def subscriptions(lead_group_ids: list[str]) -> list[Subscription]:
         Subscription(ROUTE_TO_LEADS, subject=SUBMITTED),
         Subscription(NOTIFY),
         Subscription(TEAMS, subjects=TEAMS_EVENTS),
+        Subscription(REPORTING),
     ]
     subs += [
         Subscription(f"{LEADS_PREFIX}{gid}", subject=ROUTED, properties={"leadGroup": gid}, feed=True,
@@ -110,6 +112,7 @@ IDEMPOTENCY = "idempotency"
 PARKED = "parked"
 # One record per user and submission window (shared.domain.limits): a point read and a replace per submission.
 SUBMISSION_COUNTS = "submission-counts"
+REPORTS = "reports"  # the read model: per-request projections and a few aggregate documents
 
 CONTAINERS = [
     Container(REQUESTS),
@@ -117,6 +120,7 @@ CONTAINERS = [
     Container(IDEMPOTENCY, default_ttl_seconds=-1),
     Container(PARKED, default_ttl_seconds=-1),
     Container(SUBMISSION_COUNTS, default_ttl_seconds=-1),
+    Container(REPORTS),
 ]
 
 NOTIFICATION_TTL_SECONDS = 30 * 24 * 3600

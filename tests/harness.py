@@ -96,7 +96,7 @@ class App:
         how many each subscription completed. A raising function abandons its
         message (redelivered on a later round, as the host does)."""
         names = {topology.ROUTE_TO_LEADS: "route_to_leads", topology.NOTIFY: "notify",
-                 topology.TEAMS: "post_to_teams"}
+                 topology.TEAMS: "post_to_teams", topology.REPORTING: "update_reports"}
         handled = {subscription: 0 for subscription in names}
         for _ in range(max_rounds):
             progressed = False

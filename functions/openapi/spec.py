@@ -9,6 +9,7 @@ from functools import lru_cache
 from typing import Any
 
 from functions.http import MAX_BODY_BYTES
+from functions.openapi.reports import report_paths
 from functions.openapi.schemas import component_schemas, schema_ref
 from shared.domain.model import Status
 from shared.topology import PAGE_ROUTE
@@ -325,6 +326,7 @@ def _paths() -> dict[str, Any]:
                 body={"required": True, "content": _json("DeclineBody")}, errors=ACTION_ERRORS,
             )
         },
+        **report_paths(),
     }
 
 
@@ -370,7 +372,7 @@ def _document() -> dict[str, Any]:
         },
         "servers": [{"url": "/"}],
         "security": [{PRINCIPAL_SCHEME: []}],
-        "tags": [{"name": "requests"}, {"name": "web"}, {"name": "meta"}],
+        "tags": [{"name": "requests"}, {"name": "web"}, {"name": "meta"}, {"name": "reports"}],
         "paths": _paths(),
         "components": _components(),
     }

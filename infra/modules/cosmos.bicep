@@ -188,6 +188,18 @@ var containers = [
     indexingPolicy: indexingPolicy
     defaultTtl: -1
   }
+  {
+    // The read model: per-request projections and a few aggregate documents (shared.app.reporting).
+    id: 'reports'
+    partitionKey: {
+      paths: [
+        '/id'
+      ]
+      kind: 'Hash'
+      version: 2
+    }
+    indexingPolicy: indexingPolicy
+  }
 ]
 
 resource account 'Microsoft.DocumentDB/databaseAccounts@2024-11-15' = {

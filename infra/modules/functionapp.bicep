@@ -268,6 +268,7 @@ resource authSettings 'Microsoft.Web/sites/config@2024-04-01' = {
         '/static/eligibility.js'
         '/static/favicon.svg'
         '/static/form.js'
+        '/static/reports.js'
         '/static/state.js'
         '/static/style.css'
         '/static/timeline.js'

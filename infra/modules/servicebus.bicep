@@ -46,6 +46,12 @@ var fixedSubscriptions = [
     timeToLive: appMessageTimeToLive
     deadLetterOnExpiry: true
   }
+  {
+    name: 'reporting'
+    sqlFilter: '1=1'
+    timeToLive: appMessageTimeToLive
+    deadLetterOnExpiry: true
+  }
 ]
 
 var leadSubscriptions = [for leadGroupId in leadGroupIds: {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, Literal
 
 from shared.domain.model import RequestForm, Status
@@ -85,3 +86,18 @@ class DeclineRequest:
     reason: str
     note: str = ""
     if_match: str | None = None
+
+
+@dataclass(frozen=True)
+class SlaReport:
+    first_day: date | None = None  # UTC days, both included: the cohort of requests submitted on them
+    last_day: date | None = None  # (default: the 30 days ending today)
+    group_by: Literal["leadGroup", "region", "requestType", "architect"] = "leadGroup"
+
+
+@dataclass(frozen=True)
+class ExportRequests:
+    first_day: date | None = None  # createdAt from this UTC day
+    last_day: date | None = None  # to this UTC day, included
+    statuses: tuple[Status, ...] = ()
+    lead_group: str | None = None

@@ -17,6 +17,7 @@ from shared.app.notify import notify
 from shared.app.outbox import Outcome, change, dispatch
 from shared.app.parking import park
 from shared.app.teams import post_to_teams
+from shared.app.reporting import update_reports
 from shared.domain.model import Event, EventType, FtaRequest, Status
 
 log = telemetry.get_logger("fta.consumers")
@@ -59,6 +60,7 @@ HANDLERS: dict[str, Callable[[Context, Event], Outcome]] = {
     topology.ROUTE_TO_LEADS: route_request,
     topology.NOTIFY: notify,
     topology.TEAMS: post_to_teams,
+    topology.REPORTING: update_reports,
 }
 
 

@@ -15,6 +15,7 @@ from shared.app.ports import (
     NotificationRecords,
     ParkedMessages,
     Publisher,
+    ReadModel,
     RequestRepository,
     TeamsChannels,
     SubmissionCounts,
@@ -54,3 +55,4 @@ class Context:
     teams: TeamsChannels | None = None  # None: no lead group has a Teams channel
     # The public health status, probed at most once per 30 s (shared.app.health).
     public_status: Cached[str] = field(default_factory=lambda: Cached(30.0))
+    reports: ReadModel | None = None  # the read model behind counts, the balancer and the reports

@@ -7,6 +7,7 @@ from typing import Any, Callable
 
 from pydantic import ValidationError
 
+from shared.app import reporting
 from shared.app.commands import AssignArchitect, CancelRequest, CompleteRequest
 from shared.app.context import Context
 from shared.app.errors import Forbidden, NotFound, WrongState, invalid_field, invalid_model
@@ -36,8 +37,8 @@ def balance(ctx: Context, lead_group: str, current: str | None = None) -> str:
     pool = [a.email for a in group.architects if a.email != current]
     if not pool:
         raise WrongState(f"lead group {lead_group} has no other architect to balance over")
-    loads = {architect: ctx.requests.architect_load(architect) for architect in pool}
-    return choose_architect(pool, {a: o for a, (o, _) in loads.items()}, {a: t for a, (_, t) in loads.items()})
+    open_counts, ever_counts = reporting.architect_loads(ctx, pool)  # the read model, not a count per architect
+    return choose_architect(pool, open_counts, ever_counts)
 
 
 def run_action(ctx: Context, principal: Principal, request_id: str, if_match: str | None, action: str,
@@ -65,7 +66,9 @@ def run_action(ctx: Context, principal: Principal, request_id: str, if_match: st
             raise Forbidden(str(exc)) from None
 
     request, etag, _ = change(ctx, request_id, guarded, if_match=if_match, guard=guard)
-    return dispatch(ctx, request, etag)
+    request, etag = dispatch(ctx, request, etag)
+    reporting.refresh(ctx, request)
+    return request, etag
 
 
 def assign_architect(ctx: Context, principal: Principal, command: AssignArchitect) -> tuple[FtaRequest, str]:

@@ -51,6 +51,8 @@ class RequestFilter:
     tpid: str | None = None
     requestor: str | None = None
     architect: str | None = None
+    created_from: datetime | None = None  # createdAt >= this
+    created_before: datetime | None = None  # createdAt < this
 
 
 @dataclass(frozen=True)
@@ -156,6 +158,49 @@ class ParkedMessages(Protocol):
     def discard(self, record_id: str) -> bool: ...
 
     def for_message(self, subscription: str, message_id: str) -> list[dict[str, Any]]: ...
+
+
+# -- the read model -------------------------------------------------------------------
+
+
+@dataclass
+class Projection:
+    """What one request contributes to the reports, as of its event ``seq``.
+    ``pending`` is a change written here first and not yet applied to every
+    aggregate (each aggregate records the ``seq`` it applied, so twice counts once)."""
+
+    request_id: str
+    seq: int
+    contribution: dict[str, dict[str, int]]
+    pending: dict[str, dict[str, int]] | None = None
+    etag: str | None = None
+
+
+@dataclass
+class Aggregate:
+    """A few counters many requests add to; ``applied`` holds, for each request
+    that changed them lately, ``[the sequence number applied, when (epoch s)]``."""
+
+    key: str
+    counters: dict[str, int]
+    applied: dict[str, list[int]] = field(default_factory=dict)
+    etag: str | None = None
+
+
+@runtime_checkable
+class ReadModel(Protocol):
+    def projection(self, request_id: str) -> Projection | None: ...
+
+    def save_projection(self, projection: Projection) -> str:
+        """Create (no etag) or replace the version ``etag``; ``Conflict`` / ``PreconditionFailed``."""
+
+    def aggregate(self, key: str) -> Aggregate | None: ...
+
+    def save_aggregate(self, aggregate: Aggregate) -> str:
+        """Create (no etag) or replace the version ``etag``; ``Conflict`` / ``PreconditionFailed``."""
+
+    def clear(self) -> int:
+        """Delete every projection and aggregate (before a rebuild); how many."""
 
 
 # -- the bus --------------------------------------------------------------------------

@@ -92,3 +92,8 @@ def can_read_operations(principal: Principal) -> bool:
 def allowed_actions(request: FtaRequest, principal: Principal) -> list[str]:
     """What ``principal`` may do with ``request`` now, in the order the page shows them."""
     return [a for a in ACTIONS if role_allows(principal, request, a) and state_allows(request, a)]
+
+
+def can_read_reports(principal: Principal) -> bool:
+    """The SLA report and the CSV export: FTA leads and admins."""
+    return principal.is_lead

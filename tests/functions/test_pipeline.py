@@ -110,12 +110,14 @@ def test_poison_messages_are_parked_not_retried(app):
     reasons = sorted((p["subscription"], p["messageId"], p["reason"].split(":")[0]) for p in parked)
     assert reasons == [
         ("notify", "m-1", "unparseable event"), ("notify", "m-2", "unknown request"), ("notify", "m-3", "unparseable event"),
+        ("reporting", "m-1", "unparseable event"), ("reporting", "m-2", "unknown request"),
+        ("reporting", "m-3", "unparseable event"),
         ("route-to-leads", "m-1", "unparseable event"), ("route-to-leads", "m-2", "unknown request"),
     ]
     assert app.ctx.bus.depth(topology.NOTIFY)["dead_letter"] == 0
     health = app.health_details().body
     feeds = {f"leads-{gid}": {"active": 0, "dead_letter": 0} for gid in app.ctx.routing.group_ids}
-    assert health["operations"] == {"overdueUnassigned": 0, "parked": 5, "deadLetters": 0, "leadFeeds": feeds}
+    assert health["operations"] == {"overdueUnassigned": 0, "parked": 8, "deadLetters": 0, "leadFeeds": feeds}
 
 
 def test_a_consumer_that_keeps_failing_is_dead_lettered_after_ten_deliveries(app):

@@ -58,7 +58,7 @@ def test_the_submitted_event_reaches_route_to_leads_with_every_property(app):
     sdk, message = sdk_round_trip(routed_message)
     assert message.application_properties["leadGroup"] == "emea-leads"
     leads = [s for s in topology.subscriptions(app.ctx.routing.group_ids) if s.matches(sdk.subject, message.application_properties)]
-    assert [s.name for s in leads] == ["notify", "teams", "leads-emea-leads"]
+    assert [s.name for s in leads] == ["notify", "teams", "reporting", "leads-emea-leads"]
 
     FUNCTIONS["notify"].get_user_function()(message)
     assert [m["To"] for m in app.outbox()] == ["emea-leads@contoso.com"]

@@ -11,7 +11,7 @@ from bench import REPO
 
 pytestmark = pytest.mark.timeout(180)
 
-FIGURES = {"cold_start", "intake", "pipeline", "store_economy", "rendering", "round_trip"}
+FIGURES = {"cold_start", "intake", "pipeline", "store_economy", "rendering", "round_trip", "scale"}
 SDK_MODULES = {"azure.cosmos", "azure.servicebus", "boto3", "uvicorn"}
 
 
@@ -121,3 +121,15 @@ def test_the_counting_store_offers_every_method_of_the_port():
     port = {name for name, value in vars(DocumentStore).items() if callable(value) and not name.startswith("_")}
     assert port >= {"read", "create", "replace", "delete", "query", "count", "health", "close"}
     assert port <= {name for name in vars(CountingStore) if callable(getattr(CountingStore, name))}
+
+
+def test_scale_measures_every_reader_at_both_sizes_on_both_stores(figures):
+    scale = figures["figures"]["scale"]
+    assert set(scale["stores"]) == {"sqlite", "cosmos"}
+    for by_size in scale["stores"].values():
+        assert len(by_size) == 2
+        for readers in by_size.values():
+            assert set(readers) == {"counts", "lead queue", "balancer", "SLA report", "health"}
+            assert all(r["median_ms"] > 0 for r in readers.values())
+            assert readers["balancer"]["queries_per_call"] == 0 and readers["SLA report"]["queries_per_call"] == 0
+    assert len(scale["checks"]) == 10

@@ -132,9 +132,9 @@ def test_an_unparseable_message_is_parked_listed_replayed_in_vain_and_discarded(
 
     listed = run_ops(data, "parked", "list")
     assert listed.returncode == 0, listed.stderr
-    assert listed.stdout.count("unparseable event") == 2 and "m-1" in listed.stdout
+    assert listed.stdout.count("unparseable event") == 3 and "m-1" in listed.stdout
     parked = {p["subscription"]: p for p in ops_json(data, "parked", "list")["parked"]}
-    assert set(parked) == {"route-to-leads", "notify"}
+    assert set(parked) == {"route-to-leads", "notify", "reporting"}
     record = parked["route-to-leads"]
     assert record["messageId"] == "m-1" and record["requestId"] == "FTA-UNKNOWN"
 
@@ -149,7 +149,7 @@ def test_an_unparseable_message_is_parked_listed_replayed_in_vain_and_discarded(
     discarded = run_ops(data, "parked", "discard", record["id"])
     assert discarded.returncode == 0, discarded.stderr
     assert app.ctx.store.read(topology.PARKED, record["id"]) is None
-    assert [p["subscription"] for p in ops_json(data, "parked", "list")["parked"]] == ["notify"]
+    assert sorted(p["subscription"] for p in ops_json(data, "parked", "list")["parked"]) == ["notify", "reporting"]
     assert run_ops(data, "parked", "discard", record["id"]).returncode == 1
     assert run_ops(data, "parked", "show", record["id"]).returncode == 1
 
@@ -161,12 +161,13 @@ def test_messages_parked_for_an_unknown_request_replay_once_the_request_exists(d
     app.ctx.store.delete(topology.REQUESTS, request_id)
     app.pump()
     reasons = sorted((p["subscription"], p["reason"]) for p in app.ctx.store.query(topology.PARKED).items)
-    assert reasons == [("notify", "unknown request"), ("route-to-leads", "unknown request")]
+    assert reasons == [("notify", "unknown request"), ("reporting", "unknown request"),
+                       ("route-to-leads", "unknown request")]
 
     app.ctx.store.create(topology.REQUESTS, stored)
     replayed = run_ops(data, "parked", "replay", "--all")
     assert replayed.returncode == 0, replayed.stdout + replayed.stderr
-    assert replayed.stdout.count(": replayed: ") == 2
+    assert replayed.stdout.count(": replayed: ") == 3
     assert app.ctx.store.query(topology.PARKED).items == []
     app.pump()
     assert app.get(request_id, REQUESTOR).body["status"] == "routed"
@@ -275,3 +276,23 @@ def test_an_unreachable_service_bus_is_a_failed_action_not_a_crash(data):
     done = run_ops(data, "subscriptions", env={"FTA_BUS": "servicebus", "ServiceBusConnection": unreachable})
     assert done.returncode == 1
     assert done.stderr.strip().startswith("ops: failed:") and "Traceback" not in done.stderr
+
+
+def test_rebuild_stats_recomputes_the_read_model_the_consumer_kept(data, open_app):
+    from shared.app import reporting
+    from shared.domain import reporting as rules
+
+    app = open_app()
+    ids = [app.submit(form(region=region), REQUESTOR).body["id"] for region in ("emea", "americas", "emea")]
+    app.pump()
+    app.act("assign", ids[0], LEAD, roles=("FTA.Lead",), body={"architect": "auto"})
+    app.act("cancel", ids[1], REQUESTOR)
+    app.pump()
+    keys = [rules.current_key(s) for s in range(rules.SHARDS)] + [rules.day_key(system_clock().date())]
+    incremental = reporting.snapshot(app.ctx, keys)
+    assert incremental, "the consumer kept figures"
+    done = run_ops(data, "rebuild-stats")
+    assert done.returncode == 0, done.stderr
+    assert "rebuilt from 3 requests" in done.stdout
+    assert reporting.snapshot(app.ctx, keys) == incremental
+    assert ops_json(data, "rebuild-stats")["requests"] == 3

@@ -117,7 +117,8 @@ def test_the_page_uses_no_outside_resource_and_never_inner_html():
     html = (STATIC / "index.html").read_text(encoding="utf-8")
     script = "\n".join((STATIC / module).read_text(encoding="utf-8") for module in MODULES)
     assert not re.search(r"""(?:src|href)\s*=\s*["'](?:https?:)?//""", html)
-    assert not re.search(r"https?://", script)
+    # the SVG namespace (reports.js draws its charts with createElementNS) names no resource
+    assert not re.search(r"https?://", script.replace('"http://www.w3.org/2000/svg"', ""))
     assert not re.search(r"innerHTML|outerHTML|insertAdjacentHTML|document\.write|eval\(", script)
     labels = re.findall(r"<label for=\"[^\"]+\">([^<]+)</label>", html)
     for name in ("TPID", "Tenant", "Cloud", "Trial subscription", "Customer name", "Partner", "Total users",

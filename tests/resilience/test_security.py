@@ -59,6 +59,8 @@ RBAC = {
     "asyncapi_document": (200, 200, 200, 200, 200, 200, 200),
     "web_page":         (200, 200, 200, 200, 200, 200, 200),
     "web_static":       (200, 200, 200, 200, 200, 200, 200),
+    "sla_report":       (403, 403, 200, 200, 403, 403, 401),
+    "export_requests":  (403, 403, 200, 200, 403, 403, 401),
 }
 WAITING_ROUTES = ("resume_request", "decline_request")
 BODIES = {
@@ -129,6 +131,10 @@ def call_route(app, name: str, who: str, request_id: str):
             return app.call(name, "GET", f"{base}/api/asyncapi.json", user=user, roles=roles)
         case "web_page":
             return app.call(name, "GET", f"{base}/", user=user, roles=roles)
+        case "sla_report":
+            return app.call(name, "GET", f"{base}/api/reports/sla", user=user, roles=roles)
+        case "export_requests":
+            return app.call(name, "GET", f"{base}/api/reports/requests.csv", user=user, roles=roles)
         case "web_static":
             return app.call(name, "GET", f"{base}/static/app.js", user=user, roles=roles, route_params={"name": "app.js"})
     raise AssertionError(f"no call written for route {name}")

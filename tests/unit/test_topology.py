@@ -14,8 +14,8 @@ def shipped() -> dict[str, Subscription]:
 
 def test_shipped_subscriptions_are_route_notify_teams_and_one_per_lead_group():
     names = list(shipped())
-    assert names[:3] == ["route-to-leads", "notify", "teams"]
-    assert names[3:] == [f"leads-{gid}" for gid in SHIPPED_GROUPS]
+    assert names[:4] == ["route-to-leads", "notify", "teams", "reporting"]
+    assert [n for n in names if topology.is_feed(n)] == [f"leads-{gid}" for gid in SHIPPED_GROUPS]
     assert "leads-emea-leads" in names and "leads-fta-alignment" in names
 
 
@@ -31,6 +31,12 @@ def test_notify_takes_every_event():
     assert all(notify.matches(t, {}) for t in ALL_EVENT_TYPES)
     assert notify.matches(None, {"anything": "x"})
     assert notify.sql_filter == "1=1"
+
+
+def test_reporting_takes_every_event_and_is_no_feed():
+    reporting = shipped()["reporting"]
+    assert all(reporting.matches(t, {}) for t in ALL_EVENT_TYPES)
+    assert reporting.sql_filter == "1=1" and not reporting.feed and reporting.dead_letter_on_expiry
 
 
 def test_each_lead_group_subscription_takes_only_its_own_routed_events():
@@ -55,7 +61,7 @@ def test_every_property_of_a_filter_must_match_and_sql_terms_are_sorted():
 
 
 def test_no_lead_groups_leaves_the_app_subscriptions():
-    assert [s.name for s in topology.subscriptions([])] == ["route-to-leads", "notify", "teams"]
+    assert [s.name for s in topology.subscriptions([])] == ["route-to-leads", "notify", "teams", "reporting"]
 
 
 def test_teams_takes_routed_reminder_and_escalated_events_of_every_group():

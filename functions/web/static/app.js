@@ -19,6 +19,7 @@ import {
 import { initDetail, openDetail } from "./detail.js";
 import { $, clear, el } from "./dom.js";
 import { initForm, renderChoices } from "./form.js";
+import { initReports, refreshReports } from "./reports.js";
 import { personName, state } from "./state.js";
 import { loadVocabulary, seesAllRequests, setViewer } from "./vocabulary.js";
 
@@ -61,6 +62,11 @@ function renderMe(me) {
   $("app").hidden = false;
 }
 
+function groupName(id) {
+  const group = ((state.me && state.me.leadGroups) || []).find((g) => g.id === id);
+  return group ? group.name : id;
+}
+
 async function start() {
   onUnauthorized(showSignIn);
   initForm({ onSubmitted: () => refreshList({ reset: true }) });
@@ -73,11 +79,16 @@ async function start() {
     },
     onOpen: (id) => openDetail(id),
   });
+  initReports({ groupName });
 
   const [signedIn] = await Promise.all([loadMe(), loadVocabulary()]);
   if (!signedIn) return;
   renderMe(state.me);
   await Promise.all([refreshList({ reset: true }), refreshAnswers(), checkAssignedView()]);
+  if (seesAllRequests()) {
+    $("reports").hidden = false;
+    await refreshReports(groupName);
+  }
   startPolling();
 }
 

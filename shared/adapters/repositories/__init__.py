@@ -7,7 +7,8 @@ from shared.adapters.repositories.records import (
     StoredParkedMessages,
     StoredSubmissionCounts,
 )
+from shared.adapters.repositories.reports import StoredReadModel
 from shared.adapters.repositories.requests import StoredRequests
 
-__all__ = ["StoredIdempotencyKeys", "StoredNotificationRecords", "StoredParkedMessages", "StoredRequests",
+__all__ = ["StoredIdempotencyKeys", "StoredNotificationRecords", "StoredParkedMessages", "StoredReadModel", "StoredRequests",
            "StoredSubmissionCounts"]

@@ -39,6 +39,10 @@ def _conditions(where: RequestFilter) -> list[Where]:
         found.append(Where("requestor.email", "=", where.requestor))
     if where.architect is not None:
         found.append(Where("architect", "=", where.architect))
+    if where.created_from is not None:
+        found.append(Where("createdAt", ">=", iso(where.created_from)))
+    if where.created_before is not None:
+        found.append(Where("createdAt", "<", iso(where.created_before)))
     return found
 
 

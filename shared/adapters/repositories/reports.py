@@ -1,0 +1,62 @@
+"""The reports container: per-request projections (``p.<request id>``) and
+the aggregate documents (``a.<key>``) of the read model."""
+
+from __future__ import annotations
+
+from shared import topology
+from shared.adapters.store.base import DocumentStore, NotFound, PreconditionFailed
+from shared.app.ports import Aggregate, Projection
+
+_PROJECTION, _AGGREGATE = "p.", "a."
+
+
+class StoredReadModel:
+    def __init__(self, store: DocumentStore):
+        self.store = store
+
+    def _save(self, doc: dict, etag: str | None) -> str:
+        if etag is None:
+            return self.store.create(topology.REPORTS, doc)
+        try:
+            return self.store.replace(topology.REPORTS, doc, etag=etag)
+        except NotFound:
+            raise PreconditionFailed("reports: the document is gone") from None
+
+    def projection(self, request_id: str) -> Projection | None:
+        item = self.store.read(topology.REPORTS, _PROJECTION + request_id)
+        if item is None:
+            return None
+        doc = item.doc
+        return Projection(doc["requestId"], doc["seq"], doc["contribution"], doc.get("pending"), item.etag)
+
+    def save_projection(self, projection: Projection) -> str:
+        doc = {"id": _PROJECTION + projection.request_id, "kind": "projection", "requestId": projection.request_id,
+               "seq": projection.seq, "contribution": projection.contribution}
+        if projection.pending is not None:
+            doc["pending"] = projection.pending
+        return self._save(doc, projection.etag)
+
+    def aggregate(self, key: str) -> Aggregate | None:
+        item = self.store.read(topology.REPORTS, _AGGREGATE + key)
+        if item is None:
+            return None
+        return Aggregate(key, item.doc["counters"], item.doc.get("applied", {}), item.etag)
+
+    def save_aggregate(self, aggregate: Aggregate) -> str:
+        doc = {"id": _AGGREGATE + aggregate.key, "kind": "aggregate", "counters": aggregate.counters,
+               "applied": aggregate.applied}
+        return self._save(doc, aggregate.etag)
+
+    def clear(self) -> int:
+        removed, continuation = 0, None
+        while True:
+            page = self.store.query(topology.REPORTS, limit=500, continuation=continuation)
+            for doc in page.items:
+                try:
+                    self.store.delete(topology.REPORTS, doc["id"])
+                    removed += 1
+                except NotFound:
+                    pass
+            continuation = page.continuation
+            if continuation is None:
+                return removed

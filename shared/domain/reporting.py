@@ -1,0 +1,285 @@
+"""What a request adds to the reports: its facts as of a prefix of its history,
+and those facts as integer counters in a few aggregate documents.
+
+Pure: a request's contribution depends only on its static fields, the events
+up to a sequence number, the business calendar and the assignment SLA, so an
+incremental pass and a rebuild from the stored requests give the same figures.
+"""
+
+from __future__ import annotations
+
+import math
+import zlib
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from typing import Iterable, Mapping, Sequence
+
+from shared.domain.calendar import BusinessCalendar
+from shared.domain.events import Event, EventType
+from shared.domain.model import OPEN_STATUSES, FtaRequest, Status
+
+# The "current" figures (counts, loads, open and waiting requests) are spread
+# over this many documents, by request id, so that concurrent writers rarely
+# meet on one document; readers add the shards up.
+SHARDS = 4
+DIMENSIONS = ("leadGroup", "region", "requestType", "architect")
+NO_GROUP = "-"
+
+# Time to assign, in business hours, as a histogram: the upper edges of its
+# buckets (half an hour within the first business day, then hours, then days).
+BUCKET_EDGES: tuple[float, ...] = (
+    *(h / 2 for h in range(1, 17)), *range(9, 41), *range(48, 161, 8))
+
+Counters = dict[str, int]
+Contribution = dict[str, Counters]  # aggregate document key -> counter -> value
+
+_STATUS_OF = {
+    EventType.SUBMITTED: Status.SUBMITTED,
+    EventType.ROUTED: Status.ROUTED,
+    EventType.ASSIGNED: Status.ASSIGNED,
+    EventType.INFO_REQUESTED: Status.NEEDS_INFO,
+    EventType.CANCELLED: Status.CANCELLED,
+    EventType.COMPLETED: Status.COMPLETED,
+    EventType.DECLINED: Status.DECLINED,
+}
+
+
+@dataclass(frozen=True)
+class RequestFacts:
+    request_id: str
+    seq: int
+    status: Status
+    region: str
+    request_type: str
+    lead_group: str | None
+    architect: str | None
+    first_architect: str | None
+    submitted_at: datetime
+    routed_at: datetime | None
+    assigned_at: datetime | None
+    paused_business_hours: float
+    time_to_assign: float | None  # business hours from routing to the first assignment, pauses taken out
+    within_sla: bool | None
+    assign_due_at: datetime | None  # while routed: when it becomes overdue
+
+
+def facts(request: FtaRequest, seq: int, calendar: BusinessCalendar, sla_hours: float) -> RequestFacts:
+    """The request as its first ``seq`` events leave it."""
+    events: Sequence[Event] = request.history[:seq]
+    status = Status.SUBMITTED
+    lead_group = architect = first_architect = None
+    routed_at = assigned_at = None
+    paused = 0.0
+    for event in events:
+        status = _STATUS_OF.get(event.type, status)
+        if event.type is EventType.INFO_PROVIDED:
+            status = Status(event.data.get("resumedTo", Status.ROUTED.value))
+            if status is Status.ROUTED:
+                paused += float(event.data.get("pausedBusinessHours", 0.0))
+        elif event.type is EventType.ROUTED:
+            lead_group, routed_at = event.data.get("leadGroup"), event.occurred_at
+        elif event.type is EventType.ASSIGNED:
+            architect = event.data.get("architect")
+            if assigned_at is None:
+                assigned_at, first_architect = event.occurred_at, architect
+    time_to_assign = within = due = None
+    if routed_at is not None and assigned_at is not None:
+        time_to_assign = max(0.0, calendar.business_hours_between(routed_at, assigned_at) - paused)
+        within = time_to_assign <= sla_hours + 1e-9
+    if status is Status.ROUTED and routed_at is not None:
+        due = calendar.add_business_hours(routed_at, sla_hours + paused)
+    return RequestFacts(
+        request_id=request.id, seq=len(events), status=status, region=request.region,
+        request_type=request.request_type.value, lead_group=lead_group, architect=architect,
+        first_architect=first_architect, submitted_at=events[0].occurred_at if events else request.created_at,
+        routed_at=routed_at, assigned_at=assigned_at, paused_business_hours=paused,
+        time_to_assign=time_to_assign, within_sla=within, assign_due_at=due,
+    )
+
+
+def shard_of(request_id: str) -> int:
+    return zlib.crc32(request_id.encode("utf-8")) % SHARDS
+
+
+def current_key(shard: int) -> str:
+    return f"current.{shard}"
+
+
+def day_key(day: date) -> str:
+    return f"sla.{day.isoformat()}"
+
+
+def bucket_of(hours: float) -> int:
+    for index, edge in enumerate(BUCKET_EDGES):
+        if hours <= edge + 1e-9:
+            return index
+    return len(BUCKET_EDGES)
+
+
+def bucket_edge(index: int) -> float | None:
+    """The upper edge of a bucket; ``None`` for the last, open one."""
+    return BUCKET_EDGES[index] if index < len(BUCKET_EDGES) else None
+
+
+def _epoch(moment: datetime) -> int:
+    return int(moment.timestamp())
+
+
+def due_hour(moment: datetime) -> int:
+    """The end of the UTC hour ``moment`` falls in (epoch seconds): a request is
+    counted overdue from then on (at most an hour late, never early)."""
+    return -(-_epoch(moment) // 3600) * 3600
+
+
+def contribution(f: RequestFacts) -> Contribution:
+    """The request's counters: in its shard of the current figures and in the
+    SLA document of the UTC day it was submitted (the cohort it belongs to)."""
+    current: Counters = {f"status|{f.status.value}|{f.lead_group or NO_GROUP}": 1}
+    if f.architect and f.status is Status.ASSIGNED:
+        current[f"open|{f.architect}"] = 1
+    if f.architect and f.status in (Status.ASSIGNED, Status.COMPLETED):
+        current[f"ever|{f.architect}"] = 1
+    now_keys = {"leadGroup": f.lead_group, "region": f.region, "requestType": f.request_type, "architect": f.architect}
+    if f.status in OPEN_STATUSES:
+        for dim, key in now_keys.items():
+            if key:
+                current[f"openNow|{dim}|{key}"] = 1
+    if f.assign_due_at is not None:  # counted per hour it falls due in, so the document never grows with the queue
+        for dim, key in now_keys.items():
+            if key:
+                current[f"due|{dim}|{key}|{due_hour(f.assign_due_at)}"] = 1
+    day: Counters = {}
+    cohort_keys = {**now_keys, "architect": f.first_architect}
+    for dim, key in cohort_keys.items():
+        if not key:
+            continue
+        day[f"{dim}|{key}|submitted"] = 1
+        if f.time_to_assign is not None:
+            day[f"{dim}|{key}|assigned"] = 1
+            day[f"{dim}|{key}|h{bucket_of(f.time_to_assign)}"] = 1
+            if f.within_sla:
+                day[f"{dim}|{key}|withinSla"] = 1
+    found: Contribution = {current_key(shard_of(f.request_id)): current}
+    found[day_key(f.submitted_at.astimezone(timezone.utc).date())] = day
+    return found
+
+
+def difference(old: Contribution, new: Contribution) -> Contribution:
+    """``new - old``, per document, without zeros."""
+    delta: Contribution = {}
+    for doc in set(old) | set(new):
+        before, after = old.get(doc, {}), new.get(doc, {})
+        changed = {k: after.get(k, 0) - before.get(k, 0) for k in set(before) | set(after)}
+        changed = {k: v for k, v in changed.items() if v}
+        if changed:
+            delta[doc] = changed
+    return delta
+
+
+def add(counters: Mapping[str, int], delta: Mapping[str, int]) -> Counters:
+    total = dict(counters)
+    for key, value in delta.items():
+        total[key] = total.get(key, 0) + value
+        if not total[key]:
+            del total[key]
+    return total
+
+
+def total(contributions: Iterable[Contribution]) -> Contribution:
+    """The aggregate documents as the sum of every request's contribution."""
+    docs: Contribution = {}
+    for each in contributions:
+        for doc, counters in each.items():
+            docs[doc] = add(docs.get(doc, {}), counters)
+    return {doc: counters for doc, counters in docs.items() if counters}
+
+
+# -- reading the aggregates ------------------------------------------------------------
+
+
+def merged(documents: Iterable[Mapping[str, int]]) -> Counters:
+    result: Counters = {}
+    for counters in documents:
+        result = add(result, counters)
+    return result
+
+
+def status_counts(current: Mapping[str, int], lead_group: str | None = None) -> dict[str, int]:
+    counts = {status.value: 0 for status in Status}
+    for key, value in current.items():
+        kind, _, rest = key.partition("|")
+        if kind != "status":
+            continue
+        status, _, group = rest.partition("|")
+        if lead_group is None or group == lead_group:
+            counts[status] = counts.get(status, 0) + value
+    return counts
+
+
+def architect_loads(current: Mapping[str, int], pool: Sequence[str]) -> tuple[dict[str, int], dict[str, int]]:
+    return ({a: current.get(f"open|{a}", 0) for a in pool}, {a: current.get(f"ever|{a}", 0) for a in pool})
+
+
+def percentile(histogram: Mapping[int, int], q: float) -> float | None:
+    """The upper edge of the bucket holding the q-th sample (nearest rank)."""
+    n = sum(histogram.values())
+    if n == 0:
+        return None
+    rank, seen = max(1, math.ceil(q * n)), 0
+    for index in sorted(histogram):
+        seen += histogram[index]
+        if seen >= rank:
+            edge = bucket_edge(index)
+            return edge if edge is not None else float(BUCKET_EDGES[-1])
+    return None
+
+
+def days(first: date, last: date) -> list[date]:
+    return [first + timedelta(days=i) for i in range((last - first).days + 1)]
+
+
+def sla_groups(day_docs: Iterable[Mapping[str, int]], current: Mapping[str, int], group_by: str, now: datetime,
+               known_keys: Sequence[str] = ()) -> list[dict]:
+    """The SLA report's groups: the cohort figures of the days read, and what is open and overdue now."""
+    cohort: dict[str, dict[str, int]] = {}
+    histograms: dict[str, dict[int, int]] = {}
+    for doc in day_docs:
+        for name, value in doc.items():
+            dim, key, figure = name.split("|", 2)
+            if dim != group_by:
+                continue
+            if figure.startswith("h"):
+                hist = histograms.setdefault(key, {})
+                hist[int(figure[1:])] = hist.get(int(figure[1:]), 0) + value
+            else:
+                figures = cohort.setdefault(key, {})
+                figures[figure] = figures.get(figure, 0) + value
+    open_now: dict[str, int] = {}
+    overdue_now: dict[str, int] = {}
+    cutoff = _epoch(now)
+    for name, value in current.items():
+        kind, _, rest = name.partition("|")
+        if kind == "openNow":
+            dim, key = rest.split("|", 1)
+            if dim == group_by:
+                open_now[key] = open_now.get(key, 0) + value
+        elif kind == "due":
+            dim, key, hour = rest.split("|", 2)
+            if dim == group_by and int(hour) <= cutoff:
+                overdue_now[key] = overdue_now.get(key, 0) + value
+    groups = []
+    for key in sorted(set(known_keys) | set(cohort) | set(open_now) | set(overdue_now)):
+        figures = cohort.get(key, {})
+        assigned, within = figures.get("assigned", 0), figures.get("withinSla", 0)
+        hist = histograms.get(key, {})
+        groups.append({
+            "key": key,
+            "submitted": figures.get("submitted", 0),
+            "assigned": assigned,
+            "assignedWithinSla": within,
+            "withinSlaPercent": round(100.0 * within / assigned, 1) if assigned else None,
+            "timeToAssignBusinessHours": {"p50": percentile(hist, 0.5), "p90": percentile(hist, 0.9)},
+            "openNow": open_now.get(key, 0),
+            "overdueNow": overdue_now.get(key, 0),
+        })
+    return groups
