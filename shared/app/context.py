@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from shared.app.ports import (
     Clock,
+    DocumentStorage,
     EmailRenderer,
     HealthReporter,
     IdempotencyKeys,
@@ -29,6 +30,8 @@ class Policy:
     sweep_after_seconds: float = 60.0
     public_url: str = "http://127.0.0.1:7071"
     email_from: str = "fta-requests@localhost"
+    max_document_bytes: int = 25 * 1024 * 1024
+    documents_require_scan: bool = False
 
 
 @dataclass
@@ -45,3 +48,4 @@ class Context:
     render: EmailRenderer
     clock: Clock
     components: dict[str, HealthReporter] = field(default_factory=dict)
+    documents: DocumentStorage | None = None

@@ -8,13 +8,17 @@ from typing import Any
 class AppError(Exception):
     code = "bad-request"
 
-    def __init__(self, message: str, details: list[dict[str, Any]] | None = None):
+    def __init__(self, message: str, details: list[dict[str, Any]] | None = None, *, code: str | None = None,
+                 extra: dict[str, Any] | None = None):
         super().__init__(message)
         self.message = message
         self.details = details or []
+        if code is not None:
+            self.code = code
+        self.extra = extra or {}  # more fields of the error body, e.g. {"missingDocuments": [...]}
 
     def to_dict(self) -> dict[str, Any]:
-        return {"error": self.code, "message": self.message, "details": self.details}
+        return {"error": self.code, "message": self.message, "details": self.details, **self.extra}
 
 
 class InvalidInput(AppError):
@@ -42,6 +46,14 @@ class WrongState(AppError):
 
 class StaleVersion(AppError):
     code = "precondition-failed"
+
+
+class TooLarge(AppError):
+    code = "payload-too-large"
+
+
+class UnsupportedContent(AppError):
+    code = "unsupported-media-type"
 
 
 class Busy(AppError):
