@@ -1,6 +1,7 @@
 import azure.functions as func
 
 from functions.create_request import bp as create_request
+from functions.documents import bp as documents
 from functions.health import bp as health
 from functions.lead_actions import bp as lead_actions
 from functions.notify import bp as notify
@@ -14,5 +15,5 @@ from functions.workflow import bp as workflow
 
 app = func.FunctionApp(http_auth_level=func.AuthLevel.ANONYMOUS)
 
-for blueprint in (create_request, read_requests, lead_actions, workflow, health, route_to_leads, notify, remind, sweep, web, openapi):
+for blueprint in (create_request, read_requests, lead_actions, workflow, documents, health, route_to_leads, notify, remind, sweep, web, openapi):
     app.register_functions(blueprint)

@@ -11,7 +11,18 @@ import azure.functions as func
 
 from functions.auth import Unauthenticated, principal_from_headers
 from shared import telemetry
-from shared.app.errors import AppError, Busy, Forbidden, Ineligible, InvalidInput, NotFound, StaleVersion, WrongState
+from shared.app.errors import (
+    AppError,
+    Busy,
+    Forbidden,
+    Ineligible,
+    InvalidInput,
+    NotFound,
+    StaleVersion,
+    TooLarge,
+    UnsupportedContent,
+    WrongState,
+)
 from shared.domain.principal import Principal
 
 log = telemetry.get_logger("fta.http")
@@ -117,6 +128,8 @@ STATUS_FOR: dict[type[AppError], int] = {
     NotFound: 404,
     WrongState: 409,
     StaleVersion: 412,
+    TooLarge: 413,
+    UnsupportedContent: 415,
     Ineligible: 422,
     Busy: 503,
 }

@@ -9,6 +9,7 @@ from functools import lru_cache
 from typing import Any
 
 from functions.http import MAX_BODY_BYTES
+from functions.openapi.documents import document_paths
 from functions.openapi.schemas import component_schemas, schema_ref
 from shared.domain.model import Status
 from shared.topology import PAGE_ROUTE
@@ -41,7 +42,9 @@ _ERRORS = {
     "404": "no such request, or not visible to the caller",
     "409": "the request is not in a state that allows this action",
     "412": "If-Match does not match the request's current ETag",
-    "413": f"the body is over {MAX_BODY_BYTES} bytes",
+    "413": f"the body is over {MAX_BODY_BYTES} bytes (a document: over FTA_MAX_DOCUMENT_MB)",
+    "415": "a document whose bytes are not PDF, docx, xlsx, pptx, CSV, plain text, PNG or JPEG, "
+           "or a body that is not multipart/form-data",
     "422": "the request is not eligible for a FastTrack Architect",
     "503": "the store is unavailable or busy; try again",
 }
@@ -270,6 +273,7 @@ def _paths() -> dict[str, Any]:
                 body={"required": True, "content": _json("DeclineBody")}, errors=ACTION_ERRORS,
             )
         },
+        **document_paths(_json, _errors, _header),
     }
 
 
@@ -315,7 +319,7 @@ def _document() -> dict[str, Any]:
         },
         "servers": [{"url": "/"}],
         "security": [{PRINCIPAL_SCHEME: []}],
-        "tags": [{"name": "requests"}, {"name": "web"}, {"name": "meta"}],
+        "tags": [{"name": "requests"}, {"name": "documents"}, {"name": "web"}, {"name": "meta"}],
         "paths": _paths(),
         "components": _components(),
     }
