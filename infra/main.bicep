@@ -83,6 +83,9 @@ resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   tags: tags
 }
 
+@description('Microsoft Defender for Storage malware scanning of uploaded documents; when on, the app serves only documents whose scan result tag says "No threats found".')
+param documentsMalwareScanning bool = false
+
 module monitoring 'modules/monitoring.bicep' = {
   name: 'monitoring'
   scope: rg
@@ -102,6 +105,8 @@ module storage 'modules/storage.bicep' = {
     tags: tags
     storageAccountName: 'st${resourceToken}'
     deploymentContainerName: 'app-package-${resourceToken}'
+    documentsContainerName: 'documents'
+    malwareScanning: documentsMalwareScanning
   }
 }
 
@@ -142,6 +147,9 @@ module api 'modules/functionapp.bicep' = {
     serviceBusFullyQualifiedNamespace: serviceBus.outputs.fullyQualifiedNamespace
     cosmosEndpoint: cosmos.outputs.endpoint
     cosmosDatabaseName: cosmos.outputs.databaseName
+    documentsBlobEndpoint: storage.outputs.blobEndpoint
+    documentsContainerName: storage.outputs.documentsContainerName
+    documentsRequireScan: documentsMalwareScanning
     authClientId: authClientId
     formOrigin: formOrigin
     publicUrl: publicUrl
@@ -178,6 +186,7 @@ module roles 'modules/roles.bicep' = {
   params: {
     principalId: api.outputs.principalId
     storageAccountName: storage.outputs.storageAccountName
+    documentsContainerName: storage.outputs.documentsContainerName
     serviceBusNamespaceName: serviceBus.outputs.namespaceName
     cosmosAccountName: cosmos.outputs.accountName
     applicationInsightsName: monitoring.outputs.applicationInsightsName
