@@ -10,6 +10,7 @@
 import { api, onUnauthorized, serverMessage } from "./api.js";
 import { initDashboard, refreshList, renderViewer, startPolling, stopPolling } from "./dashboard.js";
 import { initDetail, openDetail } from "./detail.js";
+import { offerUploads } from "./documents.js";
 import { $, clear, el } from "./dom.js";
 import { initForm, renderChoices } from "./form.js";
 import { personName, state } from "./state.js";
@@ -56,7 +57,7 @@ function renderMe(me) {
 
 async function start() {
   onUnauthorized(showSignIn);
-  initForm({ onSubmitted: () => refreshList({ reset: true }) });
+  initForm({ onSubmitted: (request) => { refreshList({ reset: true }); offerUploads(request, openDetail); } });
   initDashboard({ onOpen: (id) => openDetail(id) });
   initDetail();
 

@@ -2,6 +2,7 @@
 // the counts by status, paging and polling.
 
 import { api, serverMessage } from "./api.js";
+import { reviewBadge } from "./documents.js";
 import { $, clear, el, timeElement } from "./dom.js";
 import { groupName, state } from "./state.js";
 import { entries, labels, seesAllRequests } from "./vocabulary.js";
@@ -130,7 +131,7 @@ function renderRow(item, names) {
     el("td", { text: item.customerName || "" }),
     el("td", { text: item.tpid }),
     el("td", { text: labels("requestTypes", item.requestType) }),
-    el("td", { className: "status-cell" }, [statusBadge(item.status)]),
+    el("td", { className: "status-cell" }, [statusBadge(item.status), reviewBadge(item)]),
     el("td", { text: groupName(item.leadGroup) }),
     el("td", { text: item.architect || "" }),
     el("td", { className: "nowrap" }, [timeElement(item.createdAt)]),

@@ -3,6 +3,7 @@
 
 import { api, problem, serverMessage } from "./api.js";
 import { focusRow, markSelected, markStaleDetail, refreshList, statusBadge } from "./dashboard.js";
+import { renderDocuments } from "./documents.js";
 import { $, clear, el, timeElement } from "./dom.js";
 import { groupName, personName, state } from "./state.js";
 import { can, labels } from "./vocabulary.js";
@@ -25,6 +26,7 @@ function showDetail(request, etag, { keepMessage = false } = {}) {
   renderFields(request);
   renderTimeline(request.history || []);
   renderActions(request);
+  renderDocuments(request, () => openDetail(request.id, { focus: false, keepMessage: true }));
   markSelected();
   markStaleDetail();
 }

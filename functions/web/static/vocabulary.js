@@ -33,6 +33,10 @@ const local = {
     "request.document-added": "Document added",
     "request.document-removed": "Document removed",
   },
+  documentKinds: {
+    sow: "Statement of work (SOW)", wbs: "Work breakdown structure (WBS)", "cost-breakdown": "Cost breakdown",
+    "migration-plan": "Migration plan", other: "Other document",
+  },
   declineReasons: {
     "not-eligible": "Not eligible", duplicate: "Duplicate", "out-of-scope": "Out of scope",
     "no-response": "No response", other: "Other",
