@@ -45,8 +45,8 @@ def upload_document(req: func.HttpRequest) -> func.HttpResponse:
         except HttpRefusal:
             get_request(ctx, principal, req.route_params.get("id", ""))  # a request the caller cannot see is 404
             raise
-        command = UploadDocument(req.route_params.get("id", ""), upload.kind, upload.file_name, upload.content,
-                                 if_match(req))
+        # An upload adds to the request whatever changed meanwhile: no If-Match.
+        command = UploadDocument(req.route_params.get("id", ""), upload.kind, upload.file_name, upload.content)
         result = documents.upload_document(ctx, principal, command)
         location = f"/api/requests/{result.request.id}/documents/{result.document.id}"
         return json_response(result.document.to_json_dict(), 201, {"Location": location, **etag_header(result.etag)})

@@ -68,7 +68,7 @@ def document_paths(json: Any, errors: Any, header: Any) -> dict[str, Any]:
             "operationId": "upload_document",
             "summary": "Add a document to an open request (its requestor, leads, admins, the assigned architect)",
             "tags": ["documents"],
-            "parameters": [{"$ref": "#/components/parameters/RequestId"}, {"$ref": "#/components/parameters/IfMatch"}],
+            "parameters": [{"$ref": "#/components/parameters/RequestId"}],
             "requestBody": {"required": True, "content": {"multipart/form-data": {
                 "schema": _ref("UploadForm"), "encoding": {"file": {"contentType": "application/octet-stream"}}}}},
             "responses": {
@@ -76,7 +76,7 @@ def document_paths(json: Any, errors: Any, header: Any) -> dict[str, Any]:
                         "headers": {"Location": header("/api/requests/{id}/documents/{docId}"),
                                     "ETag": {"$ref": "#/components/headers/ETag"}},
                         "content": json("Document")},
-                **errors("400", "401", "403", "404", "409", "412", "413", "415", "503"),
+                **errors("400", "401", "403", "404", "409", "413", "415", "503"),
             },
         }},
         "/api/requests/{id}/documents/{docId}": {
