@@ -2,6 +2,7 @@ import azure.functions as func
 
 from functions.asyncapi import bp as asyncapi
 from functions.create_request import bp as create_request
+from functions.documents import bp as documents
 from functions.eligibility import bp as eligibility
 from functions.health import bp as health
 from functions.lead_actions import bp as lead_actions
@@ -19,6 +20,6 @@ from functions.workflow import bp as workflow
 
 app = func.FunctionApp(http_auth_level=func.AuthLevel.ANONYMOUS)
 
-for blueprint in (create_request, eligibility, read_requests, lead_actions, workflow, health, route_to_leads, notify,
-                  post_to_teams, remind, sweep, web, openapi, asyncapi, reports, update_reports):
+for blueprint in (create_request, eligibility, read_requests, lead_actions, workflow, documents, health, route_to_leads,
+                  notify, post_to_teams, remind, sweep, web, openapi, asyncapi, reports, update_reports):
     app.register_functions(blueprint)

@@ -19,7 +19,7 @@ from devhost.routes import RouteTable
 
 log = logging.getLogger("devhost.http")
 
-MAX_BODY_BYTES = 1024 * 1024
+MAX_BODY_BYTES = 1024 * 1024  # raised to the document uploads' limit when that is larger (DevHostApp)
 DRAIN_LIMIT_BYTES = 8 * MAX_BODY_BYTES
 ADMIN_PREFIX = ("admin", "functions")
 
@@ -43,23 +43,24 @@ def error_payload(code: str, message: str) -> bytes:
     return _json_body({"error": code, "message": message, "details": []})
 
 
-async def read_body(receive: Receive, declared_length: int | None) -> tuple[bytes, bool]:
-    """The request body, keeping at most ``MAX_BODY_BYTES``; ``True`` when it is longer."""
+async def read_body(receive: Receive, declared_length: int | None,
+                    limit: int = MAX_BODY_BYTES) -> tuple[bytes, bool]:
+    """The request body, keeping at most ``limit`` bytes; ``True`` when it is longer."""
     chunks: list[bytes] = []
     seen = 0
-    too_large = declared_length is not None and declared_length > MAX_BODY_BYTES
+    too_large = declared_length is not None and declared_length > limit
     while True:
         message = await receive()
         if message["type"] == "http.disconnect":
             raise _ClientGone()
         chunk = message.get("body", b"")
         seen += len(chunk)
-        if seen > MAX_BODY_BYTES:
+        if seen > limit:
             too_large = True
             chunks.clear()
         elif not too_large:
             chunks.append(chunk)
-        if not message.get("more_body", False) or seen > DRAIN_LIMIT_BYTES:
+        if not message.get("more_body", False) or seen > max(DRAIN_LIMIT_BYTES, 2 * limit):
             break
     return (b"" if too_large else b"".join(chunks)), too_large
 
@@ -119,12 +120,14 @@ class DevHostApp:
         run_now: Callable[[Function, str], None],
         dev_user: str = "",
         dev_roles: Iterable[str] = (),
+        max_body_bytes: int = MAX_BODY_BYTES,
     ):
         self._catalog = catalog
         self._invoker = invoker
         self._run_now = run_now
         self._dev_user = dev_user
         self._dev_roles = tuple(dev_roles)
+        self._max_body_bytes = max(MAX_BODY_BYTES, max_body_bytes)
         self.routes: RouteTable[HttpFunction] = RouteTable()
         for function in catalog.of(HttpFunction):
             self.routes.add(function.route, function.methods, function)
@@ -158,9 +161,9 @@ class DevHostApp:
             declared = int(headers["content-length"]) if "content-length" in headers else None
         except ValueError:
             declared = None
-        body, too_large = await read_body(receive, declared)
+        body, too_large = await read_body(receive, declared, self._max_body_bytes)
         if too_large:
-            await self._respond_json(send, 413, error_payload("payload-too-large", f"the request body is over {MAX_BODY_BYTES} bytes"))
+            await self._respond_json(send, 413, error_payload("payload-too-large", f"the request body is over {self._max_body_bytes} bytes"))
             return
 
         segments = [s for s in raw_path.split("/") if s]

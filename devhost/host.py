@@ -144,7 +144,10 @@ class DevHost:
 
     def asgi_app(self) -> DevHostApp:
         settings = self.ctx.settings
-        return DevHostApp(self.catalog, self.invoker, run_now=self.run_now, dev_user=settings.dev_user, dev_roles=settings.dev_roles)
+        # Like the Functions host (100 MB), devhost takes a document upload whole; the function enforces the limit.
+        uploads = settings.max_document_bytes + 64 * 1024
+        return DevHostApp(self.catalog, self.invoker, run_now=self.run_now, dev_user=settings.dev_user,
+                          dev_roles=settings.dev_roles, max_body_bytes=uploads)
 
     def shutdown(self) -> None:
         self.stop.set()

@@ -22,6 +22,8 @@ from shared.app.errors import (
     NotFound,
     StaleVersion,
     TooManySubmissions,
+    TooLarge,
+    UnsupportedContent,
     WrongState,
 )
 from shared.domain.principal import Principal
@@ -180,6 +182,8 @@ STATUS_FOR: dict[type[AppError], int] = {
     NotFound: 404,
     WrongState: 409,
     StaleVersion: 412,
+    TooLarge: 413,
+    UnsupportedContent: 415,
     Ineligible: 422,
     IdempotencyKeyReused: 422,
     TooManySubmissions: 429,

@@ -90,6 +90,9 @@ resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   tags: tags
 }
 
+@description('Microsoft Defender for Storage malware scanning of uploaded documents; when on, the app serves only documents whose scan result tag says "No threats found".')
+param documentsMalwareScanning bool = false
+
 module monitoring 'modules/monitoring.bicep' = {
   name: 'monitoring'
   scope: rg
@@ -109,6 +112,8 @@ module storage 'modules/storage.bicep' = {
     tags: tags
     storageAccountName: 'st${resourceToken}'
     deploymentContainerName: 'app-package-${resourceToken}'
+    documentsContainerName: 'documents'
+    malwareScanning: documentsMalwareScanning
   }
 }
 
@@ -159,6 +164,9 @@ module api 'modules/functionapp.bicep' = {
     serviceBusFullyQualifiedNamespace: serviceBus.outputs.fullyQualifiedNamespace
     cosmosEndpoint: cosmos.outputs.endpoint
     cosmosDatabaseName: cosmos.outputs.databaseName
+    documentsBlobEndpoint: storage.outputs.blobEndpoint
+    documentsContainerName: storage.outputs.documentsContainerName
+    documentsRequireScan: documentsMalwareScanning
     authClientId: authClientId
     formOrigin: formOrigin
     publicUrl: publicUrl
@@ -198,6 +206,7 @@ module roles 'modules/roles.bicep' = {
   params: {
     principalId: api.outputs.principalId
     storageAccountName: storage.outputs.storageAccountName
+    documentsContainerName: storage.outputs.documentsContainerName
     serviceBusNamespaceName: serviceBus.outputs.namespaceName
     cosmosAccountName: cosmos.outputs.accountName
     applicationInsightsName: monitoring.outputs.applicationInsightsName

@@ -24,12 +24,13 @@ from shared.adapters.repositories import (
 )
 from shared.adapters.store.base import DocumentStore
 from shared.app.context import Context, Policy
-from shared.app.ports import Clock, Mailer, Publisher, TeamsChannels
+from shared.app.ports import Clock, DocumentStorage, Mailer, Publisher, TeamsChannels
 from shared.domain.calendar import BusinessCalendar
 from shared.domain.routing import Routing, load_routing
-from shared.settings import Settings, load_settings
+from shared.settings import Settings, is_loopback_url, load_settings
 
 log = logging.getLogger("fta.bootstrap")
+_lock = threading.Lock()
 
 
 @dataclass
@@ -132,6 +133,33 @@ def build_teams(settings: Settings, routing: Routing) -> TeamsChannels | None:
     return WebhookChannels(urls)
 
 
+_blob_clients: dict[tuple[str, str], Any] = {}
+_blob_lock = threading.Lock()
+
+
+def blob_client(settings: Settings) -> Any:
+    """One ``BlobServiceClient`` per process and account (Microsoft's "Manage connections")."""
+    key = (settings.document_storage_connection.get_secret_value(), settings.document_storage_uri)
+    with _blob_lock:
+        if key not in _blob_clients:
+            from shared.adapters.documents.blob import blob_service_client
+
+            _blob_clients[key] = blob_service_client(*key)
+        return _blob_clients[key]
+
+
+def build_documents(settings: Settings) -> DocumentStorage:
+    if settings.documents == "blob":
+        from shared.adapters.documents.blob import BlobDocumentStorage
+
+        client = blob_client(settings)
+        # Azurite starts empty; in Azure the Bicep makes the container (the app may not).
+        return BlobDocumentStorage(client, settings.documents_container, create_container=is_loopback_url(client.url))
+    from shared.adapters.documents.local import LocalDocumentStorage
+
+    return LocalDocumentStorage(settings.documents_dir)
+
+
 def policy(settings: Settings) -> Policy:
     return Policy(
         assign_sla_business_hours=settings.assign_sla_business_hours,
@@ -141,6 +169,8 @@ def policy(settings: Settings) -> Policy:
         public_url=settings.public_url,
         email_from=settings.email_from,
         submissions_per_hour=settings.submissions_per_hour,
+        max_document_bytes=settings.max_document_bytes,
+        documents_require_scan=settings.documents_require_scan,
     )
 
 
@@ -161,26 +191,27 @@ def build(settings: Settings | None = None, clock: Clock = system_clock) -> Runt
     store = build_store(settings, clock, clients)
     bus = build_bus(settings, routing, clock, clients)
     mailer = build_mailer(settings)
+    documents = build_documents(settings)
     if settings.faults:
-        from shared.adapters.faults import FaultPlan, FaultyBus, FaultyMailer, FaultyStore
+        from shared.adapters.faults import FaultPlan, FaultyBus, FaultyDocuments, FaultyMailer, FaultyStore
 
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         plan = FaultPlan(settings.faults, settings.data_dir / "faults.log", settings.faults_seed)
         log.warning("FTA_FAULTS is set: injecting faults %s", sorted(settings.faults))
         store, bus, mailer = FaultyStore(store, plan), FaultyBus(bus, plan), FaultyMailer(mailer, plan)
+        documents = FaultyDocuments(documents, plan)
     runtime = Runtime(
         policy=policy(settings), routing=routing, calendar=BusinessCalendar.from_config(routing.business_calendar),
         requests=StoredRequests(store), idempotency=StoredIdempotencyKeys(store),
         notifications=StoredNotificationRecords(store), parked=StoredParkedMessages(store),
         submission_counts=StoredSubmissionCounts(store),
         bus=bus, mailer=mailer, render=_render, clock=clock,
-        components={"store": store, "bus": bus, "email": mailer, **({"teams": teams} if teams else {})},
-        teams=teams, reports=StoredReadModel(store), settings=settings, store=store, clients=clients,
+        components={"store": store, "bus": bus, "email": mailer, "documents": documents, **({"teams": teams} if teams else {})},
+        teams=teams, reports=StoredReadModel(store), settings=settings, store=store, clients=clients, documents=documents,
     )
     return runtime
 
 
-_lock = threading.Lock()
 _context: Runtime | None = None
 
 

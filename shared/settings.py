@@ -16,7 +16,7 @@ from urllib.parse import urlparse
 from pydantic import Field, PrivateAttr, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, PydanticBaseSettingsSource, SettingsConfigDict
 
-from shared.topology import SERVICE_BUS_CONNECTION
+from shared.topology import DOCUMENT_STORAGE_CONNECTION, DOCUMENTS_CONTAINER, SERVICE_BUS_CONNECTION
 
 SHIPPED_ROUTING_FILE = Path(__file__).parent / "config" / "routing.yaml"
 DEFAULT_REMIND_SCHEDULE = "0 0 * * * 1-5"
@@ -137,6 +137,13 @@ class Settings(BaseSettings):
     dev_roles: Annotated[tuple[str, ...], NoDecode] = _setting((), "FTA_DEV_ROLES")
     appinsights_connection_string: SecretStr = _setting(SecretStr(""), "APPLICATIONINSIGHTS_CONNECTION_STRING")
     sweep_after_seconds: float = _setting(60.0, "FTA_SWEEP_AFTER_SECONDS", ge=0, le=86400, allow_inf_nan=False)
+    documents: Literal["local", "blob"] = _setting("local", "FTA_DOCUMENTS")
+    documents_container: str = _setting(DOCUMENTS_CONTAINER, "FTA_DOCUMENTS_CONTAINER",
+                                        pattern=r"^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$")
+    document_storage_connection: SecretStr = _setting(SecretStr(""), DOCUMENT_STORAGE_CONNECTION)
+    document_storage_uri: str = _setting("", f"{DOCUMENT_STORAGE_CONNECTION}__blobServiceUri")
+    max_document_mb: float = _setting(25.0, "FTA_MAX_DOCUMENT_MB", gt=0, le=100, allow_inf_nan=False)
+    documents_require_scan: bool = _setting(False, "FTA_DOCUMENTS_REQUIRE_SCAN")
     faults: Annotated[dict[str, float], NoDecode] = _setting({}, "FTA_FAULTS")
     faults_seed: int | None = _setting(None, "FTA_FAULTS_SEED", ge=0, le=2**31)
     allowed_origins: Annotated[tuple[str, ...], NoDecode] = _setting((), "FTA_ALLOWED_ORIGINS")
@@ -164,12 +171,13 @@ class Settings(BaseSettings):
                 return cls.model_fields[info.field_name].get_default(call_default_factory=True)
         return value
 
-    @field_validator("store", "bus", "email", mode="before")
+    @field_validator("store", "bus", "email", "documents", mode="before")
     @classmethod
     def _lower(cls, value: Any) -> Any:
         return value.lower() if isinstance(value, str) else value
 
-    @field_validator("cosmos_verify_tls", "cosmos_create_containers", "smtp_starttls", mode="before")
+    @field_validator("cosmos_verify_tls", "cosmos_create_containers", "smtp_starttls", "documents_require_scan",
+                     mode="before")
     @classmethod
     def _boolean(cls, value: Any) -> Any:
         if isinstance(value, str):
@@ -260,6 +268,15 @@ class Settings(BaseSettings):
                 SERVICE_BUS_CONNECTION,
                 f"required when FTA_BUS=servicebus (or {SERVICE_BUS_CONNECTION}__fullyQualifiedNamespace)",
             )
+        if self.documents == "blob" and not (self.document_storage_connection.get_secret_value()
+                                             or self.document_storage_uri):
+            raise SettingsError(DOCUMENT_STORAGE_CONNECTION,
+                                f"required when FTA_DOCUMENTS=blob (or {DOCUMENT_STORAGE_CONNECTION}__blobServiceUri)")
+        if self.document_storage_uri and urlparse(self.document_storage_uri).scheme != "https":
+            raise SettingsError(f"{DOCUMENT_STORAGE_CONNECTION}__blobServiceUri",
+                                f"expected an https URL, got {self.document_storage_uri!r}")
+        if self.documents_require_scan and self.documents != "blob":
+            raise SettingsError("FTA_DOCUMENTS_REQUIRE_SCAN", "needs FTA_DOCUMENTS=blob (Defender scans blobs)")
         if self.email == "smtp" and not self.smtp_host:
             raise SettingsError("SMTP_HOST", "required when FTA_EMAIL=smtp")
         if self.email == "ses" and not self.region:
@@ -300,6 +317,15 @@ class Settings(BaseSettings):
         """The origins whose pages may change state: the app's own (FTA_PUBLIC_URL) and FTA_ALLOWED_ORIGINS."""
         own = origin_of(self.public_url)
         return frozenset({*self.allowed_origins, *([own] if own else [])})
+
+    @property
+    def max_document_bytes(self) -> int:
+        """``FTA_MAX_DOCUMENT_MB`` in bytes (MiB; a fraction is allowed, e.g. 0.01 for tests)."""
+        return int(self.max_document_mb * 1024 * 1024)
+
+    @property
+    def documents_dir(self) -> Path:
+        return self.data_dir / "documents"
 
     @property
     def outbox_dir(self) -> Path:

@@ -123,6 +123,11 @@ CONTAINERS = [
     Container(REPORTS),
 ]
 
+# Documents' bytes: a private blob container, and the app setting naming its connection
+# (a connection string, or DocumentStorage__blobServiceUri for the managed identity).
+DOCUMENTS_CONTAINER = "documents"
+DOCUMENT_STORAGE_CONNECTION = "DocumentStorage"
+
 NOTIFICATION_TTL_SECONDS = 30 * 24 * 3600
 IDEMPOTENCY_TTL_SECONDS = 24 * 3600
 PARKED_TTL_SECONDS = 30 * 24 * 3600

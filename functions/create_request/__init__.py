@@ -17,6 +17,9 @@ def create_request(req: func.HttpRequest) -> func.HttpResponse:
         headers = {"Location": f"/api/requests/{result.request.id}", **etag_header(result.etag)}
         if result.replayed:
             headers["Idempotent-Replayed"] = "true"
-        return json_response(request_view(ctx, principal, result.request), 201, headers)
+        view = request_view(ctx, principal, result.request)
+        if result.notices:
+            view["notices"] = result.notices
+        return json_response(view, 201, headers)
 
     return handle(req, action)

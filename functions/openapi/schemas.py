@@ -9,6 +9,7 @@ from typing import Any
 from pydantic.json_schema import models_json_schema
 
 from functions.openapi.bodies import EligibilityAnswer, ErrorBody, HealthReport, HealthStatus, SignedInUser
+from functions.openapi.documents import document_schemas
 from shared.domain.access import ACTIONS
 from shared.domain.model import SINGLE_LINE_PATTERN, TENANT_PATTERN, Event, FtaRequest, RequestForm, RequestType, Status
 from shared.domain.outcomes import MAX_COMMENT, MAX_MESSAGE, Category, Decision, DeclineReason, Recommendation
@@ -156,6 +157,7 @@ def component_schemas() -> dict[str, Any]:
         "properties": {"reason": {"type": "string", "maxLength": 500}},
     }
     schemas.update(workflow_bodies())
+    document_schemas(schemas)
     return dict(sorted(schemas.items()))
 
 

@@ -9,6 +9,7 @@ from functools import lru_cache
 from typing import Any
 
 from functions.http import MAX_BODY_BYTES
+from functions.openapi.documents import document_paths
 from functions.openapi.reports import report_paths
 from functions.openapi.schemas import component_schemas, schema_ref
 from shared.domain.model import Status
@@ -42,8 +43,9 @@ _ERRORS = {
     "404": "no such request, or not visible to the caller",
     "409": "the request is not in a state that allows this action",
     "412": "If-Match does not match the request's current ETag",
-    "413": f"the body is over {MAX_BODY_BYTES} bytes",
-    "415": "a body sent as another media type than application/json (error unsupported-media-type)",
+    "413": f"the body is over {MAX_BODY_BYTES} bytes (a document: over FTA_MAX_DOCUMENT_MB)",
+    "415": "a body sent as another media type than application/json (error unsupported-media-type), or a "
+           "document whose bytes are not PDF, docx, xlsx, pptx, CSV, plain text, PNG or JPEG",
     "422": "the request is not eligible for a FastTrack Architect",
     "429": "more submissions than FTA_SUBMISSIONS_PER_HOUR in the last hour (error too-many-submissions)",
     "503": "the store is unavailable or busy; try again",
@@ -327,6 +329,7 @@ def _paths() -> dict[str, Any]:
             )
         },
         **report_paths(),
+        **document_paths(_json, _errors, _header),
     }
 
 
@@ -372,7 +375,7 @@ def _document() -> dict[str, Any]:
         },
         "servers": [{"url": "/"}],
         "security": [{PRINCIPAL_SCHEME: []}],
-        "tags": [{"name": "requests"}, {"name": "web"}, {"name": "meta"}, {"name": "reports"}],
+        "tags": [{"name": "requests"}, {"name": "documents"}, {"name": "web"}, {"name": "meta"}, {"name": "reports"}],
         "paths": _paths(),
         "components": _components(),
     }

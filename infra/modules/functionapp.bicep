@@ -13,6 +13,9 @@ param applicationInsightsConnectionString string
 param serviceBusFullyQualifiedNamespace string
 param cosmosEndpoint string
 param cosmosDatabaseName string
+param documentsBlobEndpoint string
+param documentsContainerName string
+param documentsRequireScan bool
 
 @description('Application (client) ID of the Entra ID app registration that signs users in.')
 param authClientId string
@@ -168,6 +171,22 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
           value: cosmosDatabaseName
         }
         {
+          name: 'FTA_DOCUMENTS'
+          value: 'blob'
+        }
+        {
+          name: 'DocumentStorage__blobServiceUri'
+          value: documentsBlobEndpoint
+        }
+        {
+          name: 'FTA_DOCUMENTS_CONTAINER'
+          value: documentsContainerName
+        }
+        {
+          name: 'FTA_DOCUMENTS_REQUIRE_SCAN'
+          value: string(documentsRequireScan)
+        }
+        {
           name: 'FTA_DATA_DIR'
           value: '/tmp/fta'
         }
@@ -264,6 +283,7 @@ resource authSettings 'Microsoft.Web/sites/config@2024-04-01' = {
         '/static/app.js'
         '/static/dashboard.js'
         '/static/detail.js'
+        '/static/documents.js'
         '/static/dom.js'
         '/static/eligibility.js'
         '/static/favicon.svg'

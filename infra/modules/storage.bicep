@@ -7,6 +7,15 @@ param tags object
 param storageAccountName string
 param deploymentContainerName string
 
+@description('The private container of the documents requests carry (SOW, WBS, cost breakdown); shared/topology.py DOCUMENTS_CONTAINER.')
+param documentsContainerName string = 'documents'
+
+@description('Microsoft Defender for Storage malware scanning on upload: each new blob gets the index tag "Malware Scanning scan result"; the app then serves only documents tagged "No threats found" (FTA_DOCUMENTS_REQUIRE_SCAN).')
+param malwareScanning bool = false
+
+@description('The most GB Defender scans per month (then scanning pauses until the next month).')
+param malwareScanningCapGBPerMonth int = 100
+
 resource storageAccount 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   // checkov:skip=CKV_AZURE_35: Flex Consumption without VNet integration reaches its host storage through the public endpoint (App Service is not a trusted-service bypass); shared keys are off, so every call needs an Entra ID token.
   // checkov:skip=CKV_AZURE_59: Same as CKV_AZURE_35: the endpoint stays public for the Flex host, with shared keys and anonymous blob access off.
@@ -72,6 +81,35 @@ resource deploymentContainer 'Microsoft.Storage/storageAccounts/blobServices/con
   }
 }
 
+// Documents' bytes: private (no anonymous access), read and written by the app's identity
+// with Storage Blob Data Contributor on this container only (roles.bicep).
+resource documentsContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
+  parent: blobService
+  name: documentsContainerName
+  properties: {
+    publicAccess: 'None'
+  }
+}
+
+resource defenderForStorage 'Microsoft.Security/defenderForStorageSettings@2022-12-01-preview' = if (malwareScanning) {
+  name: 'current'
+  scope: storageAccount
+  properties: {
+    isEnabled: true
+    overrideSubscriptionLevelSettings: true
+    malwareScanning: {
+      onUpload: {
+        isEnabled: true
+        capGBPerMonth: malwareScanningCapGBPerMonth
+      }
+    }
+    sensitiveDataDiscovery: {
+      isEnabled: false
+    }
+  }
+}
+
 output storageAccountName string = storageAccount.name
 output blobEndpoint string = storageAccount.properties.primaryEndpoints.blob
 output deploymentContainerUrl string = '${storageAccount.properties.primaryEndpoints.blob}${deploymentContainer.name}'
+output documentsContainerName string = documentsContainer.name

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from shared.app.ports import OutgoingMessage, PublishError
-from shared.app.ports import Email, TransientMailError
+from shared.app.ports import DocumentStorageError, Email, TransientMailError
 from shared.adapters.store.base import TransientStoreError
 
 KINDS = (
@@ -25,6 +25,8 @@ KINDS = (
     "bus.duplicate",           # a message delivered twice (at-least-once delivery)
     "mail.send",               # a send refused (the server is away)
     "mail.send-lost-reply",    # a send that happened, its answer lost
+    "documents.put",           # a document's bytes refused before they are stored
+    "documents.put-lost-reply",  # bytes stored, the answer lost
 )
 
 
@@ -119,6 +121,21 @@ class FaultyMailer:
         self.inner.send(email)
         if self.plan.strikes("mail.send-lost-reply"):
             raise TransientMailError("injected: answer lost after the send")
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+
+class FaultyDocuments:
+    def __init__(self, inner: Any, plan: FaultPlan):
+        self.inner, self.plan, self.name = inner, plan, inner.name
+
+    def put(self, name: str, data: bytes, content_type: str) -> None:
+        if self.plan.strikes("documents.put"):
+            raise DocumentStorageError("injected: put refused")
+        self.inner.put(name, data, content_type)
+        if self.plan.strikes("documents.put-lost-reply"):
+            raise DocumentStorageError("injected: answer lost after the put")
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.inner, name)

@@ -101,3 +101,21 @@ class ExportRequests:
     last_day: date | None = None  # to this UTC day, included
     statuses: tuple[Status, ...] = ()
     lead_group: str | None = None
+
+
+@dataclass(frozen=True)
+class UploadDocument:
+    request_id: str
+    kind: str
+    file_name: str
+    content: bytes  # the document itself, read by the entrypoint within the size limit
+    if_match: str | None = None
+
+
+@dataclass(frozen=True)
+class DocumentRef:
+    """One document of one request (download, removal)."""
+
+    request_id: str
+    document_id: str
+    if_match: str | None = None

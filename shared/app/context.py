@@ -8,6 +8,7 @@ from shared.app.cached import Cached
 
 from shared.app.ports import (
     Clock,
+    DocumentStorage,
     EmailRenderer,
     HealthReporter,
     IdempotencyKeys,
@@ -35,6 +36,8 @@ class Policy:
     public_url: str = "http://127.0.0.1:7071"
     email_from: str = "fta-requests@localhost"
     submissions_per_hour: int = 60  # per user; 0: no limit
+    max_document_bytes: int = 25 * 1024 * 1024
+    documents_require_scan: bool = False
 
 
 @dataclass
@@ -56,3 +59,4 @@ class Context:
     # The public health status, probed at most once per 30 s (shared.app.health).
     public_status: Cached[str] = field(default_factory=lambda: Cached(30.0))
     reports: ReadModel | None = None  # the read model behind counts, the balancer and the reports
+    documents: DocumentStorage | None = None

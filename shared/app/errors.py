@@ -8,13 +8,17 @@ from typing import Any
 class AppError(Exception):
     code = "bad-request"
 
-    def __init__(self, message: str, details: list[dict[str, Any]] | None = None):
+    def __init__(self, message: str, details: list[dict[str, Any]] | None = None, *, code: str | None = None,
+                 extra: dict[str, Any] | None = None):
         super().__init__(message)
         self.message = message
         self.details = details or []
+        if code is not None:
+            self.code = code
+        self.extra = extra or {}  # more fields of the error body, e.g. {"missingDocuments": [...]}
 
     def to_dict(self) -> dict[str, Any]:
-        return {"error": self.code, "message": self.message, "details": self.details}
+        return {"error": self.code, "message": self.message, "details": self.details, **self.extra}
 
 
 class InvalidInput(AppError):
@@ -57,6 +61,14 @@ class TooManySubmissions(AppError):
 
     def to_dict(self) -> dict[str, Any]:
         return {**super().to_dict(), "retryAfterSeconds": self.retry_after_seconds}
+
+
+class TooLarge(AppError):
+    code = "payload-too-large"
+
+
+class UnsupportedContent(AppError):
+    code = "unsupported-media-type"
 
 
 class Busy(AppError):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from shared import telemetry
 from shared.app.commands import SubmitRequest
@@ -14,7 +14,7 @@ from shared.app.limits import count_submission
 from shared.app.outbox import dispatch, load
 from shared.app.ports import Conflict
 from shared.domain.eligibility import check_eligibility
-from shared.domain.model import FtaRequest, Person, RequestForm, new_request_id
+from shared.domain.model import FtaRequest, Person, RequestForm, RequestType, new_request_id
 from shared.domain.principal import Principal
 
 log = telemetry.get_logger("fta.intake")
@@ -27,6 +27,17 @@ class Submitted:
     request: FtaRequest
     etag: str
     replayed: bool = False
+    notices: list[dict[str, str]] = field(default_factory=list)
+
+
+def notices_for(ctx: Context, request: FtaRequest) -> list[dict[str, str]]:
+    """What the requestor should know about an accepted request (never a refusal)."""
+    minimum = ctx.routing.funding_review.fta_review_minimum_usd
+    if request.request_type is RequestType.SOW_ECIF and (request.funding_amount_usd or 0) < minimum:
+        return [{"code": "below-fta-review-threshold",
+                 "message": f"No FTA review is required for ECIF requests below USD {minimum:,.0f}; "
+                            "the request is accepted."}]
+    return []
 
 
 def _idempotency_id(principal: Principal, key: str) -> str:
@@ -49,6 +60,12 @@ def body_fingerprint(form: RequestForm) -> str:
 
 
 def submit_request(ctx: Context, principal: Principal, command: SubmitRequest) -> Submitted:
+    result = _submit(ctx, principal, command)
+    result.notices = notices_for(ctx, result.request)
+    return result
+
+
+def _submit(ctx: Context, principal: Principal, command: SubmitRequest) -> Submitted:
     form = command.form
     verdict = check_eligibility(form, ctx.routing.eligibility.policy())
     if not verdict.eligible:

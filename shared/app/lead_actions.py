@@ -15,6 +15,7 @@ from shared.app.outbox import change, dispatch
 from shared.app.queries import valid_id
 from shared.domain import access
 from shared.domain.balancer import choose_architect
+from shared.domain.documents import Incomplete
 from shared.domain.model import DomainError, FtaRequest, InvalidTransition
 from shared.domain.outcomes import OutcomeRequired, parse_outcome
 from shared.domain.principal import Principal
@@ -28,6 +29,7 @@ REFUSALS = {
     access.COMMENT: "only the requestor, FTA leads, admins and the assigned architect comment",
     access.COMMENT_INTERNAL: "only FTA leads, admins and the assigned architect write internal comments",
     access.CANCEL: "only the requestor, FTA leads and admins cancel a request",
+    access.UPLOAD_DOCUMENT: "only the requestor, FTA leads, admins and the assigned architect add documents",
 }
 
 
@@ -75,7 +77,11 @@ def assign_architect(ctx: Context, principal: Principal, command: AssignArchitec
     def apply(request: FtaRequest) -> Any:
         chosen = (balance(ctx, request.lead_group or ctx.routing.default, request.architect)
                   if command.auto else command.architect)
-        return request.assign(chosen, principal.actor, ctx.clock(), auto=command.auto)
+        try:
+            return request.assign(chosen, principal.actor, ctx.clock(), auto=command.auto)
+        except Incomplete as exc:
+            raise WrongState(f"{exc}: upload them before assigning", code="incomplete",
+                             extra={"missingDocuments": [kind.value for kind in exc.missing]}) from None
 
     return run_action(ctx, principal, command.request_id, command.if_match, access.ASSIGN, apply)
 

@@ -10,7 +10,8 @@ from shared.app.context import Context
 from shared.app.errors import NotFound, invalid_field
 from shared.app.outbox import load
 from shared.app.ports import InvalidContinuation, RequestFilter
-from shared.domain.access import allowed_actions, can_read, sees_internal
+from shared.domain.access import allowed_actions, can_read, may_remove_document, sees_internal
+from shared.domain.documents import funding_review
 from shared.domain.model import FtaRequest, Status
 from shared.domain.principal import Principal
 
@@ -24,6 +25,15 @@ def request_view(ctx: Context, principal: Principal, request: FtaRequest) -> dic
     view = request.public_view(internal=sees_internal(principal, request))
     view["overdue"] = request.is_overdue(ctx.clock())
     view["allowedActions"] = allowed_actions(request, principal)
+    view["missingDocuments"] = [kind.value for kind in request.missing_documents]
+    for entry, document in zip(view["documents"], request.documents):
+        entry["allowedActions"] = ["remove"] if may_remove_document(principal, request, document) else []
+    thresholds = ctx.routing.funding_review
+    review = funding_review(request.request_type, request.funding_amount_usd,
+                            minimum_usd=thresholds.fta_review_minimum_usd,
+                            detailed_above_usd=thresholds.detailed_review_above_usd)
+    if review is not None:
+        view["fundingReview"] = review.to_json_dict()
     return view
 
 

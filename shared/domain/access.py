@@ -8,7 +8,7 @@ A use case refuses the first with 403 and the second with 409.
 
 from __future__ import annotations
 
-from shared.domain.model import OPEN_STATUSES, FtaRequest, Status
+from shared.domain.model import OPEN_STATUSES, Document, FtaRequest, Status
 from shared.domain.principal import Principal
 
 ASSIGN = "assign"
@@ -19,7 +19,8 @@ COMPLETE = "complete"
 COMMENT = "comment"
 COMMENT_INTERNAL = "comment-internal"
 CANCEL = "cancel"
-ACTIONS = (ASSIGN, REQUEST_INFO, RESUME, DECLINE, COMPLETE, COMMENT, COMMENT_INTERNAL, CANCEL)
+UPLOAD_DOCUMENT = "upload-document"
+ACTIONS = (ASSIGN, REQUEST_INFO, RESUME, DECLINE, COMPLETE, COMMENT, COMMENT_INTERNAL, CANCEL, UPLOAD_DOCUMENT)
 
 OWNER, LEAD, ARCHITECT = "owner", "lead", "architect"
 
@@ -33,6 +34,7 @@ PARTS: dict[str, frozenset[str]] = {
     COMMENT: frozenset({OWNER, LEAD, ARCHITECT}),
     COMMENT_INTERNAL: frozenset({LEAD, ARCHITECT}),
     CANCEL: frozenset({OWNER, LEAD}),
+    UPLOAD_DOCUMENT: frozenset({OWNER, LEAD, ARCHITECT}),
 }
 
 # In which statuses each action applies.
@@ -45,6 +47,7 @@ STATES: dict[str, frozenset[Status]] = {
     COMMENT: OPEN_STATUSES,
     COMMENT_INTERNAL: OPEN_STATUSES,
     CANCEL: OPEN_STATUSES,
+    UPLOAD_DOCUMENT: OPEN_STATUSES,
 }
 
 
@@ -97,3 +100,9 @@ def allowed_actions(request: FtaRequest, principal: Principal) -> list[str]:
 def can_read_reports(principal: Principal) -> bool:
     """The SLA report and the CSV export: FTA leads and admins."""
     return principal.is_lead
+
+
+def may_remove_document(principal: Principal, request: FtaRequest, document: Document) -> bool:
+    """Its uploader (while they may still read the request), a lead or an admin; open requests only."""
+    mine = document.uploaded_by == principal.email and can_read(principal, request)
+    return (mine or principal.is_lead) and state_allows(request, UPLOAD_DOCUMENT)

@@ -15,6 +15,8 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, ConfigDict, Field, StringConstraints, model_validator
 
 from shared.domain.calendar import BusinessCalendar
+from shared.domain.documents import MAX_DOCUMENTS, Document, DocumentLimitReached, answers_request, missing_documents
+from shared.domain.documents import Incomplete
 from shared.domain.events import SCHEMA_VERSION, Event, EventType
 from shared.domain.outcomes import Decline
 from shared.domain.values import (
@@ -23,6 +25,7 @@ from shared.domain.values import (
     CamelModel,
     Cloud,
     DocumentKind,
+    DomainError,
     EmailAddress,
     Entitlement,
     LongText,
@@ -40,8 +43,9 @@ from shared.domain.values import (
 # The names other modules import from here, with the request itself.
 __all__ = [
     "CLOSED_STATUSES", "OPEN_STATUSES", "SCHEMA_VERSION", "SINGLE_LINE_PATTERN", "TENANT_PATTERN", "TRANSITIONS",
-    "CamelModel", "Cloud", "DocumentKind", "DomainError", "EmailAddress", "Entitlement", "Event", "EventType", "FtaRequest",
-    "InvalidTransition", "LongText", "Migration", "Person", "RequestForm", "RequestType", "Segment", "SingleLine",
+    "CamelModel", "Cloud", "Document", "DocumentKind", "DocumentLimitReached", "DomainError", "EmailAddress",
+    "Entitlement", "Event", "EventType", "FtaRequest", "Incomplete", "InvalidTransition", "LongText", "Migration",
+    "Person", "RequestForm", "RequestType", "Segment", "SingleLine",
     "Status", "Tenant", "Tpid", "UtcDateTime", "can_transition", "iso", "new_request_id",
 ]
 
@@ -73,10 +77,6 @@ TRANSITIONS: dict[Status, frozenset[Status]] = {
 
 def can_transition(current: Status, target: Status) -> bool:
     return target in TRANSITIONS[current]
-
-
-class DomainError(Exception):
-    """A rule of the process refused the change."""
 
 
 class InvalidTransition(DomainError):
@@ -150,6 +150,7 @@ class FtaRequest(RequestForm):
     paused_business_hours: float = 0.0
     outcome: dict[str, Any] | None = None
     decline: Decline | None = None
+    documents: list[Document] = Field(default_factory=list)
     pending_dispatch: bool = False
 
     # -- construction -------------------------------------------------------
@@ -191,6 +192,8 @@ class FtaRequest(RequestForm):
     def assign(self, architect: str, actor: str, now: datetime, *, auto: bool = False) -> Event:
         if self.status is Status.ASSIGNED and self.architect == architect:
             raise InvalidTransition(self.status, f"assigned to {architect} again")
+        if can_transition(self.status, Status.ASSIGNED) and self.missing_documents:
+            raise Incomplete(self.missing_documents)
         self._move(Status.ASSIGNED, "assigned")
         previous = self.architect
         self.architect = architect
@@ -264,6 +267,37 @@ class FtaRequest(RequestForm):
         if by_owner and self.status is Status.NEEDS_INFO:
             events.append(self.resume(actor, now, calendar, reply=True))
         return events
+
+    # -- documents ------------------------------------------------------------
+
+    @property
+    def missing_documents(self) -> list[DocumentKind]:
+        return missing_documents(self.request_type, (d.kind for d in self.documents))
+
+    def document(self, document_id: str) -> Document | None:
+        return next((d for d in self.documents if d.id == document_id), None)
+
+    def add_document(self, document: Document, now: datetime, *, by_owner: bool,
+                     calendar: BusinessCalendar) -> list[Event]:
+        """Metadata of bytes stored already; the owner's upload of a missing or
+        asked-for kind answers a request that waits on them, and resumes it."""
+        if self.status in CLOSED_STATUSES:
+            raise InvalidTransition(self.status, "given a document")
+        if len(self.documents) >= MAX_DOCUMENTS:
+            raise DocumentLimitReached()
+        asked = next((e.data for e in reversed(self.history) if e.type is EventType.INFO_REQUESTED), {})
+        answers = (by_owner and self.status is Status.NEEDS_INFO
+                   and answers_request(document.kind, self.missing_documents, asked))
+        self.documents.append(document)
+        data = document.event_data(self.architect)
+        events = [self._record(EventType.DOCUMENT_ADDED, document.uploaded_by, now, data)]
+        return events + ([self.resume(document.uploaded_by, now, calendar, reply=True)] if answers else [])
+
+    def remove_document(self, document: Document, actor: str, now: datetime) -> Event:
+        if self.status in CLOSED_STATUSES:
+            raise InvalidTransition(self.status, "changed")
+        self.documents = [d for d in self.documents if d.id != document.id]
+        return self._record(EventType.DOCUMENT_REMOVED, actor, now, document.event_data(self.architect))
 
     def decline_request(self, actor: str, now: datetime, decline: Decline) -> Event:
         self._move(Status.DECLINED, "declined")

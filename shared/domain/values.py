@@ -12,6 +12,10 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, PlainSerializer, Str
 from pydantic.alias_generators import to_camel
 
 
+class DomainError(Exception):
+    """A rule of the process refused the change."""
+
+
 class Segment(StrEnum):
     ENTERPRISE = "enterprise"
     SMC_C = "smc-c"

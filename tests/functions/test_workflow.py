@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.document_samples import upload_funding_documents
+
 from tests.factories import LEAD, OTHER, REQUESTOR, form, migration_form, sow_form
 from tests.harness import App
 
@@ -47,7 +49,7 @@ def test_ask_answer_assign_complete_sends_each_email_once_to_the_right_people(ap
     assert "resume" in asked.body["allowedActions"] and "assign" not in asked.body["allowedActions"]
     answered = do(app, "comment_request", request_id, REQUESTOR, body={"text": "Uploaded it to the share."})
     assert answered.status == 200 and answered.body["status"] == "routed"
-    assert answered.body["allowedActions"] == ["comment", "cancel"]
+    assert answered.body["allowedActions"] == ["comment", "cancel", "upload-document"]
     assert do(app, "assign_request", request_id, LEAD, LEADS, {"architect": ARCHITECT}).status == 200
     done = do(app, "complete_request", request_id, ARCHITECT, body={"outcome": {"notes": "Workshop held."}})
     assert done.status == 200 and done.body["status"] == "completed" and done.body["outcome"] == {"notes": "Workshop held."}
@@ -98,6 +100,7 @@ def test_a_decline_names_its_reason_to_the_requestor(app):
 
 def test_a_funding_review_is_completed_with_its_recommendation_and_category(app):
     request_id = routed(app, sow_form())
+    upload_funding_documents(app, request_id, REQUESTOR)
     assert do(app, "assign_request", request_id, LEAD, LEADS, {"architect": "ana.alves@contoso.com"}).status == 200
     missing = do(app, "complete_request", request_id, LEAD, LEADS)
     assert missing.status == 400 and [d["field"] for d in missing.body["details"]] == ["outcome"]
@@ -155,5 +158,5 @@ def test_the_assigned_architect_lists_their_requests(app):
     assert do(app, "assign_request", other, LEAD, LEADS, {"architect": "farid.haddad@contoso.com"}).status == 200
     listed = app.list(ARCHITECT, view="assigned").body["items"]
     assert [item["id"] for item in listed] == [mine]
-    assert listed[0]["allowedActions"] == ["request-info", "complete", "comment", "comment-internal"]
+    assert listed[0]["allowedActions"] == ["request-info", "complete", "comment", "comment-internal", "upload-document"]
     assert app.list(ARCHITECT).body["items"] == [], "without a role an architect's own list is the requests they made"

@@ -20,6 +20,7 @@ from tests.infra.bicep_facts import INFRA_DIR, KEY_VAULT_URI_STAND_IN, bicep_fac
 
 ROLE_IDS = {
     "b7e6dc6d-f1e8-4753-8033-0f276bb0955b",  # Storage Blob Data Owner
+    "ba92f5b4-2d11-453d-a403-e96b0029c9fe",  # Storage Blob Data Contributor (the documents container)
     "69a216fc-b8fb-44d8-bc22-1f3c2cd27a39",  # Azure Service Bus Data Sender
     "4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0",  # Azure Service Bus Data Receiver
     "3913510d-42f4-4e42-8a64-420c390055eb",  # Monitoring Metrics Publisher
@@ -35,6 +36,7 @@ DEPLOYMENT_TIME_SETTINGS = {
     f"{SERVICE_BUS_CONNECTION}__fullyQualifiedNamespace": "sb-example.servicebus.windows.net",
     "COSMOS_ENDPOINT": "https://cosmos-example.documents.azure.com:443/",
     "FTA_PUBLIC_URL": "https://func-example.azurewebsites.net",
+    "DocumentStorage__blobServiceUri": "https://stexample.blob.core.windows.net/",
 }
 
 

@@ -45,6 +45,7 @@ def devhost_env(data_dir: Path, **overrides: str | None) -> dict[str, str]:
         FTA_REMIND_SCHEDULE=NEVER,
         DEVHOST_TEST_TICK_SCHEDULE=EVERY_SECOND,
         FTA_DEV_ROLES="FTA.Lead,FTA.Admin",
+        FTA_MAX_DOCUMENT_MB="0.5",  # devhost's own 1 MiB limit stays the larger one
         PYTHONUNBUFFERED="1",
     )
     for key, value in overrides.items():

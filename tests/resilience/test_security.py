@@ -51,6 +51,9 @@ RBAC = {
     "comment_request":  (200, 404, 200, 200, 200, 404, 401),
     "resume_request":   (403, 404, 200, 200, 200, 404, 401),
     "decline_request":  (403, 404, 200, 200, 403, 404, 401),
+    "upload_document":  (201, 404, 201, 201, 201, 404, 401),
+    "download_document": (200, 404, 200, 200, 200, 404, 401),
+    "remove_document":  (204, 404, 204, 204, 403, 404, 401),  # the owner uploaded it
     "signed_in_user":   (200, 200, 200, 200, 200, 200, 401),
     "vocabulary":       (200, 200, 200, 200, 200, 200, 401),
     "health":           (200, 200, 200, 200, 200, 200, 200),
@@ -63,6 +66,7 @@ RBAC = {
     "export_requests":  (403, 403, 200, 200, 403, 403, 401),
 }
 WAITING_ROUTES = ("resume_request", "decline_request")
+DOCUMENT_ROUTES = ("download_document", "remove_document")  # on a document the owner uploaded
 BODIES = {
     "assign_request": {"architect": OTHER_ARCHITECT},
     "request_info": {"message": "Please upload the SOW."},
@@ -95,14 +99,36 @@ def waiting(app) -> str:
     return request_id
 
 
+def upload(app, request_id: str, user: str | None, roles: tuple[str, ...] = ()):
+    from tests.document_samples import PDF, upload_body
+
+    body, content_type = upload_body("sow", "SOW.pdf", PDF, "application/pdf")
+    return app.call("upload_document", "POST", f"http://localhost/api/requests/{request_id}/documents", body=body,
+                    user=user, roles=roles, headers={"Content-Type": content_type}, route_params={"id": request_id})
+
+
+def with_document(app, request_id: str) -> str:
+    uploaded = upload(app, request_id, REQUESTOR)
+    assert uploaded.status == 201, uploaded.body
+    return uploaded.body["id"]
+
+
 ROUTE_PATHS = {"request_info": "request-info", "comment_request": "comments", "resume_request": "resume",
                "decline_request": "decline"}
 
 
-def call_route(app, name: str, who: str, request_id: str):
+def call_route(app, name: str, who: str, request_id: str, document_id: str = ""):
     user, roles = PEOPLE[who]
     base = "http://localhost"
     match name:
+        case "upload_document":
+            return upload(app, request_id, user, roles)
+        case "download_document":
+            return app.call(name, "GET", f"{base}/api/requests/{request_id}/documents/{document_id}", user=user,
+                            roles=roles, route_params={"id": request_id, "docId": document_id})
+        case "remove_document":
+            return app.call(name, "DELETE", f"{base}/api/requests/{request_id}/documents/{document_id}", user=user,
+                            roles=roles, route_params={"id": request_id, "docId": document_id})
         case "create_request":
             return app.submit(form(), user, roles=roles)
         case "check_eligibility":
@@ -148,8 +174,9 @@ def test_the_matrix_covers_every_http_route():
 @pytest.mark.parametrize("name", sorted(RBAC))
 def test_rbac_matrix(app, name, who):
     request_id = waiting(app) if name in WAITING_ROUTES else assigned(app)
+    document_id = with_document(app, request_id) if name in DOCUMENT_ROUTES else ""
     before = app.get(request_id, LEAD, ("FTA.Lead",)).body
-    answer = call_route(app, name, who, request_id)
+    answer = call_route(app, name, who, request_id, document_id)
     expected = RBAC[name][WHO.index(who)]
     assert answer.status == expected, (name, who, answer.status, answer.body)
     after = app.get(request_id, LEAD, ("FTA.Lead",)).body

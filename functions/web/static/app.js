@@ -17,6 +17,7 @@ import {
   checkAssignedView, initDashboard, refreshList, renderViewer, startPolling, stopPolling,
 } from "./dashboard.js";
 import { initDetail, openDetail } from "./detail.js";
+import { offerUploads } from "./documents.js";
 import { $, clear, el } from "./dom.js";
 import { initForm, renderChoices } from "./form.js";
 import { initReports, refreshReports } from "./reports.js";
@@ -69,7 +70,7 @@ function groupName(id) {
 
 async function start() {
   onUnauthorized(showSignIn);
-  initForm({ onSubmitted: () => refreshList({ reset: true }) });
+  initForm({ onSubmitted: (request) => { refreshList({ reset: true }); offerUploads(request, openDetail); } });
   initDashboard({ onOpen: (id) => openDetail(id), onListChanged: refreshAnswers });
   initDetail({ onChanged: refreshAnswers });
   initAnswers({

@@ -4,6 +4,7 @@
 // and polling.
 
 import { api, serverMessage } from "./api.js";
+import { reviewBadge } from "./documents.js";
 import { $, clear, el, timeElement } from "./dom.js";
 import { groupName, state } from "./state.js";
 import { entries, labels, seesAllRequests } from "./vocabulary.js";
@@ -162,7 +163,7 @@ function renderRow(item, names) {
     el("td", {}, [select]),
     el("td", { text: item.customerName || "" }),
     el("td", { text: item.tpid }),
-    el("td", { text: labels("requestTypes", item.requestType) }),
+    el("td", {}, [document.createTextNode(labels("requestTypes", item.requestType)), reviewBadge(item)]),
     el("td", { className: "status-cell" }, [statusBadge(item.status)]),
     el("td", { text: groupName(item.leadGroup) }),
     el("td", { text: item.architect || "" }),

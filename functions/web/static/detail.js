@@ -5,6 +5,7 @@
 import { renderActions, renderCommentBox } from "./actions.js";
 import { api, problem, serverMessage } from "./api.js";
 import { focusRow, markSelected, markStaleDetail, refreshList, statusBadge } from "./dashboard.js";
+import { renderDocuments } from "./documents.js";
 import { $, clear, el, timeElement } from "./dom.js";
 import { groupName, personName, state } from "./state.js";
 import { openQuestion, questionBlock, renderTimeline } from "./timeline.js";
@@ -32,6 +33,7 @@ function showDetail(request, etag, { keepMessage = false } = {}) {
   renderTimeline($("timeline"), request.history);
   renderActions($("detail-actions"), request, act);
   renderCommentBox($("detail-comment"), request, act);
+  renderDocuments(request, () => openDetail(request.id, { focus: false, keepMessage: true }));
   markSelected();
   markStaleDetail();
 }

@@ -36,6 +36,10 @@ const local = {
     "request.document-added": "Document added",
     "request.document-removed": "Document removed",
   },
+  documentKinds: {
+    sow: "Statement of work (SOW)", wbs: "Work breakdown structure (WBS)", "cost-breakdown": "Cost breakdown",
+    "migration-plan": "Migration plan", other: "Other document",
+  },
   declineReasons: {
     "not-eligible": "Not eligible for FastTrack", duplicate: "Duplicate of another request",
     "out-of-scope": "Out of FastTrack scope", "no-response": "No response from the requestor", other: "Other",

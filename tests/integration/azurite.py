@@ -1,0 +1,96 @@
+"""Azurite (npm ``azurite``), the Blob Storage peer of the documents tests, as a
+pytest fixture: one ``azurite-blob`` per test session on a free loopback port,
+with a temporary folder, stopped when the session ends.
+
+``from tests.integration.azurite import azurite_connection`` in a conftest or a
+test module; the value is a ``DocumentStorage`` connection string.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+AZURITE = REPO_ROOT / "node_modules" / ".bin" / "azurite-blob"
+# Azurite's well-known development account (public, the same in every Azurite).
+ACCOUNT = "devstoreaccount1"
+ACCOUNT_KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
+START_TIMEOUT_SECONDS = 30.0
+
+_RUNNING = pytest.StashKey[str]()
+
+
+def _free_port(host: str) -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind((host, 0))
+        return probe.getsockname()[1]
+
+
+def connection_string(host: str, port: int) -> str:
+    return (f"DefaultEndpointsProtocol=http;AccountName={ACCOUNT};AccountKey={ACCOUNT_KEY};"
+            f"BlobEndpoint=http://{host}:{port}/{ACCOUNT};")
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=1):
+            return True
+    except urllib.error.HTTPError:
+        return True  # any HTTP answer: the server is up
+    except OSError:
+        return False
+
+
+def start_azurite(folder: Path, host: str = "127.0.0.1") -> tuple[subprocess.Popen, str]:
+    if shutil.which("node") is None:
+        pytest.fail("Node.js is needed for Azurite: install node 20 or later", pytrace=False)
+    if not AZURITE.exists():
+        pytest.fail(f"Azurite is not installed ({AZURITE} is missing): run npm ci in {REPO_ROOT}", pytrace=False)
+    port = _free_port(host)
+    log_path = folder / "azurite.log"
+    log = log_path.open("wb")
+    process = subprocess.Popen(
+        [str(AZURITE), "--blobHost", host, "--blobPort", str(port), "--location", str(folder / "data"),
+         "--silent", "--skipApiVersionCheck", "--loose"],
+        stdout=log, stderr=subprocess.STDOUT, cwd=REPO_ROOT,
+    )
+    log.close()
+    deadline = time.monotonic() + START_TIMEOUT_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"Azurite exited at start:\n{log_path.read_text(errors='replace')[-2000:]}", pytrace=False)
+        if _answers(f"http://{host}:{port}/{ACCOUNT}?comp=list"):
+            return process, connection_string(host, port)
+        time.sleep(0.1)
+    stop_azurite(process)
+    pytest.fail(f"Azurite did not answer within {START_TIMEOUT_SECONDS:.0f}s", pytrace=False)
+
+
+def stop_azurite(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def azurite_connection(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The ``DocumentStorage`` connection string of the session's Azurite (started once)."""
+    running = request.config.stash.get(_RUNNING, None)
+    if running is not None:
+        return running
+    process, connection = start_azurite(tmp_path_factory.mktemp("azurite"))
+    request.config.stash[_RUNNING] = connection
+    request.config.add_cleanup(lambda: stop_azurite(process))
+    return connection
