@@ -58,8 +58,10 @@ _EXAMPLE_DATA: dict[EventType, dict[str, Any]] = {
     EventType.INFO_REMINDER: {},
     EventType.COMMENTED: {"text": "Which workloads come first?", "internal": False, "by": "team"},
     EventType.DECLINED: {"reason": "out-of-scope", "note": "Not covered by FastTrack."},
-    EventType.DOCUMENT_ADDED: {"documentId": "DOC-1", "kind": "sow", "fileName": "sow.pdf"},
-    EventType.DOCUMENT_REMOVED: {"documentId": "DOC-1", "kind": "sow", "fileName": "sow.pdf"},
+    EventType.DOCUMENT_ADDED: {"documentId": "DOC-7K2M9Q4XRTAB", "kind": "sow", "fileName": "SOW v2.pdf",
+                               "size": 482113, "architect": ""},
+    EventType.DOCUMENT_REMOVED: {"documentId": "DOC-7K2M9Q4XRTAB", "kind": "sow", "fileName": "SOW v2.pdf",
+                                 "size": 482113, "architect": "ana.alves@contoso.com"},
 }
 
 

@@ -64,7 +64,7 @@ class Document(CamelModel):
 
     def event_data(self, architect: str | None) -> dict[str, Any]:
         return {"documentId": self.id, "kind": self.kind.value, "fileName": self.file_name, "size": self.size,
-                "architect": architect}
+                "architect": architect or ""}
 
 
 _ID_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"

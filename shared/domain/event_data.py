@@ -99,19 +99,21 @@ class DeclinedData(Decline):
 
 
 class DocumentData(CamelModel):
-    """Reserved for the documents feature: not published yet."""
+    """A document of the request: its id, kind, the uploader's file name (sanitised) and size."""
 
     document_id: str
     kind: DocumentKind
     file_name: str
+    size: int = Field(ge=0, description="bytes")
+    architect: str = Field("", description="the architect assigned then, empty before assignment")
 
 
 class DocumentAddedData(DocumentData):
-    """Reserved for the documents feature (not published yet): a document was attached to the request."""
+    """A document was attached to the request (its bytes are stored before this event)."""
 
 
 class DocumentRemovedData(DocumentData):
-    """Reserved for the documents feature (not published yet): a document was removed from the request."""
+    """A document was removed from the request (its bytes are deleted after this event)."""
 
 
 EVENT_DATA: dict[EventType, type[CamelModel]] = {
@@ -132,7 +134,7 @@ EVENT_DATA: dict[EventType, type[CamelModel]] = {
 }
 
 # Declared, not yet recorded by any request: the documents feature will.
-RESERVED = frozenset({EventType.DOCUMENT_ADDED, EventType.DOCUMENT_REMOVED})
+RESERVED: frozenset[EventType] = frozenset()  # event types declared before anything records them
 
 
 def envelope_name(event_type: EventType) -> str:

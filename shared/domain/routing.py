@@ -112,14 +112,6 @@ class FundingReview(_Model):
         return self
 
 
-class FundingReviewConfig(_Model):
-    """The playbook's thresholds: an FTA review for ECIF requests of ``ftaReviewMinimumUsd``
-    or more; a detailed review above ``detailedReviewAboveUsd``."""
-
-    fta_review_minimum_usd: float = Field(default=50_000, ge=0, allow_inf_nan=False)
-    detailed_review_above_usd: float = Field(default=100_000, ge=0, allow_inf_nan=False)
-
-
 _DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
 
@@ -156,7 +148,6 @@ class Routing(_Model):
     eligibility: Eligibility = Field(default_factory=Eligibility)
     funding_review: FundingReview = Field(default_factory=FundingReview)
     business_calendar: BusinessCalendarConfig = Field(default_factory=BusinessCalendarConfig)
-    funding_review: FundingReviewConfig = Field(default_factory=FundingReviewConfig)
 
     @model_validator(mode="after")
     def _references(self) -> "Routing":

@@ -146,7 +146,7 @@ def test_the_public_status_probes_store_and_bus_at_most_once_per_30_seconds_and_
     probes = {name: Probed(part) for name, part in ctx.components.items()}
     ctx.components.update(probes)
     assert [health.public_status(ctx) for _ in range(10)] == ["ok"] * 10
-    assert {n: p.calls for n, p in probes.items()} == {"store": 1, "bus": 1, "email": 0}
+    assert {n: p.calls for n, p in probes.items()} == {"store": 1, "bus": 1, "email": 0, "documents": 0}
     now[0] = 29.9
     health.public_status(ctx)
     assert probes["store"].calls == 1

@@ -21,6 +21,7 @@ from functions.asyncapi.spec import CHANNEL, example_envelope, message_key
 from shared import topology
 from shared.domain.event_data import ENVELOPES, EVENT_DATA, RESERVED
 from shared.domain.events import EventType
+from tests.document_samples import upload_funding_documents
 from tests.factories import LEAD, REQUESTOR, form, sow_form
 from tests.harness import FUNCTIONS, App
 
@@ -181,6 +182,8 @@ def test_every_message_the_app_publishes_matches_the_document(app, document):
 
     post("request_info", "request-info", {"message": "Please upload the SOW.", "missingDocuments": ["sow"]})
     post("comment_request", "comments", {"text": "Uploaded it."}, user=REQUESTOR, roles=())
+    upload_funding_documents(app, request_id, REQUESTOR)
+    drain(app, published)
     post("assign_request", "assign", {"architect": ARCHITECT})
     post("comment_request", "comments", {"text": "Check the WBS.", "internal": True})
     post("complete_request", "complete", {"outcome": {"recommendation": "approve", "category": "cat-1"}},
@@ -192,7 +195,7 @@ def test_every_message_the_app_publishes_matches_the_document(app, document):
                   body={"reason": "duplicate", "note": ""}, user=LEAD, roles=LEAD_ROLES, route_params={"id": other}))
 
     kinds = {m.subject for m in published}
-    assert {"request.submitted", "request.routed", "request.info-requested", "request.commented",
+    assert {"request.document-added", "request.submitted", "request.routed", "request.info-requested", "request.commented",
             "request.info-provided", "request.assigned", "request.completed", "request.declined"} <= kinds
     for message in published:
         event_type = EventType(message.subject)

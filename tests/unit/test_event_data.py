@@ -9,6 +9,7 @@ import pytest
 from pydantic import ValidationError
 
 from shared.domain.calendar import BusinessCalendar
+from shared.domain.documents import Document, new_document_id
 from shared.domain.event_data import ENVELOPES, EVENT_DATA, RESERVED, envelope_name
 from shared.domain.model import EventType, FtaRequest, Person, RequestForm
 from shared.domain.outcomes import Decline, DeclineReason, parse_outcome
@@ -24,6 +25,11 @@ def new_request(body: dict) -> FtaRequest:
     return FtaRequest.submit(RequestForm.model_validate(body), Person(email=REQUESTOR), NOW)
 
 
+def document(kind: DocumentKind) -> Document:
+    return Document(id=new_document_id(), kind=kind, file_name=f"{kind.value}.pdf", content_type="application/pdf",
+                    size=1024, sha256="0" * 64, uploaded_by=REQUESTOR, uploaded_at=NOW)
+
+
 def at(hours: float) -> datetime:
     return NOW + timedelta(hours=hours)
 
@@ -37,6 +43,9 @@ def lifecycles() -> list[FtaRequest]:
     funding.request_info(LEAD, at(21), "Please upload the SOW.", [DocumentKind.SOW, DocumentKind.WBS], at(45))
     funding.remind_requestor(at(45))
     funding.comment(REQUESTOR, at(46), "Uploaded.", internal=False, by_owner=True, calendar=CALENDAR)  # + resume
+    for kind in (DocumentKind.SOW, DocumentKind.WBS, DocumentKind.COST_BREAKDOWN, DocumentKind.OTHER):
+        funding.add_document(document(kind), at(46.5), by_owner=True, calendar=CALENDAR)
+    funding.remove_document(funding.documents[-1], REQUESTOR, at(46.6))
     funding.assign(ARCHITECT, LEAD, at(47), auto=True)
     funding.comment(LEAD, at(48), "Check the WBS first.", internal=True, by_owner=False, calendar=CALENDAR)
     funding.request_info(ARCHITECT, at(49), "Which workloads come first?", [], None)
@@ -77,7 +86,7 @@ EVENTS = [event for request in lifecycles() for event in request.history]
 
 def test_the_lifecycles_record_every_event_type_but_the_reserved_ones():
     assert {event.type for event in EVENTS} == set(EventType) - RESERVED
-    assert RESERVED == {EventType.DOCUMENT_ADDED, EventType.DOCUMENT_REMOVED}
+    assert RESERVED == frozenset()
 
 
 def test_every_event_type_has_a_payload_model_and_an_envelope():
