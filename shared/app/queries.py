@@ -67,9 +67,9 @@ def list_requests(ctx: Context, principal: Principal, command: ListRequests) -> 
         "items": [request_view(ctx, principal, request) for request in page.items],
         "continuationToken": page.continuation,
     }
-    if command.counts and where.requestor is None and where.tpid is None:
+    if command.counts and where.requestor is None and where.tpid is None and where.architect is None:
         answer["counts"] = reporting.status_counts(ctx, where.lead_group)  # the read model: a few documents
-    elif command.counts:  # one person's requests, or one TPID's: a small, indexed count
+    elif command.counts:  # one person's requests (made or assigned), or one TPID's: a small, indexed count
         answer["counts"] = {
             status.value: ctx.requests.count(RequestFilter(
                 statuses=(status,), lead_group=where.lead_group, tpid=where.tpid, requestor=where.requestor,

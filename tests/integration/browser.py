@@ -72,6 +72,18 @@ class WebHost(live.LiveApp):
         assert answer.status == 201, answer.body
         return answer.body["id"]
 
+    def upload_funding_documents(self, request_id: str, user: str) -> None:
+        """The SOW, the WBS and the cost breakdown a funding review needs before it is assigned."""
+        from tests.document_samples import FUNDING_DOCUMENTS, upload_body
+
+        for kind, (file_name, content) in FUNDING_DOCUMENTS.items():
+            body, content_type = upload_body(kind, file_name, content)
+            request = urllib.request.Request(
+                self.url + f"/api/requests/{request_id}/documents", data=body, method="POST",
+                headers={"Content-Type": content_type, "X-MS-CLIENT-PRINCIPAL": build_principal(user, ())})
+            with urllib.request.urlopen(request, timeout=20) as response:
+                assert response.status == 201
+
     def request(self, request_id: str, user: str, roles: tuple[str, ...] = ()) -> dict:
         answer = self.call("GET", f"/api/requests/{request_id}", user=user, roles=roles)
         assert answer.status == 200, answer.body

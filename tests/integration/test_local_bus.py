@@ -67,7 +67,8 @@ def ids(messages) -> list[str]:
 def test_is_a_publisher_named_local(bus):
     assert isinstance(bus, Publisher)
     assert bus.name == "local"
-    assert bus.subscription_names() == ["route-to-leads", "notify", "teams", "leads-emea-leads", "leads-fta-alignment"]
+    assert bus.subscription_names() == ["route-to-leads", "notify", "teams", "reporting", "leads-emea-leads",
+                                      "leads-fta-alignment"]
 
 
 def test_fans_out_by_subject_and_application_properties(bus):

@@ -85,8 +85,8 @@ def test_a_lead_asks_for_information_and_the_requestors_answer_puts_it_back_in_t
     documents = page.get_by_role("group", name="Missing documents (optional)")
     expect(documents.locator("label")).to_have_text(list(DOCUMENT_KINDS.values()))
     page.get_by_label("Message to the requestor").fill("Please attach the SOW and the cost breakdown.")
-    page.get_by_label("Statement of work (SOW)").check()
-    page.get_by_label("Cost breakdown").check()
+    page.get_by_role("checkbox", name="Statement of work (SOW)").check()
+    page.get_by_role("checkbox", name="Cost breakdown").check()
     assert_accessible(lead, "request-info")
     page.get_by_role("button", name="Request information").click()
 
@@ -366,6 +366,7 @@ def test_a_leads_action_forms_and_an_internal_comment_fit_a_phone(open_page, web
 def test_an_architect_completes_a_funding_review_on_a_phone(open_page, web_host):
     owner = user("phone-sow")
     request_id = routed_request(web_host, owner, sow_form(customerName="Funded customer"))
+    web_host.upload_funding_documents(request_id, owner)
     assign_by_email(lead_opens(open_page, request_id).page, ARCHITECT)
 
     architect = open_page(ARCHITECT, viewport=PHONE)
