@@ -1,20 +1,29 @@
 """Figure 2: intake. Requests per second of ``POST /api/requests`` against
-``GET /api/health`` on the same devhost with the same number of keep-alive
+``GET /api/requests/{id}`` (the requestor reading a request: sign-in, one point
+read, the view) on the same devhost with the same number of keep-alive
 clients, in alternating rounds of fixed duration; the event pipeline runs
-behind the POSTs as it does in production, and is drained between rounds."""
+behind the POSTs as it does in production, and is drained between rounds.
+
+The read is the baseline because it pays what every call pays and one store
+operation; a submission pays validation, eligibility, the submission counter
+(a read and a replace), the conditional create, the publish and the write that
+marks its event dispatched. The public health probe, the old baseline, now
+answers from a 30 s cache and measures the server, not the app (the
+keep-alive round-trip figure compares it with a bare ASGI app)."""
 
 from __future__ import annotations
 
+import json
 import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from bench.live import Call, Devhost, OutboxWatcher, drive, json_call, start_devhost
+from bench.live import Call, Client, Devhost, OutboxWatcher, drive, json_call, start_devhost
 from bench.report import check, progress, table
 from bench.stats import median
 
-BUDGET_RATIO = 0.5
+BUDGET_RATIO = 0.25  # a submission costs at most four reads of one request
 SUBMITTED, ROUTED = "request.submitted", "request.routed"
 DRAIN_TIMEOUT_SECONDS = 300.0
 
@@ -29,8 +38,11 @@ def submit_call(thread: int, n: int) -> Call:
     return json_call("POST", "/api/requests", form(tpid=str(100000 + n)), user=user(thread))
 
 
-def health_call(thread: int, n: int) -> Call:
-    return json_call("GET", "/api/health", user=user(thread))
+READ_IDS: dict[int, str] = {}  # thread -> a request that thread's user made in the warm-up
+
+
+def read_call(thread: int, n: int) -> Call:
+    return json_call("GET", f"/api/requests/{READ_IDS[thread]}", user=user(thread))
 
 
 def wait_for_pipeline(outbox: OutboxWatcher, requests: int, timeout: float = DRAIN_TIMEOUT_SECONDS) -> float:
@@ -47,30 +59,39 @@ def wait_for_pipeline(outbox: OutboxWatcher, requests: int, timeout: float = DRA
         time.sleep(0.05)
 
 
-def warm_up(devhost: Devhost, outbox: OutboxWatcher) -> int:
+def warm_up(devhost: Devhost, outbox: OutboxWatcher, threads: int) -> int:
     """A few calls of each kind so that lazy start-up costs stay out of the rounds; returns requests created."""
-    drive(devhost, health_call, threads=2, total=10)
-    created = drive(devhost, submit_call, threads=2, total=10, expect=201).completed
-    wait_for_pipeline(outbox, created)
-    return created
+    client = Client(devhost.host, devhost.port)
+    try:
+        for thread in range(threads):  # each client's user reads a request of its own
+            answer = client.send(submit_call(thread, 90000 + thread))
+            if answer.status != 201:
+                raise RuntimeError(f"warm-up submission answered {answer.status}: {answer.body[:200]!r}")
+            READ_IDS[thread] = json.loads(answer.body)["id"]
+    finally:
+        client.close()
+    drive(devhost, read_call, threads=threads, total=10 * threads)
+    created = drive(devhost, submit_call, threads=threads, total=10 * threads, expect=201)
+    wait_for_pipeline(outbox, created.completed + threads)
+    return created.completed + threads
 
 
 def run(sizes: Any, workdir: Path, results: dict[str, Any]) -> dict[str, Any]:
-    progress(f"intake: {sizes.intake_rounds} round(s) × {sizes.intake_seconds:g}s of POST and of GET health, "
+    progress(f"intake: {sizes.intake_rounds} round(s) × {sizes.intake_seconds:g}s of POST and of GET a request, "
              f"{sizes.intake_threads} clients")
-    rounds: dict[str, list[dict[str, Any]]] = {"post": [], "health": []}
+    rounds: dict[str, list[dict[str, Any]]] = {"post": [], "read": []}
     with start_devhost(workdir / "intake") as devhost:
         outbox = OutboxWatcher(devhost.outbox)
-        created = warm_up(devhost, outbox)
+        created = warm_up(devhost, outbox, sizes.intake_threads)
         for index in range(sizes.intake_rounds):
-            order = ("health", "post") if index % 2 == 0 else ("post", "health")
+            order = ("read", "post") if index % 2 == 0 else ("post", "read")
             for kind in order:
                 if kind == "post":
                     load = drive(devhost, submit_call, threads=sizes.intake_threads, seconds=sizes.intake_seconds, expect=201)
                     created += load.completed
                     drained = wait_for_pipeline(outbox, created)
                 else:
-                    load = drive(devhost, health_call, threads=sizes.intake_threads, seconds=sizes.intake_seconds)
+                    load = drive(devhost, read_call, threads=sizes.intake_threads, seconds=sizes.intake_seconds)
                     drained = 0.0
                 if load.completed == 0 or load.errors or set(load.statuses) - {201 if kind == "post" else 200}:
                     raise RuntimeError(f"{kind} round failed: statuses {dict(load.statuses)}, "
@@ -84,11 +105,11 @@ def run(sizes: Any, workdir: Path, results: dict[str, Any]) -> dict[str, Any]:
                     "drain_seconds": round(drained, 3),
                 })
     post = median([r["per_second"] for r in rounds["post"]])
-    health = median([r["per_second"] for r in rounds["health"]])
-    ratio = post / health
+    read = median([r["per_second"] for r in rounds["read"]])
+    ratio = post / read
     return {
         "post_per_second": round(post, 2),
-        "health_per_second": round(health, 2),
+        "read_per_second": round(read, 2),
         "ratio": round(ratio, 3),
         "budget_ratio": BUDGET_RATIO,
         "threads": sizes.intake_threads,
@@ -96,8 +117,8 @@ def run(sizes: Any, workdir: Path, results: dict[str, Any]) -> dict[str, Any]:
         "rounds": rounds,
         "requests_created": created,
         "checks": [
-            check("Intake: POST /api/requests / GET /api/health (req/s, medians)",
-                  f"{post:.0f} / {health:.0f} = {ratio:.2f}", f"≥ {BUDGET_RATIO:g}", ratio >= BUDGET_RATIO,
+            check("Intake: POST /api/requests / GET /api/requests/{id} (req/s, medians)",
+                  f"{post:.0f} / {read:.0f} = {ratio:.2f}", f"≥ {BUDGET_RATIO:g}", ratio >= BUDGET_RATIO,
                   round(ratio, 3)),
         ],
     }
@@ -105,7 +126,7 @@ def run(sizes: Any, workdir: Path, results: dict[str, Any]) -> dict[str, Any]:
 
 def describe(result: dict[str, Any]) -> str:
     rows = []
-    for kind, label in (("post", "POST /api/requests (201)"), ("health", "GET /api/health (200)")):
+    for kind, label in (("post", "POST /api/requests (201)"), ("read", "GET /api/requests/{id} (200)")):
         for index, r in enumerate(result["rounds"][kind], 1):
             rows.append([label, index, f"{r['per_second']:.1f}", r["calls"], f"{r['median_latency_ms']:.1f}"])
     return "\n".join([
