@@ -17,7 +17,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import re
 import sqlite3
 import threading
 import uuid
@@ -37,14 +36,19 @@ from shared.adapters.store.base import (
     TransientStoreError,
     Where,
 )
+from shared.adapters.store.sql import split_by_value, validated_field
+from shared.adapters.store.sql import column as _column
+from shared.adapters.store.sql import condition as _condition
 from shared.topology import CONTAINERS, REQUESTS
 
-FIELD_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
 RESERVED_FIELDS = frozenset({"ttl", "_rid", "_self", "_etag", "_attachments", "_ts"})
 FORBIDDEN_ID_CHARACTERS = frozenset("/\\?#")
 MAX_ID_LENGTH = 255
 MAX_PAGE_SIZE = 1000
 PURGE_INTERVAL_SECONDS = 60.0
+
+# Indexed fields whose equality already narrows a query to a few rows (one requestor, one TPID).
+SELECTIVE_FIELDS = frozenset({"requestor.email", "tpid", "pendingDispatch", "id"})
 
 REQUEST_INDEXES = {
     "status": "status",
@@ -58,12 +62,6 @@ REQUEST_INDEXES = {
 
 class _Connection(sqlite3.Connection):
     """A connection that can be weakly referenced, so a finished thread's connection is released."""
-
-
-def validated_field(field: str) -> str:
-    if not isinstance(field, str) or not FIELD_PATTERN.match(field):
-        raise ValueError(f"not a valid document field name: {field!r}")
-    return field
 
 
 def validated_id(doc: dict[str, Any]) -> str:
@@ -108,53 +106,6 @@ def checked_page_size(limit: int) -> int:
     if not isinstance(limit, int) or not 1 <= limit <= MAX_PAGE_SIZE:
         raise ValueError(f"limit must be from 1 to {MAX_PAGE_SIZE}")
     return limit
-
-
-def _json_scalar(value: Any) -> Any:
-    if value is not None and not isinstance(value, (str, int, float, bool)):
-        raise ValueError(f"condition values must be JSON scalars, got {type(value).__name__}")
-    return value
-
-
-def _column(field: str) -> str:
-    validated_field(field)
-    if field == "id":
-        return "id"
-    return f"json_extract(doc, '$.{field}')"
-
-
-def _condition(where: Where, params: list[Any]) -> str:
-    column = _column(where.field)
-    op, value = where.op, where.value
-    if op == "in":
-        if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
-            raise ValueError("'in' needs a list of values")
-        values = [_json_scalar(v) for v in value]
-        present = [v for v in values if v is not None]
-        terms = []
-        if present:
-            terms.append(f"{column} IN ({', '.join('?' for _ in present)})")
-            params.extend(present)
-        if len(present) != len(values):
-            terms.append(f"{column} IS NULL")
-        return "(" + " OR ".join(terms) + ")" if terms else "0"
-    value = _json_scalar(value)
-    if op == "=":
-        if value is None:
-            return f"{column} IS NULL"
-        params.append(value)
-        return f"{column} = ?"
-    if op == "!=":
-        if value is None:
-            return f"{column} IS NOT NULL"
-        params.append(value)
-        return f"({column} IS NULL OR {column} != ?)"
-    if op in ("<", "<=", ">", ">="):
-        if value is None:
-            raise ValueError(f"{op!r} cannot compare with null")
-        params.append(value)
-        return f"{column} {op} ?"
-    raise ValueError(f"unknown condition operator: {op!r}")
 
 
 class SqliteStore:
@@ -221,6 +172,11 @@ class SqliteStore:
             )
         connection.execute(
             f'CREATE INDEX IF NOT EXISTS "{REQUESTS}_created_at" ON "{REQUESTS}"({_column("createdAt")}, id)'
+        )
+        # A status's requests in creation order: the lists and a lead's queue read one range per status.
+        connection.execute(
+            f'CREATE INDEX IF NOT EXISTS "{REQUESTS}_status_created_at" ON "{REQUESTS}"'
+            f'({_column("status")}, {_column("createdAt")}, id)'
         )
 
     # -- helpers ------------------------------------------------------------
@@ -339,29 +295,40 @@ class SqliteStore:
         table = self._table(container)
         limit = checked_page_size(limit)
         where = tuple(where)
-        clauses, params = self._filter(where, self._now())
+        now = self._now()
         order_field = validated_field(order_by) if order_by else "id"
         sort_column = _column(order_field)
         fingerprint = query_fingerprint(container, where, order_by, descending)
         after = ">" if not descending else "<"
         direction = "DESC" if descending else "ASC"
-
-        if order_field != "id":
-            clauses.append(f"{sort_column} IS NOT NULL")
-        if continuation:
-            last_value, last_id = decode_continuation(continuation, fingerprint)
-            if order_field == "id":
-                clauses.append(f"id {after} ?")
-                params.append(last_id)
-            else:
-                clauses.append(f"({sort_column} {after} ? OR ({sort_column} = ? AND id {after} ?))")
-                params += [last_value, last_value, last_id]
+        keyset = decode_continuation(continuation, fingerprint) if continuation else None
         order = f"id {direction}" if order_field == "id" else f"{sort_column} {direction}, id {direction}"
-        rows = self._execute(
-            f'SELECT id, doc, {sort_column} FROM "{table}" WHERE {" AND ".join(clauses)} '
-            f"ORDER BY {order} LIMIT ?",
-            [*params, limit + 1],
-        ).fetchall()
+
+        def select(conditions: Sequence[Where]) -> tuple[str, list[Any]]:
+            clauses, params = self._filter(conditions, now)
+            if order_field != "id":
+                clauses.append(f"{sort_column} IS NOT NULL")
+            if keyset is not None:
+                last_value, last_id = keyset
+                if order_field == "id":
+                    clauses.append(f"id {after} ?")
+                    params.append(last_id)
+                else:
+                    clauses.append(f"({sort_column} {after} ? OR ({sort_column} = ? AND id {after} ?))")
+                    params += [last_value, last_value, last_id]
+            return (f'SELECT id, doc, {sort_column} AS sort_value FROM "{table}" WHERE {" AND ".join(clauses)} '
+                    f"ORDER BY {order} LIMIT ?", [*params, limit + 1])
+
+        # An ``in`` on the order: one ordered part per value, each a range of its index, merged.
+        parts = split_by_value(where, SELECTIVE_FIELDS) if order_field != "id" else None
+        if parts is None:
+            sql, params = select(where)
+        else:
+            selects = [select(part) for part in parts]
+            sql = (" UNION ALL ".join(f"SELECT * FROM ({part})" for part, _ in selects)
+                   + f" ORDER BY sort_value {direction}, id {direction} LIMIT ?")
+            params = [p for _, part_params in selects for p in part_params] + [limit + 1]
+        rows = self._execute(sql, params).fetchall()
         page_rows = rows[:limit]
         token = None
         if len(rows) > limit:
