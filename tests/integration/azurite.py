@@ -9,16 +9,15 @@ test module; the value is a ``DocumentStorage`` connection string.
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+from tests.integration.peers import REPO_ROOT, free_port, launch, stop
+
 AZURITE = REPO_ROOT / "node_modules" / ".bin" / "azurite-blob"
 # Azurite's well-known development account (public, the same in every Azurite).
 ACCOUNT = "devstoreaccount1"
@@ -26,12 +25,6 @@ ACCOUNT_KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1
 START_TIMEOUT_SECONDS = 30.0
 
 _RUNNING = pytest.StashKey[str]()
-
-
-def _free_port(host: str) -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind((host, 0))
-        return probe.getsockname()[1]
 
 
 def connection_string(host: str, port: int) -> str:
@@ -54,34 +47,17 @@ def start_azurite(folder: Path, host: str = "127.0.0.1") -> tuple[subprocess.Pop
         pytest.fail("Node.js is needed for Azurite: install node 20 or later", pytrace=False)
     if not AZURITE.exists():
         pytest.fail(f"Azurite is not installed ({AZURITE} is missing): run npm ci in {REPO_ROOT}", pytrace=False)
-    port = _free_port(host)
-    log_path = folder / "azurite.log"
-    log = log_path.open("wb")
-    process = subprocess.Popen(
+    port = free_port(host)
+    process = launch(
+        "Azurite",
         [str(AZURITE), "--blobHost", host, "--blobPort", str(port), "--location", str(folder / "data"),
          "--silent", "--skipApiVersionCheck", "--loose"],
-        stdout=log, stderr=subprocess.STDOUT, cwd=REPO_ROOT,
+        folder / "azurite.log", lambda: _answers(f"http://{host}:{port}/{ACCOUNT}?comp=list"), START_TIMEOUT_SECONDS,
     )
-    log.close()
-    deadline = time.monotonic() + START_TIMEOUT_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"Azurite exited at start:\n{log_path.read_text(errors='replace')[-2000:]}", pytrace=False)
-        if _answers(f"http://{host}:{port}/{ACCOUNT}?comp=list"):
-            return process, connection_string(host, port)
-        time.sleep(0.1)
-    stop_azurite(process)
-    pytest.fail(f"Azurite did not answer within {START_TIMEOUT_SECONDS:.0f}s", pytrace=False)
+    return process, connection_string(host, port)
 
 
-def stop_azurite(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
+stop_azurite = stop
 
 
 @pytest.fixture(scope="session")

@@ -10,29 +10,22 @@ module: ``from tests.integration.cosmos_server import cosmos_endpoint, cosmos_cl
 from __future__ import annotations
 
 import shutil
-import socket
 import ssl
 import subprocess
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+from tests.integration.peers import REPO_ROOT, free_port, launch, stop
+
 SERVER_PACKAGE = REPO_ROOT / "node_modules" / "@vercel" / "cosmosdb-server" / "package.json"
 SERVER_SCRIPT = REPO_ROOT / "tools" / "cosmos-server.js"
 EMULATOR_KEY = "C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw=="
 START_TIMEOUT_SECONDS = 20.0
 
 _RUNNING = pytest.StashKey[str]()
-
-
-def _free_port(host: str) -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind((host, 0))
-        return probe.getsockname()[1]
 
 
 def _answers(endpoint: str) -> bool:
@@ -48,13 +41,6 @@ def _answers(endpoint: str) -> bool:
         return False
 
 
-def _log_tail(log_path: Path) -> str:
-    try:
-        return log_path.read_text(errors="replace")[-2000:]
-    except OSError:
-        return ""
-
-
 def start_cosmos_server(log_path: Path, host: str = "127.0.0.1", *extra: str) -> tuple[subprocess.Popen, str]:
     """``extra``: more options of tools/cosmos-server.js (``--throttle-reads N --retry-after-ms MS``)."""
     node = shutil.which("node")
@@ -66,35 +52,15 @@ def start_cosmos_server(log_path: Path, host: str = "127.0.0.1", *extra: str) ->
             f"run npm ci in {REPO_ROOT}",
             pytrace=False,
         )
-    port = _free_port(host)
+    port = free_port(host)
     endpoint = f"https://{host}:{port}"
-    log = log_path.open("wb")
-    process = subprocess.Popen(
-        [node, str(SERVER_SCRIPT), "--port", str(port), "--host", host, *extra],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        cwd=REPO_ROOT,
-    )
-    log.close()
-    deadline = time.monotonic() + START_TIMEOUT_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"the Cosmos DB protocol server exited at start:\n{_log_tail(log_path)}", pytrace=False)
-        if _answers(endpoint):
-            return process, endpoint
-        time.sleep(0.1)
-    stop_cosmos_server(process)
-    pytest.fail(f"the Cosmos DB protocol server did not answer within {START_TIMEOUT_SECONDS:.0f}s", pytrace=False)
+    process = launch("the Cosmos DB protocol server",
+                     [node, str(SERVER_SCRIPT), "--port", str(port), "--host", host, *extra],
+                     log_path, lambda: _answers(endpoint), START_TIMEOUT_SECONDS)
+    return process, endpoint
 
 
-def stop_cosmos_server(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
+stop_cosmos_server = stop
 
 
 @pytest.fixture(scope="session")

@@ -32,18 +32,13 @@ from shared.adapters.mail.render import render_email
 from shared.app.emails import template_context as email_context
 from shared.adapters.mail.ses import SesMailer, ses_client
 from shared.adapters.mail.smtp import RecipientsRefused, SmtpMailer
+from tests.integration.peers import free_port
 
 EVENTS = Path(__file__).resolve().parents[1] / "events"
 SENDER = "fta-requests@contoso.com"
 REGION = "us-east-1"
 
 pytestmark = pytest.mark.timeout(30)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def rendered_email(message_id: str = "FTA-7K2M9QXR4T.1.submitted.ana@fta-requests",

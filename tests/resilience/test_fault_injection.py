@@ -10,7 +10,6 @@ import email.policy
 import http.client
 import json
 import signal
-import socket
 import threading
 import time
 import urllib.error
@@ -31,6 +30,7 @@ from shared.adapters.store.sqlite import SqliteStore
 from tests.factories import LEAD, REQUESTOR, form, migration_form, sow_form
 from tests.harness import FUNCTIONS
 from tests.integration import live
+from tests.integration.peers import free_port
 
 REPO = Path(__file__).resolve().parents[2]
 FAULTS = ("store.write=0.05,store.write-lost-reply=0.03,bus.publish=0.1,"
@@ -42,12 +42,6 @@ CLIENT_THREADS = 4
 QUIESCENCE_SECONDS = 180
 LEAD_ROLES = ("FTA.Lead",)
 POISON_IDS = ("poison-not-json", "poison-unknown-request", "poison-unknown-type")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def body_for(n: int) -> dict:
