@@ -77,6 +77,17 @@ def _flag(params: dict[str, str], name: str, details: list[dict[str, str]]) -> b
     return value == "true"
 
 
+def _statuses(params: dict[str, str], details: list[dict[str, str]]) -> tuple[Status, ...]:
+    """``status``: one status or a comma list; none given is every status."""
+    if "status" not in params:
+        return ()
+    given = [s.strip() for s in params["status"].split(",") if s.strip()]
+    if not given or any(s not in Status._value2member_map_ for s in given):
+        details.append(_query_error("status", f"must be among {', '.join(s.value for s in Status)}"))
+        return ()
+    return tuple(Status(s) for s in given)
+
+
 def list_requests(req: func.HttpRequest) -> ListRequests:
     params = dict(req.params)
     unknown = sorted(set(params) - set(LIST_PARAMETERS))
@@ -84,13 +95,7 @@ def list_requests(req: func.HttpRequest) -> ListRequests:
         raise invalid(f"unknown query parameter: {', '.join(unknown)}",
                       [{"field": name, "message": "is not a filter", "type": "query"} for name in unknown])
     details: list[dict[str, str]] = []
-    statuses: tuple[Status, ...] = ()
-    if "status" in params:
-        given = [s.strip() for s in params["status"].split(",") if s.strip()]
-        if not given or any(s not in Status._value2member_map_ for s in given):
-            details.append(_query_error("status", f"must be among {', '.join(s.value for s in Status)}"))
-        else:
-            statuses = tuple(Status(s) for s in given)
+    statuses = _statuses(params, details)
     tpid = params.get("tpid")
     if tpid is not None:
         tpid = tpid.strip()
@@ -262,13 +267,7 @@ def export_requests(req: func.HttpRequest) -> ExportRequests:
     _known(params, EXPORT_PARAMETERS)
     details: list[dict[str, str]] = []
     first, last = _period(params, details)
-    statuses: tuple[Status, ...] = ()
-    if "status" in params:
-        given = [s.strip() for s in params["status"].split(",") if s.strip()]
-        if not given or any(s not in Status._value2member_map_ for s in given):
-            details.append(_query_error("status", f"must be among {', '.join(s.value for s in Status)}"))
-        else:
-            statuses = tuple(Status(s) for s in given)
+    statuses = _statuses(params, details)
     lead_group = params.get("leadGroup")
     if lead_group is not None and not lead_group.strip():
         details.append(_query_error("leadGroup", "must name a lead group"))
