@@ -3,7 +3,7 @@
 // comment; the server resumes the request with it.
 
 import { answersQuestion } from "./actions.js";
-import { api, problem, serverMessage } from "./api.js";
+import { api, refusalMessage } from "./api.js";
 import { $, clear, el } from "./dom.js";
 import { openQuestion, questionBlock } from "./timeline.js";
 import { labels } from "./vocabulary.js";
@@ -88,8 +88,7 @@ async function sendAnswer(request, text) {
         "success");
       answered(answer.body);
     } else if (answer.status !== 401) {
-      const extra = problem(answer).details.map((d) => d.message).filter(Boolean).join("; ");
-      say(serverMessage(answer, `The service answered ${answer.status}.`) + (extra ? ` (${extra})` : ""), "error");
+      say(refusalMessage(answer, `The service answered ${answer.status}.`), "error");
     }
   } catch (_) {
     say("The service cannot be reached. Try again.", "error");

@@ -37,3 +37,9 @@ export function problem(answer) {
 export function serverMessage(answer, fallback) {
   return problem(answer).message || fallback;
 }
+
+/** A refusal as one sentence: the server's message (or ``fallback``) and each field's message. */
+export function refusalMessage(answer, fallback) {
+  const extra = problem(answer).details.map((d) => d.message).filter(Boolean).join("; ");
+  return serverMessage(answer, fallback) + (extra ? ` (${extra})` : "");
+}

@@ -3,7 +3,7 @@
 // (actions.js); act() posts them.
 
 import { renderActions, renderCommentBox } from "./actions.js";
-import { api, problem, serverMessage } from "./api.js";
+import { api, refusalMessage, serverMessage } from "./api.js";
 import { focusRow, markSelected, markStaleDetail, refreshList, statusBadge } from "./dashboard.js";
 import { renderDocuments } from "./documents.js";
 import { $, clear, el, timeElement } from "./dom.js";
@@ -140,8 +140,7 @@ async function act(action, body, done) {
       await openDetail(request.id, { focus: false, keepMessage: true });
       refreshList();
     } else if (answer.status !== 401) {
-      const extra = problem(answer).details.map((d) => d.message).filter(Boolean).join("; ");
-      say(serverMessage(answer, `The service answered ${answer.status}.`) + (extra ? ` (${extra})` : ""), "error");
+      say(refusalMessage(answer, `The service answered ${answer.status}.`), "error");
     }
   } catch (_) {
     say("The service cannot be reached. Try again.", "error");

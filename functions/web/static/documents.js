@@ -2,7 +2,7 @@
 // funding review still misses, and the upload form (kind + file) when the server
 // allows "upload-document"; right after a sow-ecif submission, the three uploads.
 
-import { problem, serverMessage } from "./api.js";
+import { refusalMessage, serverMessage } from "./api.js";
 import { $, clear, el } from "./dom.js";
 import { can, entries, labels } from "./vocabulary.js";
 
@@ -77,8 +77,7 @@ function uploadForm(request, kind, reload, say) {
         await reload();
         say(`${answer.body.fileName} uploaded as ${labels("documentKinds", answer.body.kind)}.`, "success");
       } else {
-        const extra = problem(answer).details.map((d) => d.message).filter(Boolean).join("; ");
-        say(serverMessage(answer, `The upload was refused (${answer.status}).`) + (extra ? ` (${extra})` : ""), "error");
+        say(refusalMessage(answer, `The upload was refused (${answer.status}).`), "error");
       }
     } catch (_) {
       say("The service cannot be reached. Try again.", "error");
