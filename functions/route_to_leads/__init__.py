@@ -1,5 +1,6 @@
 import azure.functions as func
 
+from functions.consumer import consume
 from shared import topology
 
 bp = func.Blueprint()
@@ -13,10 +14,4 @@ bp = func.Blueprint()
     connection=topology.SERVICE_BUS_CONNECTION,
 )
 def route_to_leads(msg: func.ServiceBusMessage) -> None:
-    from shared import bootstrap  # on first use: indexing the app stays cheap
-    from shared.app.consumers import handle_message
-
-    handle_message(
-        bootstrap.context(), topology.ROUTE_TO_LEADS, msg.get_body(),
-        message_id=msg.message_id, subject=msg.subject, correlation_id=msg.correlation_id,
-    )
+    consume(topology.ROUTE_TO_LEADS, msg)
