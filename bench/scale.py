@@ -43,7 +43,7 @@ def seed(ctx: Any, count: int) -> None:
     for i in range(count):
         now = START - timedelta(days=(count - i) / PER_DAY)
         request = FtaRequest.submit(base, Person(email=f"atu{i % 50}@contoso.com"), now, request_id=f"FTA-B{i:09d}")
-        request.route("emea-leads", now, ctx.calendar.add_business_hours(now, 16))
+        request.route("emea-leads", now, ctx.sla)
         later = now + timedelta(hours=3)
         recent, kind = START - now <= timedelta(days=3), i % 10
         if kind == 9 and not recent:

@@ -2,7 +2,7 @@
 
 A parked record (``shared.app.parking.park``) keeps the message's subscription,
 ids, reason and body. Replaying runs the subscription's handler again in this
-process through ``shared.app.consumers.handle_message``, exactly as a consumer
+process through ``shared.app.handlers.handle_message``, exactly as a consumer
 would, and removes the record unless the message is parked again.
 
 Records whose message id is ``<event id>/<notification key>`` are email
@@ -69,7 +69,7 @@ def _record_for(ctx: Context, record: dict[str, Any], reason: str) -> str | None
 
 
 def replay(ctx: Context, record: dict[str, Any]) -> Replay:
-    from shared.app.consumers import handle_message
+    from shared.app.handlers import handle_message
 
     record_id = record["id"]
     if is_email_rejection(record):

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Protocol
 
 from shared import topology
+from shared.app import handlers
 from shared.adapters.bus.local import LocalBus, ReceivedMessage, UnknownSubscription
 from shared.domain.routing import Routing
 from shared.settings import Settings
@@ -171,7 +172,7 @@ def servicebus_clients(settings: Settings, credential: Any = None) -> tuple[Serv
 
 
 def open_queues(settings: Settings, routing: Routing) -> Queues:
-    subscriptions = topology.subscriptions(routing.group_ids)
+    subscriptions = handlers.subscriptions(routing.group_ids)
     if settings.bus == "servicebus":
         client, admin = servicebus_clients(settings)
         return ServiceBusQueues(client, admin, [s.name for s in subscriptions])

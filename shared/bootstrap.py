@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from shared import topology
+from shared.app import handlers
 from shared.adapters.clock import system_clock
 from shared.adapters.repositories import (
     StoredIdempotencyKeys,
@@ -94,7 +95,7 @@ def build_bus(settings: Settings, routing: Routing, clock: Clock = system_clock,
     from shared.adapters.bus.local import LocalBus
 
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    return LocalBus(settings.data_dir / "bus.sqlite3", topology.subscriptions(routing.group_ids), clock=clock)
+    return LocalBus(settings.data_dir / "bus.sqlite3", handlers.subscriptions(routing.group_ids), clock=clock)
 
 
 def build_mailer(settings: Settings) -> Mailer:

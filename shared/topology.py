@@ -15,23 +15,20 @@ MAX_DELIVERY_COUNT = 10
 LOCK_DURATION_SECONDS = 60
 DUPLICATE_DETECTION_WINDOW_SECONDS = 600
 
-# Event types the filters name (shared.domain.model.EventType; a unit test keeps them equal).
-SUBMITTED = "request.submitted"
+# The event type the lead feeds take (shared.domain.model.EventType; a unit test keeps them equal).
 ROUTED = "request.routed"
-REMINDER = "request.reminder"
-ESCALATED = "request.escalated"
 
 # The web page's route: the Functions host turns an empty route into the
 # function's name, so the root is matched by an optional parameter that may
 # hold nothing (Azure/Azure-Functions#2473); the function refuses any value.
 PAGE_ROUTE = "{ignored:maxlength(0)?}"
 
+# The app's own subscriptions; which events each takes, and who handles them, is
+# the consumer table (shared.app.handlers.EVENT_HANDLERS).
 ROUTE_TO_LEADS = "route-to-leads"
 NOTIFY = "notify"
 TEAMS = "teams"
-# What the leads' Teams channels hear about (shared.app.teams).
-TEAMS_EVENTS = (ROUTED, REMINDER, ESCALATED)
-REPORTING = "reporting"  # every event type: the read model behind counts, the balancer and the reports
+REPORTING = "reporting"
 LEADS_PREFIX = "leads-"
 
 # How long a message waits in a subscription before it expires. The app's own
@@ -79,19 +76,13 @@ class Subscription:
         return " AND ".join(terms) or "1=1"
 
 
-def subscriptions(lead_group_ids: list[str]) -> list[Subscription]:
-    subs = [
-        Subscription(ROUTE_TO_LEADS, subject=SUBMITTED),
-        Subscription(NOTIFY),
-        Subscription(TEAMS, subjects=TEAMS_EVENTS),
-        Subscription(REPORTING),
-    ]
-    subs += [
+def lead_feeds(lead_group_ids: list[str]) -> list[Subscription]:
+    """A ``leads-<group id>`` subscription per lead group, for the leads' own consumers."""
+    return [
         Subscription(f"{LEADS_PREFIX}{gid}", subject=ROUTED, properties={"leadGroup": gid}, feed=True,
                      default_ttl_seconds=LEAD_FEED_TTL_SECONDS)
         for gid in lead_group_ids
     ]
-    return subs
 
 
 def is_feed(subscription_name: str) -> bool:

@@ -12,6 +12,7 @@ from typing import Any
 from pydantic.json_schema import models_json_schema
 
 from shared import topology
+from shared.app import handlers
 from shared.domain.event_data import ENVELOPES, EVENT_DATA, RESERVED, envelope_name
 from shared.domain.events import SCHEMA_VERSION, EventType
 
@@ -235,7 +236,7 @@ def _document(lead_group_ids: tuple[str, ...]) -> dict[str, Any]:
             "security": [{"$ref": f"#/components/securitySchemes/{SECURITY}"}],
         }},
         "channels": {CHANNEL: _channel()},
-        "operations": {s.name: _operation(s) for s in topology.subscriptions(list(lead_group_ids))},
+        "operations": {s.name: _operation(s) for s in handlers.subscriptions(list(lead_group_ids))},
         "components": {
             "schemas": _schemas(),
             "messages": {message_key(t): _message(t) for t in EventType},

@@ -8,8 +8,8 @@ bp = func.Blueprint()
 @bp.function_name("check_eligibility")
 @bp.route(route="api/eligibility", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
 def check_eligibility(req: func.HttpRequest) -> func.HttpResponse:
-    from functions import commands  # on first use: indexing the app stays cheap
+    from functions import parsing  # on first use: indexing the app stays cheap
     from shared.app.eligibility import check_eligibility
 
     return handle(req, lambda ctx, principal: json_response(
-        check_eligibility(ctx, principal, commands.check_eligibility(req, ctx.routing)).to_dict()))
+        check_eligibility(ctx, principal, parsing.check_eligibility(req, ctx.routing)).to_dict()))

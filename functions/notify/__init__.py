@@ -1,6 +1,6 @@
 import azure.functions as func
 
-from functions.consumer import consume
+from functions.topic_trigger import consume
 from shared import topology
 
 bp = func.Blueprint()

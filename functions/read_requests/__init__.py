@@ -8,11 +8,11 @@ bp = func.Blueprint()
 @bp.function_name("list_requests")
 @bp.route(route="api/requests", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
 def list_requests(req: func.HttpRequest) -> func.HttpResponse:
-    from functions import commands  # on first use: indexing the app stays cheap
+    from functions import parsing  # on first use: indexing the app stays cheap
     from shared.app import queries
 
     return handle(req, lambda ctx, principal: json_response(
-        queries.list_requests(ctx, principal, commands.list_requests(req))))
+        queries.list_requests(ctx, principal, parsing.list_requests(req))))
 
 
 @bp.function_name("get_request")

@@ -23,6 +23,7 @@ from shared.app.ports import (
 )
 from shared.domain.calendar import BusinessCalendar
 from shared.domain.routing import Routing
+from shared.domain.sla import Sla
 
 
 @dataclass(frozen=True)
@@ -60,3 +61,13 @@ class Context:
     public_status: Cached[str] = field(default_factory=lambda: Cached(30.0))
     reports: ReadModel | None = None  # the read model behind counts, the balancer and the reports
     documents: DocumentStorage | None = None
+
+    @property
+    def sla(self) -> Sla:
+        """The time promises, as the policy and the business calendar set them."""
+        return Sla(
+            self.calendar,
+            assign_business_hours=self.policy.assign_sla_business_hours,
+            reminders_before_escalation=self.policy.reminders_before_escalation,
+            info_reminder_business_hours=self.policy.info_reminder_business_hours,
+        )

@@ -83,7 +83,7 @@ def upload_document(ctx: Context, principal: Principal, command: UploadDocument)
     def apply(current: FtaRequest) -> Any:
         by_owner = access.is_owner(principal, current) and not access.sees_internal(principal, current)
         try:
-            return current.add_document(document, now, by_owner=by_owner, calendar=ctx.calendar)
+            return current.add_document(document, now, by_owner=by_owner, sla=ctx.sla)
         except DocumentLimitReached as exc:
             raise WrongState(str(exc)) from None
 

@@ -46,7 +46,7 @@ def neutralised(value: Any) -> str:
 
 
 def row(ctx: Context, request: FtaRequest) -> list[str]:
-    facts = rules.facts(request, len(request.history), ctx.calendar, ctx.policy.assign_sla_business_hours)
+    facts = rules.facts(request, len(request.history), ctx.sla)
     values = {
         "id": request.id, "createdAt": request.created_at, "updatedAt": request.updated_at,
         "status": request.status.value, "requestType": request.request_type.value, "region": request.region,

@@ -19,18 +19,10 @@ REMIND_BATCH = 200
 def send_reminders(ctx: Context) -> Outcome:
     now = ctx.clock()
     counts = {"reminders": 0, "escalations": 0}
-    sla = ctx.policy.assign_sla_business_hours
-    limit = ctx.policy.reminders_before_escalation
+    sla = ctx.sla
 
     def apply(request: FtaRequest) -> Any:
-        if request.status is not Status.ROUTED or request.next_reminder_at is None or request.next_reminder_at > now:
-            return None
-        group = request.lead_group or ctx.routing.default
-        if request.reminders_sent < limit:
-            return request.remind(now, ctx.calendar.add_business_hours(now, sla), group)
-        if not request.escalated:
-            return request.escalate(now, ctx.routing.escalate_to)
-        return None
+        return request.follow_up(now, sla, request.lead_group or ctx.routing.default, ctx.routing.escalate_to)
 
     for request_id in ctx.requests.reminders_due(now, limit=REMIND_BATCH):
         try:

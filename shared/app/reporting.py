@@ -79,7 +79,7 @@ def project(ctx: Context, request: FtaRequest, seq: int) -> bool:
             continue
         if current is not None and current.seq >= seq:
             return False
-        new = rules.contribution(rules.facts(request, seq, ctx.calendar, ctx.policy.assign_sla_business_hours))
+        new = rules.contribution(rules.facts(request, seq, ctx.sla))
         delta = rules.difference(current.contribution if current else {}, new)
         written = Projection(request.id, seq, new, delta or None, current.etag if current else None)
         try:
@@ -185,7 +185,7 @@ def rebuild(ctx: Context, *, page_size: int = 500) -> dict[str, int]:
         page = ctx.requests.newest_first(RequestFilter(), limit=page_size, continuation=continuation)
         for request in page.items:
             seq = len(request.history)
-            new = rules.contribution(rules.facts(request, seq, ctx.calendar, ctx.policy.assign_sla_business_hours))
+            new = rules.contribution(rules.facts(request, seq, ctx.sla))
             ctx.reports.save_projection(Projection(request.id, seq, new))
             for key, counters in new.items():
                 into = totals.setdefault(key, {})

@@ -31,6 +31,9 @@ from shared.domain.routing import LeadGroup
 
 log = telemetry.get_logger("fta.teams")
 
+# What the leads' Teams channels hear about (the teams subscription's filter).
+TEAMS_EVENTS = (EventType.ROUTED, EventType.REMINDER, EventType.ESCALATED)
+
 CHANNEL = "teams"  # the record's kind, beside the email templates' names
 # Room kept at the end of the lock for one more post and settling its record.
 RESERVE_SECONDS = TEAMS_POST_TIMEOUT_SECONDS + 1.0

@@ -34,8 +34,7 @@ def request_info(ctx: Context, principal: Principal, command: RequestInfo) -> tu
 
     def apply(request: FtaRequest) -> Any:
         now = ctx.clock()
-        reminder_at = ctx.calendar.add_business_hours(now, ctx.policy.info_reminder_business_hours)
-        return request.request_info(principal.actor, now, message, missing, reminder_at)
+        return request.request_info(principal.actor, now, message, missing, ctx.sla.info_reminder(now))
 
     return run_action(ctx, principal, command.request_id, command.if_match, access.REQUEST_INFO, apply)
 
@@ -47,14 +46,14 @@ def add_comment(ctx: Context, principal: Principal, command: AddComment) -> tupl
     def apply(request: FtaRequest) -> Any:
         by_owner = access.is_owner(principal, request) and not access.sees_internal(principal, request)
         return request.comment(principal.actor, ctx.clock(), text, internal=command.internal, by_owner=by_owner,
-                               calendar=ctx.calendar)
+                               sla=ctx.sla)
 
     return run_action(ctx, principal, command.request_id, command.if_match, action, apply)
 
 
 def resume_request(ctx: Context, principal: Principal, command: ResumeRequest) -> tuple[FtaRequest, str]:
     return run_action(ctx, principal, command.request_id, command.if_match, access.RESUME,
-                      lambda r: r.resume(principal.actor, ctx.clock(), ctx.calendar, reply=False))
+                      lambda r: r.resume(principal.actor, ctx.clock(), ctx.sla, reply=False))
 
 
 def decline_request(ctx: Context, principal: Principal, command: DeclineRequest) -> tuple[FtaRequest, str]:

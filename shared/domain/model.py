@@ -14,11 +14,11 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, ConfigDict, Field, StringConstraints, model_validator
 
-from shared.domain.calendar import BusinessCalendar
 from shared.domain.documents import MAX_DOCUMENTS, Document, DocumentLimitReached, answers_request, missing_documents
 from shared.domain.documents import Incomplete
 from shared.domain.events import SCHEMA_VERSION, Event, EventType
 from shared.domain.outcomes import Decline
+from shared.domain.sla import FollowUp, Sla
 from shared.domain.values import (
     SINGLE_LINE_PATTERN,
     TENANT_PATTERN,
@@ -171,20 +171,22 @@ class FtaRequest(RequestForm):
 
     def is_overdue(self, now: datetime) -> bool:
         """Waiting for an architect past the assignment SLA."""
-        return self.status is Status.ROUTED and self.assign_due_at is not None and self.assign_due_at <= now
+        return self.status is Status.ROUTED and Sla.is_overdue(self.assign_due_at, now)
 
     def _move(self, target: Status, action: str) -> None:
         if not can_transition(self.status, target):
             raise InvalidTransition(self.status, action)
         self.status = target
 
-    def route(self, lead_group: str, now: datetime, assign_due_at: datetime | None = None) -> Event | None:
-        """Hand the request to a lead group; ``None`` when it already was."""
+    def route(self, lead_group: str, now: datetime, sla: Sla | None = None) -> Event | None:
+        """Hand the request to a lead group, an architect due by the ``sla``
+        (none without one); ``None`` when it already was routed."""
         if self.status is not Status.SUBMITTED:
             return None
         self._move(Status.ROUTED, "routed")
         self.lead_group = lead_group
         self.routed_at = now
+        assign_due_at = sla.assignment_due(now) if sla is not None else None
         self.assign_due_at = assign_due_at
         self.next_reminder_at = assign_due_at
         return self._record(EventType.ROUTED, "system", now, {"leadGroup": lead_group})
@@ -228,23 +230,22 @@ class FtaRequest(RequestForm):
         return self._record(EventType.INFO_REQUESTED, actor, now,
                             {"message": message, "missingDocuments": [k.value for k in missing]})
 
-    def resume(self, actor: str, now: datetime, calendar: BusinessCalendar, *, reply: bool) -> Event:
+    def resume(self, actor: str, now: datetime, sla: Sla, *, reply: bool) -> Event:
         """Back to the status it came from; a wait before assignment moves the due
         time (and the next reminder) later by the business hours spent waiting."""
         if self.status is not Status.NEEDS_INFO:
             raise InvalidTransition(self.status, "resumed")
         target = self.resume_to or Status.ROUTED
-        waited = calendar.business_hours_between(self.waiting_since, now) if self.waiting_since else 0.0
+        waited = sla.pause(self.waiting_since, now)
         self._move(target, "resumed")
         if target is Status.ROUTED:
             self.paused_business_hours += waited
-            if self.assign_due_at is not None:
-                self.assign_due_at = calendar.add_business_hours(self.assign_due_at, waited)
-            if self.next_reminder_at is not None:
-                self.next_reminder_at = calendar.add_business_hours(self.next_reminder_at, waited)
+            if self.assign_due_at is not None and self.routed_at is not None:
+                self.assign_due_at = sla.assignment_due(self.routed_at, self.paused_business_hours)
+            self.next_reminder_at = sla.moved_by_pause(self.next_reminder_at, waited)
         self.waiting_since = self.resume_to = self.info_reminder_at = None
         return self._record(EventType.INFO_PROVIDED, actor, now,
-                            {"resumedTo": target.value, "pausedBusinessHours": round(waited, 4), "reply": reply,
+                            {"resumedTo": target.value, "pausedBusinessHours": waited, "reply": reply,
                              "architect": self.architect or ""})
 
     def remind_requestor(self, now: datetime) -> Event:
@@ -254,7 +255,7 @@ class FtaRequest(RequestForm):
         return self._record(EventType.INFO_REMINDER, "system", now, {})
 
     def comment(self, actor: str, now: datetime, text: str, *, internal: bool, by_owner: bool,
-                calendar: BusinessCalendar) -> list[Event]:
+                sla: Sla) -> list[Event]:
         """A comment in the timeline; the owner's comment on a request that waits
         on them is their answer, and resumes it."""
         if self.status in CLOSED_STATUSES:
@@ -265,7 +266,7 @@ class FtaRequest(RequestForm):
                                {"text": text, "internal": internal, "by": "requestor" if by_owner else "team",
                                 "architect": self.architect or ""})]
         if by_owner and self.status is Status.NEEDS_INFO:
-            events.append(self.resume(actor, now, calendar, reply=True))
+            events.append(self.resume(actor, now, sla, reply=True))
         return events
 
     # -- documents ------------------------------------------------------------
@@ -278,7 +279,7 @@ class FtaRequest(RequestForm):
         return next((d for d in self.documents if d.id == document_id), None)
 
     def add_document(self, document: Document, now: datetime, *, by_owner: bool,
-                     calendar: BusinessCalendar) -> list[Event]:
+                     sla: Sla) -> list[Event]:
         """Metadata of bytes stored already; the owner's upload of a missing or
         asked-for kind answers a request that waits on them, and resumes it."""
         if self.status in CLOSED_STATUSES:
@@ -291,7 +292,7 @@ class FtaRequest(RequestForm):
         self.documents.append(document)
         data = document.event_data(self.architect)
         events = [self._record(EventType.DOCUMENT_ADDED, document.uploaded_by, now, data)]
-        return events + ([self.resume(document.uploaded_by, now, calendar, reply=True)] if answers else [])
+        return events + ([self.resume(document.uploaded_by, now, sla, reply=True)] if answers else [])
 
     def remove_document(self, document: Document, actor: str, now: datetime) -> Event:
         if self.status in CLOSED_STATUSES:
@@ -314,6 +315,18 @@ class FtaRequest(RequestForm):
             EventType.REMINDER, "system", now,
             {"leadGroup": lead_group, "reminder": self.reminders_sent},
         )
+
+    def follow_up(self, now: datetime, sla: Sla, lead_group: str, escalate_to: str) -> Event | None:
+        """A routed request past its next reminder: the reminder or escalation the
+        SLA calls for, or ``None`` when nothing is owed now."""
+        if self.status is not Status.ROUTED or self.next_reminder_at is None or self.next_reminder_at > now:
+            return None
+        match sla.follow_up(self.reminders_sent, self.escalated):
+            case FollowUp.REMIND:
+                return self.remind(now, sla.next_reminder(now), lead_group)
+            case FollowUp.ESCALATE:
+                return self.escalate(now, escalate_to)
+        return None
 
     def escalate(self, now: datetime, escalate_to: str) -> Event:
         if self.status is not Status.ROUTED:

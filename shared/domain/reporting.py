@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from typing import Iterable, Mapping, Sequence
 
-from shared.domain.calendar import BusinessCalendar
 from shared.domain.events import Event, EventType
 from shared.domain.model import OPEN_STATUSES, FtaRequest, Status
+from shared.domain.sla import Sla
 
 # The "current" figures (counts, loads, open and waiting requests) are spread
 # over this many documents, by request id, so that concurrent writers rarely
@@ -63,7 +63,7 @@ class RequestFacts:
     assign_due_at: datetime | None  # while routed: when it becomes overdue
 
 
-def facts(request: FtaRequest, seq: int, calendar: BusinessCalendar, sla_hours: float) -> RequestFacts:
+def facts(request: FtaRequest, seq: int, sla: Sla) -> RequestFacts:
     """The request as its first ``seq`` events leave it."""
     events: Sequence[Event] = request.history[:seq]
     status = Status.SUBMITTED
@@ -84,10 +84,10 @@ def facts(request: FtaRequest, seq: int, calendar: BusinessCalendar, sla_hours: 
                 assigned_at, first_architect = event.occurred_at, architect
     time_to_assign = within = due = None
     if routed_at is not None and assigned_at is not None:
-        time_to_assign = max(0.0, calendar.business_hours_between(routed_at, assigned_at) - paused)
-        within = time_to_assign <= sla_hours + 1e-9
+        time_to_assign = sla.time_to_assign(routed_at, assigned_at, paused)
+        within = sla.within(time_to_assign)
     if status is Status.ROUTED and routed_at is not None:
-        due = calendar.add_business_hours(routed_at, sla_hours + paused)
+        due = sla.assignment_due(routed_at, paused)
     return RequestFacts(
         request_id=request.id, seq=len(events), status=status, region=request.region,
         request_type=request.request_type.value, lead_group=lead_group, architect=architect,

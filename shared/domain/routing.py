@@ -184,11 +184,40 @@ class Routing(_Model):
         return self.group(self.default)
 
 
+def _strict_loader():
+    """PyYAML's safe loader, except that a key written twice in one mapping is an
+    error naming the key and its line (YAML 1.2 forbids it; PyYAML keeps the last)."""
+    import yaml
+
+    class StrictLoader(yaml.SafeLoader):
+        def construct_mapping(self, node, deep=False):
+            seen: dict[Any, int] = {}
+            for key_node, _ in node.value:
+                key = self.construct_object(key_node, deep=True)
+                line = key_node.start_mark.line + 1
+                try:
+                    if key in seen:
+                        raise DuplicateKey(key, line, seen[key])
+                    seen[key] = line
+                except TypeError:  # an unhashable key: the base constructor names it
+                    continue
+            return super().construct_mapping(node, deep)
+
+    return StrictLoader
+
+
+class DuplicateKey(Exception):
+    def __init__(self, key: Any, line: int, first: int):
+        super().__init__(f"key {key!r} at line {line} is already given at line {first}")
+
+
 def load_routing(text: str, source: str = "routing file") -> Routing:
     import yaml
 
     try:
-        raw: Any = yaml.safe_load(text)
+        raw: Any = yaml.load(text, Loader=_strict_loader())  # noqa: S506 - a SafeLoader subclass
+    except DuplicateKey as exc:
+        raise RoutingError(f"{source}: {exc}") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""

@@ -16,6 +16,7 @@ from shared.app import export, reporting
 from shared.app.commands import ExportRequests, SlaReport
 from shared.app.errors import Forbidden, InvalidInput
 from shared.domain import reporting as rules
+from shared.domain.sla import Sla
 from shared.domain.model import FtaRequest, Person, RequestForm
 from shared.domain.outcomes import Decline
 from tests.app.conftest import LEAD_P, REQUESTOR_P
@@ -32,7 +33,7 @@ def scripted(request_id: str, steps: list[str], calendar, start, hours_apart: in
     now = start
     request = FtaRequest.submit(RequestForm.model_validate(form()), Person(email="alex@contoso.com"), now,
                                 request_id=request_id)
-    request.route("emea-leads", now, calendar.add_business_hours(now, 16))
+    request.route("emea-leads", now, Sla(calendar))
     for i, step in enumerate(steps):
         now += timedelta(hours=hours_apart)
         try:
@@ -41,7 +42,7 @@ def scripted(request_id: str, steps: list[str], calendar, start, hours_apart: in
             elif step == "info":
                 request.request_info("lee@contoso.com", now, "more please", [], None)
             elif step == "resume":
-                request.resume("alex@contoso.com", now, calendar, reply=True)
+                request.resume("alex@contoso.com", now, Sla(calendar), reply=True)
             elif step == "complete":
                 request.complete("lee@contoso.com", now)
             elif step == "cancel":
@@ -75,7 +76,7 @@ def test_any_order_and_repetition_of_the_events_gives_the_in_order_figures(ctx, 
     for event in events:  # one in-order pass
         reporting.update_reports(ctx, event)
     in_order = figures(ctx, requests)
-    expected = rules.total(rules.contribution(rules.facts(r, len(r.history), ctx.calendar, 16)) for r in requests)
+    expected = rules.total(rules.contribution(rules.facts(r, len(r.history), ctx.sla)) for r in requests)
     assert in_order == {k: v for k, v in expected.items()}
 
     ctx.reports.clear()
@@ -104,7 +105,7 @@ def test_a_crash_between_the_projection_and_the_aggregates_is_finished_once(ctx)
     for event in request.history * 2:  # the redelivery, then everything again
         reporting.update_reports(ctx, event)
     assert figures(ctx, [request]) == rules.total(
-        [rules.contribution(rules.facts(request, len(request.history), ctx.calendar, 16))])
+        [rules.contribution(rules.facts(request, len(request.history), ctx.sla))])
 
 
 def test_the_balancer_reads_the_same_loads_the_requests_hold(ctx):

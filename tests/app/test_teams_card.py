@@ -7,6 +7,8 @@ from hypothesis import given, strategies as st
 from markdown_it import MarkdownIt
 
 from shared.app.teams_card import escape_markdown, request_url, teams_message
+from shared.domain.calendar import BusinessCalendar
+from shared.domain.sla import Sla
 from shared.domain.model import FtaRequest, Person, RequestForm
 from tests.factories import form
 
@@ -16,7 +18,7 @@ RENDER = MarkdownIt("commonmark").enable(["linkify", "strikethrough", "table"], 
 
 def routed(**overrides):
     request = FtaRequest.submit(RequestForm.model_validate(form(**overrides)), Person(email="alex@contoso.com"), NOW)
-    event = request.route("emea-leads", NOW, datetime(2026, 11, 26, 10, 0, tzinfo=timezone.utc))
+    event = request.route("emea-leads", NOW, Sla(BusinessCalendar()))  # due Thursday 10:00
     return request, event
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from shared.app import consumers, intake, lead_actions, queries, reminders
+from shared.app import intake, lead_actions, queries, reminders
+from shared.app.handlers import handle_message
+from shared.app.route_to_leads import route_to_leads
 from shared.app.commands import AssignArchitect, CancelRequest, CompleteRequest, ListRequests, SubmitRequest
 from shared.app.errors import Forbidden, Ineligible, InvalidInput, NotFound, StaleVersion, WrongState
 from shared.domain.model import RequestForm, Status
@@ -18,7 +20,7 @@ def submit(ctx, principal=REQUESTOR_P, key=None, **changes):
 
 def routed(ctx, **changes):
     submitted = submit(ctx, **changes)
-    consumers.route_request(ctx, submitted.request.history[0])
+    route_to_leads(ctx, submitted.request.history[0])
     return ctx.requests.get(submitted.request.id)[0]
 
 
@@ -126,6 +128,6 @@ def test_a_routed_request_past_the_sla_is_overdue_then_reminded_then_escalated(c
 
 def test_a_message_that_can_never_succeed_is_parked_once(ctx):
     for _ in range(2):
-        outcome = consumers.handle_message(ctx, "route-to-leads", b"not json", message_id="m-1")
+        outcome = handle_message(ctx, "route-to-leads", b"not json", message_id="m-1")
         assert outcome.action == "parked"
     assert ctx.parked.count() == 1

@@ -6,7 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from shared.app import consumers, intake, lead_actions, queries, reminders, workflow
+from shared.app import intake, lead_actions, queries, reminders, workflow
+from shared.app.route_to_leads import route_to_leads
 from shared.app.commands import AddComment, AssignArchitect, DeclineRequest, RequestInfo, ResumeRequest, SubmitRequest
 from shared.app.errors import Forbidden, InvalidInput, WrongState
 from shared.domain.model import RequestForm, Status
@@ -16,7 +17,7 @@ from tests.factories import form
 
 def routed(ctx):
     submitted = intake.submit_request(ctx, REQUESTOR_P, SubmitRequest(RequestForm.model_validate(form())))
-    consumers.route_request(ctx, submitted.request.history[0])
+    route_to_leads(ctx, submitted.request.history[0])
     return ctx.requests.get(submitted.request.id)[0]
 
 

@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from shared.adapters.store.base import Conflict, DocumentStore, Item, NotFound, PreconditionFailed, Where
+from shared.adapters.store.base import Conflict, DocumentStore, Item, ItemNotFound, PreconditionFailed, Where
 from shared.topology import IDEMPOTENCY, NOTIFICATIONS, REQUESTS
 
 pytestmark = pytest.mark.filterwarnings("ignore::urllib3.exceptions.InsecureRequestWarning")
@@ -128,7 +128,7 @@ def test_concurrent_writers_holding_one_etag_exactly_one_wins(store):
 
 
 def test_replace_of_a_missing_document_is_not_found(store):
-    with pytest.raises(NotFound):
+    with pytest.raises(ItemNotFound):
         store.replace(REQUESTS, a_request("FTA-MISSING"), etag="any")
 
 
@@ -151,9 +151,9 @@ def test_delete_with_the_current_etag_removes_and_with_a_stale_one_refuses(store
 
 
 def test_delete_of_a_missing_document_is_not_found(store):
-    with pytest.raises(NotFound):
+    with pytest.raises(ItemNotFound):
         store.delete(REQUESTS, "FTA-MISSING")
-    with pytest.raises(NotFound):
+    with pytest.raises(ItemNotFound):
         store.delete(REQUESTS, "FTA-MISSING", etag="any")
 
 
@@ -227,9 +227,9 @@ def test_sqlite_hides_an_expired_document_from_every_read(sqlite_store, clock):
 def test_sqlite_treats_an_expired_document_as_absent_for_writes(sqlite_store, clock):
     etag = sqlite_store.create(IDEMPOTENCY, {"id": "key-1", "answer": "first"}, ttl_seconds=60)
     clock.advance(seconds=61)
-    with pytest.raises(NotFound):
+    with pytest.raises(ItemNotFound):
         sqlite_store.replace(IDEMPOTENCY, {"id": "key-1", "answer": "late"}, etag=etag)
-    with pytest.raises(NotFound):
+    with pytest.raises(ItemNotFound):
         sqlite_store.delete(IDEMPOTENCY, "key-1")
     new_etag = sqlite_store.create(IDEMPOTENCY, {"id": "key-1", "answer": "second"}, ttl_seconds=60)
     assert sqlite_store.read(IDEMPOTENCY, "key-1") == Item(doc={"id": "key-1", "answer": "second"}, etag=new_etag)

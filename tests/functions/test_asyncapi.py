@@ -19,6 +19,7 @@ from referencing.jsonschema import DRAFT7
 from devhost.servicebus import to_function_message
 from functions.asyncapi.spec import CHANNEL, example_envelope, message_key
 from shared import topology
+from shared.app import handlers
 from shared.domain.event_data import ENVELOPES, EVENT_DATA, RESERVED
 from shared.domain.events import EventType
 from tests.document_samples import upload_funding_documents
@@ -114,7 +115,7 @@ def test_every_event_type_is_a_message_of_the_topic_with_its_payload_model(docum
 
 
 def test_every_subscription_is_a_receive_operation_with_its_filter(app, document):
-    subscriptions = topology.subscriptions(app.ctx.routing.group_ids)
+    subscriptions = handlers.subscriptions(app.ctx.routing.group_ids)
     assert set(document["operations"]) == {s.name for s in subscriptions}
     assert {f"leads-{g}" for g in app.ctx.routing.group_ids} <= set(document["operations"])
     for subscription in subscriptions:

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from bench.counting import QUERY, CountingStore
 from shared import topology
+from shared.app import handlers
 from tests.factories import ADMIN, LEAD, OTHER, REQUESTOR, form
 from tests.functions.test_openapi import check_answer
 from tests.harness import App
@@ -154,7 +155,7 @@ def test_answers_match_the_openapi_document(app):
 
 def stored_and_queued(app: App) -> dict[str, int]:
     counts = {container.name: app.ctx.store.count(container.name) for container in topology.CONTAINERS}
-    for subscription in topology.subscriptions(app.ctx.routing.group_ids):
+    for subscription in handlers.subscriptions(app.ctx.routing.group_ids):
         for state, n in app.ctx.bus.depth(subscription.name).items():
             counts[f"{subscription.name}:{state}"] = n
     return counts

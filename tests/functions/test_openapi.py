@@ -15,7 +15,7 @@ from referencing.exceptions import Unresolvable
 from referencing.jsonschema import DRAFT202012
 
 from functions.openapi.spec import PAGE_ROUTE, openapi_document, openapi_path
-from functions.commands import LIST_PARAMETERS as LIST_FILTERS
+from functions.parsing import LIST_PARAMETERS as LIST_FILTERS
 from tests.factories import LEAD, OTHER, REQUESTOR, form, migration_form, sow_form
 from tests.harness import FUNCTIONS, App
 

@@ -15,7 +15,7 @@ from shared import topology
 from tests.clock import ManualClock
 from devhost.servicebus import to_function_message
 from shared.app.claims import NotificationRetry
-from shared.app.consumers import handle_message
+from shared.app.handlers import handle_message
 from tests.factories import LEAD, REQUESTOR, form, sow_form
 from tests.harness import FUNCTIONS, App
 from tests.teams_webhook import Answer, TeamsWebhook, routing_with_channels

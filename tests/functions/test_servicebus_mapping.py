@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 
 from devhost.servicebus import DirectMessage, to_function_message
 from shared import topology
+from shared.app import handlers
 from shared.app import outbox as services
 from shared.adapters.bus.servicebus import to_servicebus_message
 from tests.factories import REQUESTOR, form
@@ -48,7 +49,7 @@ def test_the_submitted_event_reaches_route_to_leads_with_every_property(app):
     assert message.content_type == "application/json"
     assert message.delivery_count == 1
     assert message.application_properties == {"eventType": "request.submitted", "leadGroup": "", "region": "emea"}
-    assert topology.subscriptions(app.ctx.routing.group_ids)[0].matches(sdk.subject, message.application_properties)
+    assert handlers.subscriptions(app.ctx.routing.group_ids)[0].matches(sdk.subject, message.application_properties)
 
     FUNCTIONS["route_to_leads"].get_user_function()(message)
     routed, _ = services.load(app.ctx, request.id)
@@ -57,7 +58,7 @@ def test_the_submitted_event_reaches_route_to_leads_with_every_property(app):
     routed_message = services.to_message(routed.history[1], routed)
     sdk, message = sdk_round_trip(routed_message)
     assert message.application_properties["leadGroup"] == "emea-leads"
-    leads = [s for s in topology.subscriptions(app.ctx.routing.group_ids) if s.matches(sdk.subject, message.application_properties)]
+    leads = [s for s in handlers.subscriptions(app.ctx.routing.group_ids) if s.matches(sdk.subject, message.application_properties)]
     assert [s.name for s in leads] == ["notify", "teams", "reporting", "leads-emea-leads"]
 
     FUNCTIONS["notify"].get_user_function()(message)

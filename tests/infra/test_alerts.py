@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from shared import topology
+from shared.app import handlers
 from tests.infra.alert_facts import alert_facts
 
 SERVICE_BUS = "Microsoft.ServiceBus/namespaces"
@@ -44,7 +45,7 @@ def test_dead_letters_of_the_app_subscriptions_raise_an_alert(alerts, facts):
     assert rule["dimensions"] == {"EntityName": [topology.TOPIC]}
     assert (rule["operator"], rule["threshold"], rule["time_aggregation"]) == ("GreaterThan", 0, "Maximum")
     dead_lettering = {n for n, s in facts["subscriptions"].items() if s["dead_lettering_on_message_expiration"]}
-    assert dead_lettering == {s.name for s in topology.subscriptions([]) if not s.feed}
+    assert dead_lettering == {s.name for s in handlers.subscriptions([]) if not s.feed}
     assert {topology.ROUTE_TO_LEADS, topology.NOTIFY, topology.TEAMS, topology.REPORTING} <= dead_lettering
 
 

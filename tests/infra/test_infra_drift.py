@@ -7,6 +7,7 @@ import shutil
 import pytest
 
 from shared import topology
+from shared.app import handlers
 from shared.domain.routing import load_routing
 from shared.settings import (
     DEFAULT_REMIND_SCHEDULE,
@@ -58,7 +59,7 @@ def test_lead_group_ids_default_to_the_shipped_routing_groups(facts, lead_group_
 
 
 def test_subscriptions_and_sql_filters_match_the_topology(facts, lead_group_ids):
-    expected = {s.name: s.sql_filter for s in topology.subscriptions(lead_group_ids)}
+    expected = {s.name: s.sql_filter for s in handlers.subscriptions(lead_group_ids)}
     deployed = {name: sub["sql_filter"] for name, sub in facts["subscriptions"].items()}
     assert deployed == expected
 
@@ -104,7 +105,7 @@ def test_subscriptions_retry_and_dead_letter_as_the_code_expects(facts):
 
 def test_subscriptions_expire_messages_as_the_topology_declares(facts, lead_group_ids):
     """The app's subscriptions dead-letter what expires; the lead feeds drop it, sooner."""
-    declared = {s.name: s for s in topology.subscriptions(lead_group_ids)}
+    declared = {s.name: s for s in handlers.subscriptions(lead_group_ids)}
     for name, sub in facts["subscriptions"].items():
         assert sub["dead_lettering_on_message_expiration"] is declared[name].dead_letter_on_expiry, name
         assert sub["default_ttl_seconds"] == declared[name].default_ttl_seconds, name

@@ -24,6 +24,7 @@ from devhost.host import bind
 from devhost.invocation import Invoker
 from devhost.principal import build_principal
 from shared import bootstrap, topology
+from shared.app import handlers
 from shared.app.ports import OutgoingMessage
 from shared.adapters.bus.local import LocalBus
 from shared.settings import load_settings
@@ -134,7 +135,7 @@ def devhost(tmp_path_factory):
 def bus(devhost):
     settings = load_settings({"FTA_DATA_DIR": str(devhost.data_dir)})
     routing = bootstrap.load_routing_file(settings)
-    local = LocalBus(devhost.data_dir / "bus.sqlite3", topology.subscriptions(routing.group_ids))
+    local = LocalBus(devhost.data_dir / "bus.sqlite3", handlers.subscriptions(routing.group_ids))
     yield local
     local.close()
 
@@ -379,7 +380,7 @@ def test_a_message_that_always_fails_is_dead_lettered_after_ten_deliveries(devho
 
 def test_the_lock_is_renewed_while_a_slow_function_runs(tmp_path):
     routing = bootstrap.load_routing_file(load_settings({"FTA_DATA_DIR": str(tmp_path)}))
-    short_lock = LocalBus(tmp_path / "bus.sqlite3", topology.subscriptions(routing.group_ids), lock_duration_seconds=1)
+    short_lock = LocalBus(tmp_path / "bus.sqlite3", handlers.subscriptions(routing.group_ids), lock_duration_seconds=1)
     seen = []
 
     def slow(message):

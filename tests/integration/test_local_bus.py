@@ -8,11 +8,12 @@ from pathlib import Path
 import pytest
 
 from shared import topology
+from shared.app import handlers
 from shared.app.ports import OutgoingMessage, PublishError, Publisher
 from shared.adapters.bus.local import LocalBus, MessageLockLost, UnknownSubscription
 
 REPO = Path(__file__).resolve().parents[2]
-SUBSCRIPTIONS = topology.subscriptions(["emea-leads", "fta-alignment"])
+SUBSCRIPTIONS = handlers.subscriptions(["emea-leads", "fta-alignment"])
 
 
 class ManualClock:
@@ -315,9 +316,9 @@ def test_two_threads_receiving_concurrently_never_get_the_same_message(tmp_path)
 CONSUMER_PROCESS = """
 import json, sys
 from pathlib import Path
-from shared import topology
+from shared.app import handlers
 from shared.adapters.bus.local import LocalBus
-bus = LocalBus(Path(sys.argv[1]), topology.subscriptions([]))
+bus = LocalBus(Path(sys.argv[1]), handlers.subscriptions([]))
 print("ready", flush=True)
 sys.stdin.readline()
 taken = []
@@ -332,7 +333,7 @@ print(json.dumps(taken), flush=True)
 
 def test_two_processes_on_the_same_file_never_get_the_same_message(tmp_path):
     path = tmp_path / "bus.db"
-    bus = LocalBus(path, topology.subscriptions([]))
+    bus = LocalBus(path, handlers.subscriptions([]))
     published = [f"e{n}" for n in range(120)]
     bus.publish([event(i) for i in published])
     consumers = [

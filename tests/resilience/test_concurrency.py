@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from shared import topology
-from shared.app import consumers as services
+from shared.app import handlers
 from tests.factories import LEAD, REQUESTOR, form
 from tests.integration import live
 
@@ -101,7 +101,7 @@ def test_two_consumers_routing_one_message_at_once_route_it_once(app):
     created = app.submit(form(region="emea"), REQUESTOR).body
     [message] = app.ctx.bus.peek(topology.ROUTE_TO_LEADS)
 
-    outcomes = all_at_once(2, lambda n: services.handle_message(
+    outcomes = all_at_once(2, lambda n: handlers.handle_message(
         app.ctx, topology.ROUTE_TO_LEADS, message.body,
         message_id=message.message_id, subject=message.subject, correlation_id=message.correlation_id))
 
@@ -118,7 +118,7 @@ def test_two_consumers_notifying_one_event_at_once_send_one_email(app):
     app.submit(form(region="emea"), REQUESTOR)
     [message] = [m for m in app.ctx.bus.peek(topology.NOTIFY) if m.subject == "request.submitted"]
 
-    outcomes = all_at_once(2, lambda n: services.handle_message(
+    outcomes = all_at_once(2, lambda n: handlers.handle_message(
         app.ctx, topology.NOTIFY, message.body, message_id=message.message_id,
         subject=message.subject, correlation_id=message.correlation_id))
 

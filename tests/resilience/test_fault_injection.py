@@ -19,7 +19,8 @@ import pytest
 
 from devhost.servicebus import to_function_message
 from shared import topology
-from shared.app import consumers as services
+from shared.app import handlers
+from shared.app import handlers
 from shared.app.ports import OutgoingMessage
 from shared.adapters.bus.local import LocalBus, MessageLockLost
 from shared.adapters.faults import FaultPlan, FaultyStore
@@ -198,7 +199,7 @@ def test_three_hundred_requests_survive_faults_at_every_step_and_a_sigkill(tmp_p
         FTA_SUBMISSIONS_PER_HOUR="100000",  # one requestor sends all 300: counted, under faults, never refused
     ))
     routing = load_routing(SHIPPED_ROUTING_FILE.read_text())
-    bus = LocalBus(data_dir / "bus.sqlite3", topology.subscriptions(routing.group_ids))
+    bus = LocalBus(data_dir / "bus.sqlite3", handlers.subscriptions(routing.group_ids))
     try:
         publish_poison(bus)
         client = Client(host)
@@ -342,7 +343,7 @@ def test_a_notification_claim_whose_answer_was_lost_is_still_this_deliverys(app,
     a record that the redelivery reads as sent."""
     app.submit(form(), REQUESTOR)
     [message] = [m for m in app.ctx.bus.peek(topology.NOTIFY) if m.subject == "request.submitted"]
-    deliver = lambda: services.handle_message(app.ctx, topology.NOTIFY, message.body, message_id=message.message_id,
+    deliver = lambda: handlers.handle_message(app.ctx, topology.NOTIFY, message.body, message_id=message.message_id,
                                               subject=message.subject, correlation_id=message.correlation_id)
     real = app.ctx.store
     app.ctx.use_store(FaultyStore(real, FaultPlan({"store.write-lost-reply": 1.0}, tmp_path / "faults.log")))

@@ -9,6 +9,7 @@ import pytest
 
 from shared.app.content import judge_content
 from shared.app.errors import UnsupportedContent
+from shared.domain.sla import Sla
 from shared.domain.calendar import BusinessCalendar
 from shared.domain.routing import BusinessCalendarConfig
 from shared.domain.documents import (
@@ -93,7 +94,7 @@ def test_assigning_a_funding_review_waits_for_its_documents():
         request.assign("ana@contoso.com", "lee@contoso.com", NOW)
     assert refused.value.missing == [DocumentKind.SOW, DocumentKind.WBS, DocumentKind.COST_BREAKDOWN]
     for kind in refused.value.missing:
-        request.add_document(document(kind), NOW, by_owner=True, calendar=CALENDAR)
+        request.add_document(document(kind), NOW, by_owner=True, sla=Sla(CALENDAR))
     request.assign("ana@contoso.com", "lee@contoso.com", NOW)
     assert request.status is Status.ASSIGNED
     assert [e.type.value for e in request.history[-4:]] == ["request.document-added"] * 3 + ["request.assigned"]
@@ -102,12 +103,12 @@ def test_assigning_a_funding_review_waits_for_its_documents():
 def test_the_owners_upload_of_a_missing_kind_answers_a_request_for_information():
     request = request_of(form())
     request.request_info("lee@contoso.com", NOW, "Please add the migration plan", [DocumentKind.MIGRATION_PLAN], None)
-    request.add_document(document(DocumentKind.OTHER), NOW, by_owner=True, calendar=CALENDAR)
+    request.add_document(document(DocumentKind.OTHER), NOW, by_owner=True, sla=Sla(CALENDAR))
     assert request.status is Status.NEEDS_INFO, "a kind nobody asked for is no answer"
     request.add_document(document(DocumentKind.MIGRATION_PLAN, by="lee@contoso.com"), NOW, by_owner=False,
-                         calendar=CALENDAR)
+                         sla=Sla(CALENDAR))
     assert request.status is Status.NEEDS_INFO, "a lead's upload is no answer either"
-    events = request.add_document(document(DocumentKind.MIGRATION_PLAN), NOW, by_owner=True, calendar=CALENDAR)
+    events = request.add_document(document(DocumentKind.MIGRATION_PLAN), NOW, by_owner=True, sla=Sla(CALENDAR))
     assert request.status is Status.ROUTED
     assert [e.type.value for e in events] == ["request.document-added", "request.info-provided"]
     assert events[1].data["reply"] is True
@@ -116,16 +117,16 @@ def test_the_owners_upload_of_a_missing_kind_answers_a_request_for_information()
 def test_a_missing_funding_document_answers_too():
     request = request_of(sow_form())
     request.request_info("lee@contoso.com", NOW, "The review needs its documents", [], None)
-    request.add_document(document(DocumentKind.WBS), NOW, by_owner=True, calendar=CALENDAR)
+    request.add_document(document(DocumentKind.WBS), NOW, by_owner=True, sla=Sla(CALENDAR))
     assert request.status is Status.ROUTED
 
 
 def test_twenty_documents_at_most_and_none_on_a_closed_request():
     request = request_of(form())
     for _ in range(MAX_DOCUMENTS):
-        request.add_document(document(DocumentKind.OTHER), NOW, by_owner=True, calendar=CALENDAR)
+        request.add_document(document(DocumentKind.OTHER), NOW, by_owner=True, sla=Sla(CALENDAR))
     with pytest.raises(DocumentLimitReached):
-        request.add_document(document(DocumentKind.OTHER), NOW, by_owner=True, calendar=CALENDAR)
+        request.add_document(document(DocumentKind.OTHER), NOW, by_owner=True, sla=Sla(CALENDAR))
     request.cancel("alex@contoso.com", NOW)
     with pytest.raises(InvalidTransition):
         request.remove_document(request.documents[0], "alex@contoso.com", NOW)

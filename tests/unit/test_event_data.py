@@ -8,6 +8,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from pydantic import ValidationError
 
+from shared.domain.sla import Sla
 from shared.domain.calendar import BusinessCalendar
 from shared.domain.documents import Document, new_document_id
 from shared.domain.event_data import ENVELOPES, EVENT_DATA, RESERVED, envelope_name
@@ -18,6 +19,7 @@ from tests.factories import LEAD, REQUESTOR, form, migration_form, sow_form
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=timezone.utc)  # a Tuesday
 CALENDAR = BusinessCalendar()
+TIMES = Sla(CALENDAR)
 ARCHITECT, OTHER_ARCHITECT = "eva.novak@contoso.com", "farid.haddad@contoso.com"
 
 
@@ -37,19 +39,19 @@ def at(hours: float) -> datetime:
 def lifecycles() -> list[FtaRequest]:
     """Requests driven through every method that records an event."""
     funding = new_request(sow_form())
-    funding.route("fta-alignment", at(0), assign_due_at=at(16))
+    funding.route("fta-alignment", at(0), TIMES)
     funding.remind(at(16), at(20), "fta-alignment")
     funding.escalate(at(20), "fta-alignment")
     funding.request_info(LEAD, at(21), "Please upload the SOW.", [DocumentKind.SOW, DocumentKind.WBS], at(45))
     funding.remind_requestor(at(45))
-    funding.comment(REQUESTOR, at(46), "Uploaded.", internal=False, by_owner=True, calendar=CALENDAR)  # + resume
+    funding.comment(REQUESTOR, at(46), "Uploaded.", internal=False, by_owner=True, sla=TIMES)  # + resume
     for kind in (DocumentKind.SOW, DocumentKind.WBS, DocumentKind.COST_BREAKDOWN, DocumentKind.OTHER):
-        funding.add_document(document(kind), at(46.5), by_owner=True, calendar=CALENDAR)
+        funding.add_document(document(kind), at(46.5), by_owner=True, sla=TIMES)
     funding.remove_document(funding.documents[-1], REQUESTOR, at(46.6))
     funding.assign(ARCHITECT, LEAD, at(47), auto=True)
-    funding.comment(LEAD, at(48), "Check the WBS first.", internal=True, by_owner=False, calendar=CALENDAR)
+    funding.comment(LEAD, at(48), "Check the WBS first.", internal=True, by_owner=False, sla=TIMES)
     funding.request_info(ARCHITECT, at(49), "Which workloads come first?", [], None)
-    funding.resume(LEAD, at(50), CALENDAR, reply=False)
+    funding.resume(LEAD, at(50), TIMES, reply=False)
     funding.assign(OTHER_ARCHITECT, LEAD, at(51))  # a reassignment: previousArchitect
     funding.complete(OTHER_ARCHITECT, at(52), parse_outcome(RequestType.SOW_ECIF,
                                                             {"recommendation": "approve", "category": "cat-2d"}))

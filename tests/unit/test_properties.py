@@ -10,6 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from shared.domain.eligibility import EligibilityPolicy, check_eligibility
+from shared.domain.calendar import BusinessCalendar
+from shared.domain.sla import Sla
 from shared.domain.model import (
     CLOSED_STATUSES, DomainError, FtaRequest, Person, RequestForm, RequestType, Segment,
 )
@@ -72,7 +74,7 @@ actions = st.lists(st.one_of(
 def apply(request: FtaRequest, action: str, argument, now: datetime):
     match action:
         case "route":
-            return request.route(argument, now, now + timedelta(hours=16))
+            return request.route(argument, now, Sla(BusinessCalendar()))
         case "assign":
             return request.assign(argument, "lee@contoso.com", now)
         case "cancel":

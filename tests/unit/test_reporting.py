@@ -4,6 +4,7 @@ SLA arithmetic on business hours, and the counters the facts become."""
 from datetime import date, datetime, timedelta, timezone
 
 from shared.domain import reporting as rules
+from shared.domain.sla import Sla
 from shared.domain.calendar import BusinessCalendar
 from shared.domain.model import FtaRequest, Person, RequestForm, Status
 
@@ -20,7 +21,7 @@ def at(*args) -> datetime:
 
 def routed_at(moment: datetime, calendar: BusinessCalendar, sla: float = 16) -> FtaRequest:
     request = FtaRequest.submit(FORM, Person(email="alex@contoso.com"), moment, request_id="FTA-TESTTESTTE")
-    request.route("emea-leads", moment, calendar.add_business_hours(moment, sla))
+    request.route("emea-leads", moment, Sla(calendar, sla))
     return request
 
 
@@ -28,7 +29,7 @@ def test_friday_afternoon_to_tuesday_afternoon_is_sixteen_business_hours_within_
     calendar = BusinessCalendar()
     request = routed_at(at(2026, 11, 20, 16, 0), calendar)  # a Friday, one hour before closing
     request.assign("eva@contoso.com", "lee@contoso.com", at(2026, 11, 24, 16, 0))  # the night and weekend skipped
-    f = rules.facts(request, len(request.history), calendar, 16)
+    f = rules.facts(request, len(request.history), Sla(calendar, 16))
     assert f.time_to_assign == 16.0 and f.within_sla is True and f.status is Status.ASSIGNED
 
 
@@ -36,7 +37,7 @@ def test_a_holiday_counts_no_hours_and_one_minute_more_misses_the_sla():
     calendar = BusinessCalendar(holidays=frozenset({date(2026, 11, 23)}))  # the Monday
     request = routed_at(at(2026, 11, 20, 16, 0), calendar)
     request.assign("eva@contoso.com", "lee@contoso.com", at(2026, 11, 25, 16, 1))
-    f = rules.facts(request, len(request.history), calendar, 16)
+    f = rules.facts(request, len(request.history), Sla(calendar, 16))
     assert round(f.time_to_assign, 4) == round(16 + 1 / 60, 4) and f.within_sla is False
 
 
@@ -44,14 +45,14 @@ def test_needs_info_pauses_are_taken_out_and_move_the_due_time():
     calendar = BusinessCalendar()
     request = routed_at(at(2026, 11, 20, 16, 0), calendar)
     request.request_info("lee@contoso.com", at(2026, 11, 23, 10, 0), "the SOW please", [], None)
-    waiting = rules.facts(request, len(request.history), calendar, 16)
+    waiting = rules.facts(request, len(request.history), Sla(calendar, 16))
     assert waiting.status is Status.NEEDS_INFO and waiting.assign_due_at is None, "not overdue while it waits"
-    request.resume("alex@contoso.com", at(2026, 11, 23, 14, 0), calendar, reply=True)  # 4 business hours later
-    resumed = rules.facts(request, len(request.history), calendar, 16)
+    request.resume("alex@contoso.com", at(2026, 11, 23, 14, 0), Sla(calendar), reply=True)  # 4 business hours later
+    resumed = rules.facts(request, len(request.history), Sla(calendar, 16))
     assert resumed.paused_business_hours == 4.0
     assert resumed.assign_due_at == request.assign_due_at == at(2026, 11, 25, 12, 0)
     request.assign("eva@contoso.com", "lee@contoso.com", at(2026, 11, 24, 17, 0))
-    f = rules.facts(request, len(request.history), calendar, 16)
+    f = rules.facts(request, len(request.history), Sla(calendar, 16))
     assert f.time_to_assign == 1 + 8 + 8 - 4 and f.within_sla is True
 
 
@@ -60,8 +61,8 @@ def test_a_pause_after_assignment_does_not_change_the_time_to_assign():
     request = routed_at(at(2026, 11, 24, 10, 0), calendar)
     request.assign("eva@contoso.com", "lee@contoso.com", at(2026, 11, 24, 12, 0))
     request.request_info("eva@contoso.com", at(2026, 11, 24, 13, 0), "which tenant?", [], None)
-    request.resume("alex@contoso.com", at(2026, 11, 25, 13, 0), calendar, reply=True)
-    f = rules.facts(request, len(request.history), calendar, 16)
+    request.resume("alex@contoso.com", at(2026, 11, 25, 13, 0), Sla(calendar), reply=True)
+    f = rules.facts(request, len(request.history), Sla(calendar, 16))
     assert f.time_to_assign == 2.0 and f.status is Status.ASSIGNED and f.paused_business_hours == 0
 
 
@@ -70,21 +71,21 @@ def test_a_prefix_is_the_request_as_those_events_left_it():
     request = routed_at(at(2026, 11, 24, 10, 0), calendar)
     request.assign("eva@contoso.com", "lee@contoso.com", at(2026, 11, 24, 12, 0))
     request.complete("eva@contoso.com", at(2026, 11, 25, 12, 0))
-    assert [rules.facts(request, n, calendar, 16).status for n in (1, 2, 3, 4)] == [
+    assert [rules.facts(request, n, Sla(calendar, 16)).status for n in (1, 2, 3, 4)] == [
         Status.SUBMITTED, Status.ROUTED, Status.ASSIGNED, Status.COMPLETED]
 
 
 def test_counters_cover_status_loads_cohort_and_what_waits():
     calendar = BusinessCalendar()
     request = routed_at(at(2026, 11, 24, 10, 0), calendar, sla=0)
-    waiting = rules.contribution(rules.facts(request, 2, calendar, 0))
+    waiting = rules.contribution(rules.facts(request, 2, Sla(calendar, 0)))
     current = waiting[rules.current_key(rules.shard_of(request.id))]
     assert current["status|routed|emea-leads"] == 1
     assert current[f"due|leadGroup|emea-leads|{int(at(2026, 11, 24, 10, 0).timestamp())}"] == 1  # due on the hour
     assert waiting["sla.2026-11-24"] == {f"{d}|{k}|submitted": 1 for d, k in (
         ("leadGroup", "emea-leads"), ("region", "emea"), ("requestType", "non-ecif"))}
     request.assign("eva@contoso.com", "lee@contoso.com", at(2026, 11, 24, 10, 20))
-    assigned = rules.contribution(rules.facts(request, 3, calendar, 16))
+    assigned = rules.contribution(rules.facts(request, 3, Sla(calendar, 16)))
     delta = rules.difference(waiting, assigned)
     assert delta[rules.current_key(rules.shard_of(request.id))]["status|routed|emea-leads"] == -1
     assert assigned["sla.2026-11-24"]["architect|eva@contoso.com|h0"] == 1  # within the first half hour

@@ -1,4 +1,5 @@
 from shared import topology
+from shared.app import handlers
 from shared.domain.model import EventType
 from shared.domain.routing import load_routing
 from shared.settings import SHIPPED_ROUTING_FILE
@@ -9,7 +10,7 @@ ALL_EVENT_TYPES = [t.value for t in EventType]
 
 
 def shipped() -> dict[str, Subscription]:
-    return {s.name: s for s in topology.subscriptions(SHIPPED_GROUPS)}
+    return {s.name: s for s in handlers.subscriptions(SHIPPED_GROUPS)}
 
 
 def test_shipped_subscriptions_are_route_notify_teams_and_one_per_lead_group():
@@ -61,7 +62,7 @@ def test_every_property_of_a_filter_must_match_and_sql_terms_are_sorted():
 
 
 def test_no_lead_groups_leaves_the_app_subscriptions():
-    assert [s.name for s in topology.subscriptions([])] == ["route-to-leads", "notify", "teams", "reporting"]
+    assert [s.name for s in handlers.subscriptions([])] == ["route-to-leads", "notify", "teams", "reporting"]
 
 
 def test_teams_takes_routed_reminder_and_escalated_events_of_every_group():
@@ -83,9 +84,13 @@ def test_subjects_and_properties_combine_with_and():
 def test_the_filters_event_types_are_the_domains():
     from shared.domain.model import EventType
 
-    assert topology.SUBMITTED == EventType.SUBMITTED.value
+    from shared.app.teams import TEAMS_EVENTS
+
+    subs = {s.name: s for s in handlers.subscriptions([])}
+    assert subs["route-to-leads"].subject == EventType.SUBMITTED.value
     assert topology.ROUTED == EventType.ROUTED.value
-    assert topology.TEAMS_EVENTS == (EventType.ROUTED.value, EventType.REMINDER.value, EventType.ESCALATED.value)
+    assert TEAMS_EVENTS == (EventType.ROUTED, EventType.REMINDER, EventType.ESCALATED)
+    assert subs["teams"].subjects == (EventType.ROUTED.value, EventType.REMINDER.value, EventType.ESCALATED.value)
 
 
 def test_lead_feeds_expire_sooner_without_dead_lettering_and_the_app_subscriptions_dead_letter():

@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
+from shared.domain.sla import Sla
 from shared.domain.calendar import BusinessCalendar
 from shared.domain.model import (
     CLOSED_STATUSES,
@@ -29,11 +30,12 @@ UTC = timezone.utc
 CALENDAR = BusinessCalendar()  # Monday to Friday, 09:00 to 17:00 UTC
 MONDAY = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 SLA = 16
+TIMES = Sla(CALENDAR, SLA)
 
 
 def routed(at: datetime = MONDAY, body: dict | None = None) -> FtaRequest:
     request = FtaRequest.submit(RequestForm.model_validate(body or form()), Person(email=REQUESTOR), at, "FTA-TEST000001")
-    request.route("emea-leads", at, CALENDAR.add_business_hours(at, SLA))
+    request.route("emea-leads", at, TIMES)
     return request
 
 
@@ -42,7 +44,7 @@ def test_a_pause_before_assignment_moves_the_due_time_by_the_business_hours_wait
     assert request.assign_due_at == datetime(2026, 11, 25, 10, 0, tzinfo=UTC)  # Wednesday 10:00
     request.request_info("lee@contoso.com", MONDAY + timedelta(hours=2), "Please upload the SOW.", [], None)
     assert request.status is Status.NEEDS_INFO and not request.is_overdue(MONDAY + timedelta(days=5))
-    event = request.resume(REQUESTOR, datetime(2026, 11, 25, 12, 0, tzinfo=UTC), CALENDAR, reply=True)
+    event = request.resume(REQUESTOR, datetime(2026, 11, 25, 12, 0, tzinfo=UTC), TIMES, reply=True)
     # Monday 12:00 to Wednesday 12:00 is 16 business hours: due Wednesday 10:00 becomes Friday 10:00.
     assert event.data == {"resumedTo": "routed", "pausedBusinessHours": 16.0, "reply": True, "architect": ""}
     assert request.assign_due_at == datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
@@ -55,7 +57,7 @@ def test_a_pause_over_a_weekend_adds_nothing():
     request = routed(friday_close)
     due = request.assign_due_at
     request.request_info("lee@contoso.com", friday_close, "Which tenant?", [], None)
-    request.resume("lee@contoso.com", datetime(2026, 11, 30, 9, 0, tzinfo=UTC), CALENDAR, reply=False)
+    request.resume("lee@contoso.com", datetime(2026, 11, 30, 9, 0, tzinfo=UTC), TIMES, reply=False)
     assert request.assign_due_at == due and request.paused_business_hours == 0
 
 
@@ -64,7 +66,7 @@ def test_a_pause_after_assignment_goes_back_to_the_architect_and_leaves_the_sla_
     request.assign("eva.novak@contoso.com", "lee@contoso.com", MONDAY)
     due = request.assign_due_at
     request.request_info("eva.novak@contoso.com", MONDAY, "Mailbox count?", [DocumentKind.MIGRATION_PLAN], None)
-    request.resume(REQUESTOR, MONDAY + timedelta(days=2), CALENDAR, reply=True)
+    request.resume(REQUESTOR, MONDAY + timedelta(days=2), TIMES, reply=True)
     assert request.status is Status.ASSIGNED and request.assign_due_at == due
 
 
@@ -72,19 +74,19 @@ def test_the_owners_comment_on_a_waiting_request_is_the_answer():
     request = routed()
     request.request_info("lee@contoso.com", MONDAY, "Please add the WBS.", [DocumentKind.WBS], None)
     events = request.comment(REQUESTOR, MONDAY + timedelta(hours=1), "Attached.", internal=False, by_owner=True,
-                             calendar=CALENDAR)
+                             sla=TIMES)
     assert [e.type for e in events] == [EventType.COMMENTED, EventType.INFO_PROVIDED]
     assert request.status is Status.ROUTED
     with pytest.raises(DomainError):
-        request.comment(REQUESTOR, MONDAY, "secret", internal=True, by_owner=True, calendar=CALENDAR)
+        request.comment(REQUESTOR, MONDAY, "secret", internal=True, by_owner=True, sla=TIMES)
 
 
 def test_internal_comments_are_left_out_of_the_requestors_view():
     request = routed()
     request.comment("lee@contoso.com", MONDAY, "Customer is a known escalation.", internal=True, by_owner=False,
-                    calendar=CALENDAR)
+                    sla=TIMES)
     request.comment("lee@contoso.com", MONDAY, "Thanks, looking at it.", internal=False, by_owner=False,
-                    calendar=CALENDAR)
+                    sla=TIMES)
     texts = lambda view: [e["data"].get("text") for e in view["history"] if e["type"] == "request.commented"]
     assert texts(request.public_view()) == ["Customer is a known escalation.", "Thanks, looking at it."]
     assert texts(request.public_view(internal=False)) == ["Thanks, looking at it."]
@@ -135,11 +137,11 @@ def apply(request: FtaRequest, action: str, now: datetime) -> None:
         case "request_info":
             request.request_info("lee@contoso.com", now, "More, please.", [], None)
         case "resume":
-            request.resume("lee@contoso.com", now, CALENDAR, reply=False)
+            request.resume("lee@contoso.com", now, TIMES, reply=False)
         case "comment":
-            request.comment("lee@contoso.com", now, "Note.", internal=True, by_owner=False, calendar=CALENDAR)
+            request.comment("lee@contoso.com", now, "Note.", internal=True, by_owner=False, sla=TIMES)
         case "reply":
-            request.comment(REQUESTOR, now, "Here it is.", internal=False, by_owner=True, calendar=CALENDAR)
+            request.comment(REQUESTOR, now, "Here it is.", internal=False, by_owner=True, sla=TIMES)
         case "decline":
             request.decline_request("lee@contoso.com", now, Decline(reason=DeclineReason.OTHER))
         case "complete":

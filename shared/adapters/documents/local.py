@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterator
 
+from shared.adapters.files import write_atomically
 from shared.app.ports import DocumentStorageError, StoredObject
 
 # Names are server-made (``<request id>/<document id>``); anything else is refused
@@ -38,16 +38,7 @@ class LocalDocumentStorage:
         target = self._path(name)
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            fd, temporary = tempfile.mkstemp(prefix=_PARTIAL, dir=target.parent)
-            try:
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(data)
-                    handle.flush()
-                    os.fsync(handle.fileno())
-                os.replace(temporary, target)
-            except BaseException:
-                Path(temporary).unlink(missing_ok=True)
-                raise
+            write_atomically(target, data, partial_prefix=_PARTIAL)
         except OSError as exc:
             raise DocumentStorageError(f"cannot write the document: {exc.strerror or exc}") from None
 

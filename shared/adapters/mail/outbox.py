@@ -5,22 +5,20 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import threading
 from pathlib import Path
 from typing import Any
 
+from shared.adapters.files import write_atomically
 from shared.adapters.mail.mime import to_mime
 from shared.app.ports import Email, TransientMailError
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
-
 
 def eml_file_name(message_id: str) -> str:
     """Stable per Message-ID; the digest keeps ids that differ only in unsafe characters apart."""
     readable = _UNSAFE.sub("_", message_id).strip("._-")[:80] or "message"
     digest = hashlib.sha256(message_id.encode("utf-8")).hexdigest()[:16]
     return f"{readable}-{digest}.eml"
-
 
 class OutboxMailer:
     name = "outbox"
@@ -39,18 +37,7 @@ class OutboxMailer:
             if not self._ready:
                 self.directory.mkdir(parents=True, exist_ok=True)
                 self._ready = True
-            # Unique per process and thread, so no random name search is needed.
-            temp_name = str(self.directory / f".sending-{os.getpid()}-{threading.get_ident()}.tmp")
-            fd = os.open(temp_name, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            try:
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(data)
-                    handle.flush()
-                    os.fsync(handle.fileno())
-                os.replace(temp_name, target)
-            except BaseException:
-                Path(temp_name).unlink(missing_ok=True)
-                raise
+            write_atomically(target, data, partial_prefix=".sending-")
         except OSError as exc:
             if isinstance(exc, FileNotFoundError):
                 self._ready = False  # the folder went away: make it again on the retry

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from shared import topology
-from shared.adapters.store.base import Conflict, DocumentStore, Item, NotFound, Where
+from shared.adapters.store.base import Conflict, DocumentStore, Item, ItemNotFound, Where
 from shared.app.ports import IdempotencyRecord
 from shared.domain.limits import SubmissionWindow
 from shared.domain.model import iso
@@ -30,7 +30,7 @@ class StoredIdempotencyKeys:
     def forget(self, key_id: str) -> None:
         try:
             self.store.delete(topology.IDEMPOTENCY, key_id)
-        except NotFound:
+        except ItemNotFound:
             pass
 
 
@@ -109,7 +109,7 @@ class StoredParkedMessages:
     def discard(self, record_id: str) -> bool:
         try:
             self.store.delete(topology.PARKED, record_id)
-        except NotFound:
+        except ItemNotFound:
             return False
         return True
 

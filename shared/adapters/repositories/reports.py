@@ -4,7 +4,7 @@ the aggregate documents (``a.<key>``) of the read model."""
 from __future__ import annotations
 
 from shared import topology
-from shared.adapters.store.base import DocumentStore, NotFound, PreconditionFailed
+from shared.adapters.store.base import DocumentStore, ItemNotFound, PreconditionFailed
 from shared.app.ports import Aggregate, Projection
 
 _PROJECTION, _AGGREGATE = "p.", "a."
@@ -19,7 +19,7 @@ class StoredReadModel:
             return self.store.create(topology.REPORTS, doc)
         try:
             return self.store.replace(topology.REPORTS, doc, etag=etag)
-        except NotFound:
+        except ItemNotFound:
             raise PreconditionFailed("reports: the document is gone") from None
 
     def projection(self, request_id: str) -> Projection | None:
@@ -55,7 +55,7 @@ class StoredReadModel:
                 try:
                     self.store.delete(topology.REPORTS, doc["id"])
                     removed += 1
-                except NotFound:
+                except ItemNotFound:
                     pass
             continuation = page.continuation
             if continuation is None:

@@ -12,11 +12,11 @@ from typing import Any, Literal, Protocol, Sequence, runtime_checkable
 
 from shared.app.ports import Conflict, Item, PreconditionFailed, StoreError, TransientStoreError
 
-__all__ = ["Conflict", "DocumentStore", "Item", "NotFound", "Page", "PreconditionFailed", "StoreError",
+__all__ = ["Conflict", "DocumentStore", "Item", "ItemNotFound", "Page", "PreconditionFailed", "StoreError",
            "TransientStoreError", "Where"]
 
 
-class NotFound(StoreError):
+class ItemNotFound(StoreError):
     """``replace``/``delete`` of a document that does not exist."""
 
 

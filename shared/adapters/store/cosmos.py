@@ -19,19 +19,22 @@ from typing import TYPE_CHECKING, Any, Callable, Sequence, TypeVar
 from shared.adapters.store.base import (
     Conflict,
     Item,
-    NotFound,
+    ItemNotFound,
     Page,
     PreconditionFailed,
     StoreError,
     Where,
 )
 from shared.adapters.store.retry import TransientRetry
-from shared.adapters.store.sqlite import (
+from shared.adapters.store.common import (
     RESERVED_FIELDS,
     checked_page_size,
+    comparable,
     decode_continuation,
     encode_continuation,
     query_fingerprint,
+    in_values,
+    json_scalar,
     validated_field,
     validated_id,
 )
@@ -103,12 +106,6 @@ def _present(ref: str) -> str:
     return f"(IS_DEFINED({ref}) AND NOT IS_NULL({ref}))"
 
 
-def _json_scalar(value: Any) -> Any:
-    if value is not None and not isinstance(value, (str, int, float, bool)):
-        raise ValueError(f"condition values must be JSON scalars, got {type(value).__name__}")
-    return value
-
-
 class _Parameters:
     def __init__(self) -> None:
         self.items: list[dict[str, Any]] = []
@@ -123,28 +120,21 @@ def _condition(where: Where, params: _Parameters) -> str:
     ref = _ref(where.field)
     op, value = where.op, where.value
     if op == "in":
-        if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
-            raise ValueError("'in' needs a list of values")
-        values = [_json_scalar(v) for v in value]
-        present = [v for v in values if v is not None]
+        present, with_null = in_values(where)
         terms = []
         if present:
             terms.append(f"{ref} IN ({', '.join(params.add(v) for v in present)})")
-        if len(present) != len(values):
+        if with_null:
             terms.append(_absent(ref))
         return "(" + " OR ".join(terms) + ")" if terms else "false"
-    value = _json_scalar(value)
+    value = json_scalar(value)
     if op == "=":
         return _absent(ref) if value is None else f"{ref} = {params.add(value)}"
     if op == "!=":
         if value is None:
             return _present(ref)
         return f"({_absent(ref)} OR {ref} != {params.add(value)})"
-    if op in ("<", "<=", ">", ">="):
-        if value is None:
-            raise ValueError(f"{op!r} cannot compare with null")
-        return f"{ref} {op} {params.add(value)}"
-    raise ValueError(f"unknown condition operator: {op!r}")
+    return f"{ref} {op} {params.add(comparable(where))}"
 
 
 def _strip(raw: dict[str, Any]) -> dict[str, Any]:
@@ -239,9 +229,9 @@ class CosmosStore:
         try:
             raw = self._call(
                 lambda: proxy.read_item(item=id, partition_key=id),
-                statuses={404: NotFound(f"{container}: no such document")},
+                statuses={404: ItemNotFound(f"{container}: no such document")},
             )
-        except NotFound:
+        except ItemNotFound:
             return None
         return Item(doc=_strip(raw), etag=raw["_etag"])
 
@@ -266,7 +256,7 @@ class CosmosStore:
             ),
             idempotent=False,
             statuses={
-                404: NotFound(f"{container}: no such document"),
+                404: ItemNotFound(f"{container}: no such document"),
                 412: PreconditionFailed(f"{container}: the document changed since it was read"),
             },
         )
@@ -283,7 +273,7 @@ class CosmosStore:
             lambda: proxy.delete_item(item=id, partition_key=id, **conditions),
             idempotent=False,
             statuses={
-                404: NotFound(f"{container}: no such document"),
+                404: ItemNotFound(f"{container}: no such document"),
                 412: PreconditionFailed(f"{container}: the document changed since it was read"),
             },
         )

@@ -3,30 +3,15 @@ split into one ordered part per value of an ``in`` condition."""
 
 from __future__ import annotations
 
-import re
 from typing import Any, Sequence
 
 from shared.adapters.store.base import Where
+from shared.adapters.store.common import comparable, in_values, json_scalar, validated_field
 
 # An ``in`` over at most this many values is run as one ordered part per value
 # (UNION ALL), each reading its own range of a (field, order field) index: a
 # page costs its size, not the number of matches.
 MAX_SPLIT_VALUES = 8
-
-
-FIELD_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
-
-
-def validated_field(field: str) -> str:
-    if not isinstance(field, str) or not FIELD_PATTERN.match(field):
-        raise ValueError(f"not a valid document field name: {field!r}")
-    return field
-
-
-def json_scalar(value: Any) -> Any:
-    if value is not None and not isinstance(value, (str, int, float, bool)):
-        raise ValueError(f"condition values must be JSON scalars, got {type(value).__name__}")
-    return value
 
 
 def column(field: str) -> str:
@@ -40,15 +25,12 @@ def condition(where: Where, params: list[Any]) -> str:
     target = column(where.field)
     op, value = where.op, where.value
     if op == "in":
-        if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
-            raise ValueError("'in' needs a list of values")
-        values = [json_scalar(v) for v in value]
-        present = [v for v in values if v is not None]
+        present, with_null = in_values(where)
         terms = []
         if present:
             terms.append(f"{target} IN ({', '.join('?' for _ in present)})")
             params.extend(present)
-        if len(present) != len(values):
+        if with_null:
             terms.append(f"{target} IS NULL")
         return "(" + " OR ".join(terms) + ")" if terms else "0"
     value = json_scalar(value)
@@ -62,12 +44,8 @@ def condition(where: Where, params: list[Any]) -> str:
             return f"{target} IS NOT NULL"
         params.append(value)
         return f"({target} IS NULL OR {target} != ?)"
-    if op in ("<", "<=", ">", ">="):
-        if value is None:
-            raise ValueError(f"{op!r} cannot compare with null")
-        params.append(value)
-        return f"{target} {op} ?"
-    raise ValueError(f"unknown condition operator: {op!r}")
+    params.append(comparable(where))
+    return f"{target} {op} ?"
 
 
 def split_by_value(where: Sequence[Where], selective: frozenset[str] = frozenset()) -> list[tuple[Where, ...]] | None:

@@ -14,8 +14,6 @@ Semantics shared with the Cosmos adapter:
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import json
 import sqlite3
 import threading
@@ -29,22 +27,26 @@ from shared.app.ports import Clock
 from shared.adapters.store.base import (
     Conflict,
     Item,
-    NotFound,
+    ItemNotFound,
     Page,
     PreconditionFailed,
     StoreError,
     TransientStoreError,
     Where,
 )
-from shared.adapters.store.sql import split_by_value, validated_field
+from shared.adapters.store.common import (
+    checked_page_size,
+    decode_continuation,
+    encode_continuation,
+    query_fingerprint,
+    validated_field,
+    validated_id,
+)
+from shared.adapters.store.sql import split_by_value
 from shared.adapters.store.sql import column as _column
 from shared.adapters.store.sql import condition as _condition
 from shared.topology import CONTAINERS, REQUESTS
 
-RESERVED_FIELDS = frozenset({"ttl", "_rid", "_self", "_etag", "_attachments", "_ts"})
-FORBIDDEN_ID_CHARACTERS = frozenset("/\\?#")
-MAX_ID_LENGTH = 255
-MAX_PAGE_SIZE = 1000
 PURGE_INTERVAL_SECONDS = 60.0
 
 # Indexed fields whose equality already narrows a query to a few rows (one requestor, one TPID).
@@ -62,50 +64,6 @@ REQUEST_INDEXES = {
 
 class _Connection(sqlite3.Connection):
     """A connection that can be weakly referenced, so a finished thread's connection is released."""
-
-
-def validated_id(doc: dict[str, Any]) -> str:
-    doc_id = doc.get("id")
-    if not isinstance(doc_id, str) or not doc_id or len(doc_id) > MAX_ID_LENGTH:
-        raise ValueError("a document needs a string id of 1 to 255 characters")
-    if FORBIDDEN_ID_CHARACTERS & set(doc_id):
-        raise ValueError("a document id may not contain / \\ ? or #")
-    reserved = RESERVED_FIELDS & doc.keys()
-    if reserved:
-        raise ValueError(f"reserved field names in a document: {sorted(reserved)}")
-    return doc_id
-
-
-def query_fingerprint(container: str, where: Sequence[Where], order_by: str | None, descending: bool) -> str:
-    shape = json.dumps(
-        [container, [[w.field, w.op, w.value] for w in where], order_by, descending],
-        sort_keys=True,
-        default=str,
-    )
-    return hashlib.sha256(shape.encode()).hexdigest()[:16]
-
-
-def encode_continuation(fingerprint: str, last_value: Any, last_id: str) -> str:
-    raw = json.dumps({"q": fingerprint, "v": last_value, "id": last_id}, separators=(",", ":"))
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
-
-
-def decode_continuation(token: str, fingerprint: str) -> tuple[Any, str]:
-    try:
-        padded = token + "=" * (-len(token) % 4)
-        data = json.loads(base64.urlsafe_b64decode(padded.encode()))
-        value, last_id, query = data["v"], data["id"], data["q"]
-    except (ValueError, TypeError, KeyError):
-        raise ValueError("continuation token is not valid") from None
-    if query != fingerprint or not isinstance(last_id, str):
-        raise ValueError("continuation token belongs to a different query")
-    return value, last_id
-
-
-def checked_page_size(limit: int) -> int:
-    if not isinstance(limit, int) or not 1 <= limit <= MAX_PAGE_SIZE:
-        raise ValueError(f"limit must be from 1 to {MAX_PAGE_SIZE}")
-    return limit
 
 
 class SqliteStore:
@@ -260,7 +218,7 @@ class SqliteStore:
             return new_etag
         if self._is_live(table, doc_id, now):
             raise PreconditionFailed(f"{container}: the document changed since it was read")
-        raise NotFound(f"{container}: no such document")
+        raise ItemNotFound(f"{container}: no such document")
 
     def delete(self, container: str, id: str, *, etag: str | None = None) -> None:
         table = self._table(container)
@@ -274,7 +232,7 @@ class SqliteStore:
             return
         if etag is not None and self._is_live(table, id, now):
             raise PreconditionFailed(f"{container}: the document changed since it was read")
-        raise NotFound(f"{container}: no such document")
+        raise ItemNotFound(f"{container}: no such document")
 
     def _filter(self, where: Sequence[Where], now: float) -> tuple[list[str], list[Any]]:
         params: list[Any] = [now]

@@ -1,5 +1,5 @@
 """What every topic-trigger function does: hand the message to the consumers'
-entry (``shared.app.consumers.handle_message``) with the ids the worker built."""
+entry (``shared.app.handlers.handle_message``) with the ids the worker built."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import azure.functions as func
 
 def consume(subscription: str, msg: func.ServiceBusMessage) -> None:
     from shared import bootstrap  # on first use: indexing the app stays cheap
-    from shared.app.consumers import handle_message
+    from shared.app.handlers import handle_message
 
     handle_message(
         bootstrap.context(), subscription, msg.get_body(),
