@@ -12,12 +12,17 @@ is no message to run again.
 
 from __future__ import annotations
 
+import argparse
 from dataclasses import dataclass
 from typing import Any
 
 from shared import topology
 from shared.app.context import Context
 from shared.app.ports import ParkedMessages
+
+from ops.errors import OpsError
+from ops.output import Out, body_text, when
+from ops.session import Session, require_targets
 
 REPLAYABLE = (topology.ROUTE_TO_LEADS, topology.NOTIFY, topology.TEAMS, topology.REPORTING)
 
@@ -100,3 +105,90 @@ def replay(ctx: Context, record: dict[str, Any]) -> Replay:
     ctx.parked.discard(record_id)
     summary = ", ".join(f"{k}={v}" for k, v in outcome.detail.items())
     return Replay(record_id, REPLAYED, outcome.action + (f" ({summary})" if summary else ""))
+
+
+# -- the commands ------------------------------------------------------------------------
+
+
+def _parked_summary(record: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": record["id"],
+        "subscription": record.get("subscription"),
+        "messageId": record.get("messageId"),
+        "subject": record.get("subject"),
+        "requestId": record.get("correlationId"),
+        "parkedAt": record.get("parkedAt"),
+        "reason": record.get("reason"),
+        "emailRejection": is_email_rejection(record),
+    }
+
+
+def cmd_parked_list(session: Session, args: argparse.Namespace, out: Out) -> int:
+    records, more = list_parked(session.parked(), args.max)
+    items = [_parked_summary(r) for r in records]
+    out.data({"parked": items, "more": more})
+    out.table(
+        ["ID", "SUBSCRIPTION", "MESSAGE ID", "SUBJECT", "REQUEST ID", "PARKED AT", "REASON"],
+        [[i["id"], i["subscription"], i["messageId"], i["subject"], i["requestId"], when(i["parkedAt"]), i["reason"]]
+         for i in items],
+        "no parked messages",
+    )
+    if more:
+        out.line(f"(more than {args.max}; use --max to see more)")
+    return 0
+
+
+def cmd_parked_show(session: Session, args: argparse.Namespace, out: Out) -> int:
+    record = session.parked().get(args.id)
+    if record is None:
+        raise OpsError(f"no parked message {args.id}")
+    view = {**_parked_summary(record), "body": record.get("body") or ""}
+    out.data(view)
+    for key in ("id", "subscription", "messageId", "subject", "requestId", "parkedAt", "reason"):
+        out.line(f"{key + ':':<14}{view.get(key) or ''}")
+    if view["emailRejection"]:
+        out.line(email_rejection_advice(record))
+    else:
+        out.line("body:")
+        out.line(body_text(view["body"].encode("utf-8")))
+    return 0
+
+
+def cmd_parked_replay(session: Session, args: argparse.Namespace, out: Out) -> int:
+    require_targets(args, "parked message ids")
+    ctx = session.context()
+    if args.all:
+        records = ctx.parked.all()
+        if not records:
+            out.line("nothing to replay: no parked messages")
+    else:
+        records = []
+        for record_id in args.targets:
+            record = ctx.parked.get(record_id)
+            records.append(record if record is not None else {"id": record_id, "missing": True})
+    results, failed = [], False
+    for record in records:
+        if record.get("missing"):
+            result = Replay(record["id"], "missing", "no such parked message")
+        else:
+            result = replay(ctx, record)
+        results.append(result.to_dict())
+        out.line(f"{result.id}: {result.result}: {result.detail}")
+        skipped_in_bulk = args.all and result.result == EMAIL_REJECTION
+        failed = failed or not (result.ok or skipped_in_bulk)
+    out.data({"results": results})
+    return 1 if failed else 0
+
+
+def cmd_parked_discard(session: Session, args: argparse.Namespace, out: Out) -> int:
+    parked = session.parked()
+    discarded, missing = [], []
+    for record_id in args.id:
+        if parked.discard(record_id):
+            discarded.append(record_id)
+            out.line(f"discarded {record_id}")
+        else:
+            missing.append(record_id)
+            out.line(f"no parked message {record_id}")
+    out.data({"discarded": discarded, "missing": missing})
+    return 1 if missing else 0

@@ -62,3 +62,22 @@ def test_a_bad_routing_file_is_refused_with_a_clear_message(text, message):
     assert message in str(info.value)
     assert str(info.value).startswith("routing.yaml: ")
     assert "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize("text, message", [
+    (BASE + "\ndefault: emea-leads\n", "key 'default' at line"),
+    (BASE.replace("leadGroups:", "leadGroups:", 1) + "\nfundingReview: {ftaReviewMinimumUsd: 1}\nfundingReview: {}\n",
+     "key 'fundingReview' at line"),
+    ("regions: [emea]\neligibility: {segments: [enterprise], segments: [smb]}\n", "key 'segments' at line 2"),
+])
+def test_a_key_written_twice_stops_start_up_naming_the_key_and_both_lines(text, message):
+    with pytest.raises(RoutingError) as info:
+        load_routing(text, source="routing.yaml")
+    assert message in str(info.value) and "is already given at line" in str(info.value)
+    assert "\n" not in str(info.value)
+
+
+def test_the_shipped_routing_file_writes_each_key_once():
+    from shared.settings import SHIPPED_ROUTING_FILE
+
+    load_routing(SHIPPED_ROUTING_FILE.read_text(), source="shipped")
