@@ -37,6 +37,7 @@ from shared.domain.values import (
     UtcDateTime,
     iso,
     no_control,
+    text,
     unique,
 )
 
@@ -89,7 +90,7 @@ class InvalidTransition(DomainError):
 class Migration(CamelModel):
     mailbox_count: int = Field(ge=1, le=10_000_000)
     source_environment: SingleLine
-    justification: Annotated[LongText, StringConstraints(min_length=1)]
+    justification: text(4000, 1)  # type: ignore[valid-type]
 
 
 class RequestForm(CamelModel):
@@ -103,7 +104,7 @@ class RequestForm(CamelModel):
     segment: Segment
     entitlements: Annotated[list[Entitlement], AfterValidator(unique)] = Field(max_length=3)
     sales_stage_percent: int = Field(ge=0, le=100)
-    compelling_event: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500), AfterValidator(no_control)]
+    compelling_event: text(500, multiline=False)  # type: ignore[valid-type]
     request_type: RequestType
     instructions: LongText | None = None
     funding_amount_usd: float | None = Field(default=None, gt=0, le=1e12, allow_inf_nan=False)
