@@ -161,8 +161,8 @@ def build_documents(settings: Settings) -> DocumentStorage:
     return LocalDocumentStorage(settings.documents_dir)
 
 
-def policy(settings: Settings, routing: Routing | None = None) -> Policy:
-    domains = frozenset(settings.organization_domains) or (routing.organization_domains if routing else frozenset())
+def policy(settings: Settings, routing: Routing) -> Policy:
+    domains = frozenset(settings.organization_domains) or routing.organization_domains
     return Policy(
         assign_sla_business_hours=settings.assign_sla_business_hours,
         reminders_before_escalation=settings.reminders_before_escalation,

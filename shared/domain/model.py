@@ -12,7 +12,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, ConfigDict, Field, StringConstraints, ValidationError, model_validator
 
 from shared.domain.documents import MAX_DOCUMENTS, Document, DocumentLimitReached, answers_request, missing_documents
 from shared.domain.documents import Incomplete
@@ -125,6 +125,15 @@ class RequestForm(CamelModel):
 class Person(CamelModel):
     email: EmailAddress
     name: Annotated[str, StringConstraints(max_length=200), AfterValidator(no_control)] = ""
+
+    @classmethod
+    def signed_in(cls, email: str, name: str) -> "Person":
+        """The signed-in user: a display name that breaks the text rule (the identity
+        provider's, which guests may set themselves) is left out; the address identifies them."""
+        try:
+            return cls(email=email, name=name if name != email else "")
+        except ValidationError:
+            return cls(email=email)
 
 
 class FtaRequest(RequestForm):

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.factories import principal_header
+
 from tests.functions.openapi_bodies import (
     STRUCTURED,
     call,
@@ -91,3 +93,13 @@ def test_scripts_joiners_and_emoji_are_accepted_and_returned_unchanged(app, fiel
             assert answer.body["fieldErrors"] == [], (what, answer.body)
         else:
             assert holds(answer.body, sample), (what, answer.body)
+
+
+def test_a_display_name_that_breaks_the_text_rule_is_left_out_of_the_request(app):
+    from tests.factories import form
+
+    user = "zed@contoso.com"
+    answer = app.call("create_request", "POST", "http://localhost/api/requests", body=form(),
+                      headers={"X-MS-CLIENT-PRINCIPAL": principal_header(user, name="Zed \u202egnp.exe")})
+    assert answer.status == 201, answer.body
+    assert answer.body["requestor"] == {"email": user, "name": ""}
