@@ -35,9 +35,9 @@ from shared.domain.values import (
     Tenant,
     Tpid,
     UtcDateTime,
+    free_text,
     iso,
     no_control,
-    text,
     unique,
 )
 
@@ -90,7 +90,7 @@ class InvalidTransition(DomainError):
 class Migration(CamelModel):
     mailbox_count: int = Field(ge=1, le=10_000_000)
     source_environment: SingleLine
-    justification: text(4000, 1)  # type: ignore[valid-type]
+    justification: free_text(4000, 1)  # type: ignore[valid-type]
 
 
 class RequestForm(CamelModel):
@@ -104,7 +104,7 @@ class RequestForm(CamelModel):
     segment: Segment
     entitlements: Annotated[list[Entitlement], AfterValidator(unique)] = Field(max_length=3)
     sales_stage_percent: int = Field(ge=0, le=100)
-    compelling_event: text(500, multiline=False)  # type: ignore[valid-type]
+    compelling_event: free_text(500, multiline=False)  # type: ignore[valid-type]
     request_type: RequestType
     instructions: LongText | None = None
     funding_amount_usd: float | None = Field(default=None, gt=0, le=1e12, allow_inf_nan=False)

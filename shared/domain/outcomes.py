@@ -9,7 +9,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
-from shared.domain.values import CamelModel, RequestType, text
+from shared.domain.values import CamelModel, RequestType, free_text
 
 MAX_MESSAGE = 2000
 MAX_COMMENT = 4000
@@ -17,10 +17,10 @@ MAX_COMMENT = 4000
 
 MAX_REASON = 500
 
-Message = text(MAX_MESSAGE, 1)
-CommentText = text(MAX_COMMENT, 1)
-Notes = text(MAX_COMMENT)
-CancelReason = text(MAX_REASON, multiline=False)
+Message = free_text(MAX_MESSAGE, 1)
+CommentText = free_text(MAX_COMMENT, 1)
+Notes = free_text(MAX_COMMENT)
+CancelReason = free_text(MAX_REASON, multiline=False)
 
 
 class Recommendation(StrEnum):

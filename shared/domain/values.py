@@ -80,7 +80,7 @@ def no_control_multiline(value: str) -> str:
     return _text_rule(value)
 
 
-def text(max_length: int, min_length: int = 0, *, multiline: bool = True) -> Any:
+def free_text(max_length: int, min_length: int = 0, *, multiline: bool = True) -> Any:
     """A free-text field of a body: stripped, ``min_length`` to ``max_length`` characters, the text rule."""
     return Annotated[str, StringConstraints(strip_whitespace=True, min_length=min_length, max_length=max_length),
                      AfterValidator(no_control_multiline if multiline else no_control),
@@ -98,9 +98,12 @@ DAY_PATTERN = r"^(?:20[0-9]{2}|2100)-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01]
 
 def bounded_day(value: str) -> date:
     """A UTC day, YYYY-MM-DD, within EARLIEST_DAY ... LATEST_DAY (ValueError otherwise)."""
-    if len(value) != 10 or not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
-        raise ValueError("must be a UTC date, YYYY-MM-DD")
-    day = date.fromisoformat(value)
+    try:
+        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+            raise ValueError
+        day = date.fromisoformat(value)
+    except ValueError:
+        raise ValueError("must be a UTC date, YYYY-MM-DD") from None
     if not EARLIEST_DAY <= day <= LATEST_DAY:
         raise ValueError(f"must be from {EARLIEST_DAY.isoformat()} to {LATEST_DAY.isoformat()}")
     return day
@@ -138,7 +141,7 @@ def unique(values: list) -> list:
     return values
 
 
-SingleLine = text(200, 1, multiline=False)
+SingleLine = free_text(200, 1, multiline=False)
 Tpid = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[0-9]{1,12}$")]
 Tenant = Annotated[
     str, StringConstraints(strip_whitespace=True, max_length=253), AfterValidator(_tenant)
@@ -146,7 +149,7 @@ Tenant = Annotated[
 EmailAddress = Annotated[
     str, StringConstraints(strip_whitespace=True, max_length=254), AfterValidator(_email)
 ]
-LongText = text(4000)
+LongText = free_text(4000)
 
 
 def iso(moment: datetime) -> str:
