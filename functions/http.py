@@ -102,6 +102,27 @@ def _check_shape(data: Any) -> None:
         raise invalid("the body holds invalid Unicode (a lone surrogate)")
 
 
+class DuplicateKey(ValueError):
+    def __init__(self, key: str):
+        super().__init__(key)
+        self.key = key
+
+
+def _object_without_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in found:
+            raise DuplicateKey(key)
+        found[key] = value
+    return found
+
+
+def decode_json(text: str) -> Any:
+    """The one JSON decoder of every body: a key written twice in an object is
+    refused (``DuplicateKey``), never "the last one wins"."""
+    return json.loads(text, object_pairs_hook=_object_without_duplicates)
+
+
 def json_body(req: func.HttpRequest, *, required: bool = True) -> dict[str, Any]:
     body = req.get_body() or b""
     if len(body) > MAX_BODY_BYTES:
@@ -116,7 +137,11 @@ def json_body(req: func.HttpRequest, *, required: bool = True) -> dict[str, Any]
     except UnicodeDecodeError:
         raise invalid("the body is not valid UTF-8") from None
     try:
-        data = json.loads(text)
+        data = decode_json(text)
+    except DuplicateKey as exc:
+        field = exc.key if _encodable(exc.key) else "?"
+        raise HttpRefusal(400, "duplicate-key", f"the body gives the key {field!r} twice in one object",
+                          [{"field": field, "message": "is given twice", "type": "duplicate_key"}]) from None
     except (json.JSONDecodeError, RecursionError):
         raise invalid("the body is not valid JSON") from None
     if not isinstance(data, dict):
@@ -144,24 +169,32 @@ def addressed_origin(req: func.HttpRequest) -> str | None:
     return origin_of(f"{scheme}://{host}") if host else None
 
 
-def refuse_cross_site(req: func.HttpRequest, trusted: frozenset[str]) -> None:
+def _trusted_origin(req: func.HttpRequest, origin: str, trusted: frozenset[str]) -> bool:
     from shared.settings import origin_of
 
+    given = origin_of(origin)
+    return given is not None and (given in trusted or given == addressed_origin(req))
+
+
+def refuse_cross_site(req: func.HttpRequest, trusted: frozenset[str]) -> None:
+    """The browser's word (``Sec-Fetch-Site``) and the ``Origin`` it names: a
+    state-changing call is ours when it comes from this origin or one allowed.
+    ``same-site`` is another application under the same registrable domain, not us."""
     fetch_site = _header(req, "Sec-Fetch-Site").lower()
     if fetch_site == "cross-site":
         raise HttpRefusal(403, "cross-site", "a page on another site cannot change anything here")
     origin = _header(req, "Origin")
-    if not origin:
-        return
     if origin.lower() == "null":
         # An opaque origin (a sandboxed frame, or a page whose referrer policy hides its origin):
         # only the browser's own word that the call comes from this origin lets it through.
         if fetch_site == "same-origin":
             return
         raise HttpRefusal(403, "cross-site", "a call from an opaque origin cannot change anything here")
-    given = origin_of(origin)
-    if given is None or (given not in trusted and given != addressed_origin(req)):
+    if origin and not _trusted_origin(req, origin, trusted):
         raise HttpRefusal(403, "cross-site", "calls from this origin cannot change anything here")
+    if fetch_site not in ("", "same-origin", "none") and not origin:
+        raise HttpRefusal(403, "cross-site",
+                          f"a call the browser marks {fetch_site} must name this origin or an allowed one")
 
 
 def refuse_unaccepted_body(req: func.HttpRequest, accept: tuple[str, ...]) -> None:

@@ -28,6 +28,7 @@ from shared.app.commands import (
 from shared.domain.model import Person, RequestForm, Status
 from shared.domain.partial_form import field_errors, read_partial_form, region_error
 from shared.domain.routing import Routing
+from shared.domain.values import bounded_day
 
 LIST_PARAMETERS = ("status", "leadGroup", "tpid", "mine", "view", "counts", "limit", "continuationToken")
 VIEWS = ("all", "queue", "assigned")
@@ -145,16 +146,6 @@ def assign_architect(req: func.HttpRequest) -> AssignArchitect:
     return AssignArchitect(_request_id(req), email, if_match(req))
 
 
-def cancel_request(req: func.HttpRequest) -> CancelRequest:
-    data = json_body(req, required=False)
-    given = data.get("reason")
-    if set(data) - {"reason"} or (given is not None and (
-            not isinstance(given, str) or len(given) > 500 or "\n" in given or "\r" in given)):
-        raise invalid("the body may only hold {\"reason\": text up to 500 characters on one line}",
-                      [{"field": "reason", "message": "text up to 500 characters on one line", "type": "value_error"}])
-    return CancelRequest(_request_id(req), (given or "").strip() or None, if_match(req))
-
-
 class _Body(BaseModel):
     """An action's body: only these fields, each of its JSON type (the use case checks the values)."""
 
@@ -177,6 +168,10 @@ class CommentBody(_Body):
 
 class ResumeBody(_Body):
     pass
+
+
+class CancelBody(_Body):
+    reason: str | None = None
 
 
 class DeclineBody(_Body):
@@ -212,6 +207,11 @@ def resume_request(req: func.HttpRequest) -> ResumeRequest:
     return ResumeRequest(_request_id(req), if_match(req))
 
 
+def cancel_request(req: func.HttpRequest) -> CancelRequest:
+    body = _body(CancelBody, req, required=False)
+    return CancelRequest(_request_id(req), body.reason, if_match(req))
+
+
 def decline_request(req: func.HttpRequest) -> DeclineRequest:
     body = _body(DeclineBody, req)
     return DeclineRequest(_request_id(req), body.reason, body.note, if_match(req))
@@ -234,11 +234,9 @@ def _day(params: dict[str, str], name: str, details: list[dict[str, str]]) -> da
     if name not in params:
         return None
     try:
-        if len(params[name]) != 10:
-            raise ValueError
-        return date.fromisoformat(params[name])
-    except ValueError:
-        details.append(_query_error(name, "must be a UTC date, YYYY-MM-DD"))
+        return bounded_day(params[name])
+    except ValueError as exc:
+        details.append(_query_error(name, str(exc)))
         return None
 
 

@@ -161,7 +161,8 @@ def build_documents(settings: Settings) -> DocumentStorage:
     return LocalDocumentStorage(settings.documents_dir)
 
 
-def policy(settings: Settings) -> Policy:
+def policy(settings: Settings, routing: Routing) -> Policy:
+    domains = frozenset(settings.organization_domains) or routing.organization_domains
     return Policy(
         assign_sla_business_hours=settings.assign_sla_business_hours,
         reminders_before_escalation=settings.reminders_before_escalation,
@@ -172,6 +173,7 @@ def policy(settings: Settings) -> Policy:
         submissions_per_hour=settings.submissions_per_hour,
         max_document_bytes=settings.max_document_bytes,
         documents_require_scan=settings.documents_require_scan,
+        organization_domains=domains,
     )
 
 
@@ -202,7 +204,7 @@ def build(settings: Settings | None = None, clock: Clock = system_clock) -> Runt
         store, bus, mailer = FaultyStore(store, plan), FaultyBus(bus, plan), FaultyMailer(mailer, plan)
         documents = FaultyDocuments(documents, plan)
     runtime = Runtime(
-        policy=policy(settings), routing=routing, calendar=BusinessCalendar.from_config(routing.business_calendar),
+        policy=policy(settings, routing), routing=routing, calendar=BusinessCalendar.from_config(routing.business_calendar),
         requests=StoredRequests(store), idempotency=StoredIdempotencyKeys(store),
         notifications=StoredNotificationRecords(store), parked=StoredParkedMessages(store),
         submission_counts=StoredSubmissionCounts(store),

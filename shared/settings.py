@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 from contextvars import ContextVar
 from pathlib import Path
 from typing import Annotated, Any, Literal, Mapping
@@ -21,6 +22,9 @@ from shared.topology import DOCUMENT_STORAGE_CONNECTION, DOCUMENTS_CONTAINER, SE
 SHIPPED_ROUTING_FILE = Path(__file__).parent / "config" / "routing.yaml"
 DEFAULT_REMIND_SCHEDULE = "0 0 * * * 1-5"
 DEFAULT_SWEEP_SCHEDULE = "0 */1 * * * *"
+
+
+_DOMAIN = re.compile(r"^(?=.{4,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 
 
 class SettingsError(ValueError):
@@ -148,6 +152,8 @@ class Settings(BaseSettings):
     faults_seed: int | None = _setting(None, "FTA_FAULTS_SEED", ge=0, le=2**31)
     allowed_origins: Annotated[tuple[str, ...], NoDecode] = _setting((), "FTA_ALLOWED_ORIGINS")
     submissions_per_hour: int = _setting(60, "FTA_SUBMISSIONS_PER_HOUR", ge=0, le=100_000)
+    # Who may be made an architect; none given: the domains of the routing file's architects and members.
+    organization_domains: Annotated[tuple[str, ...], NoDecode] = _setting((), "FTA_ORGANIZATION_DOMAINS")
     # Where the settings were read from: settings named elsewhere (the routing
     # file's teamsWebhookSetting) are read from the same place.
     _environ: Mapping[str, str] | None = PrivateAttr(default=None)
@@ -207,6 +213,16 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             value = [o.strip() for o in value.split(",") if o.strip()]
         return tuple(as_origin(o) for o in value)
+
+    @field_validator("organization_domains", mode="before")
+    @classmethod
+    def _domains(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = [d.strip().lower() for d in value.split(",") if d.strip()]
+        for domain in value:
+            if not _DOMAIN.match(domain):
+                raise ValueError(f"expected a comma list of mail domains (e.g. contoso.com), got {domain!r}")
+        return tuple(value)
 
     @field_validator("faults", mode="before")
     @classmethod

@@ -8,6 +8,8 @@ import uuid
 import zipfile
 from typing import Any
 
+from tests import hostile_documents as hostile
+
 
 def _zip(files: dict[str, str | bytes]) -> bytes:
     buffer = io.BytesIO()
@@ -65,6 +67,11 @@ REFUSED = {
     "binary with NULs": (BINARY_TEXT, "costs.csv", "text/csv"),
     "not UTF-8": (LATIN1_TEXT, "notes.txt", "text/plain"),
     "empty": (b"", "empty.pdf", "application/pdf"),
+    # hostile files (all of them are judged in tests/unit/test_hostile_documents.py)
+    "Word, VBA declared by content type": (hostile.vba_by_content_type("docx"), "sow.docx", "application/msword"),
+    "Excel, VBA by relationship": (hostile.vba_by_relationship("xlsx"), "wbs.xlsx", "application/vnd.ms-excel"),
+    "Word holding a zip": (hostile.nested_zip_docx(), "sow.docx", "application/msword"),
+    "PDF with JavaScript, #-escaped": (hostile.pdf_with(hostile.escaped("JavaScript")), "sow.pdf", "application/pdf"),
 }
 
 

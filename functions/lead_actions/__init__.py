@@ -8,15 +8,16 @@ bp = func.Blueprint()
 def act(req: func.HttpRequest, parse, use_case) -> func.HttpResponse:
     """Build a command with ``parse`` from the call and run ``use_case`` with it;
     answer with the request as the caller may see it."""
+    from shared.app.errors import InvalidInput
     from shared.app.queries import get_request, request_view
 
     def action(ctx, principal):
         try:
             command = parse(req)
-        except HttpRefusal:
+            request, etag = use_case(ctx, principal, command)
+        except (HttpRefusal, InvalidInput):
             get_request(ctx, principal, req.route_params.get("id", ""))  # a request the caller cannot see is 404
             raise
-        request, etag = use_case(ctx, principal, command)
         return json_response(request_view(ctx, principal, request), 200, etag_header(etag))
 
     return handle(req, action)

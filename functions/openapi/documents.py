@@ -54,7 +54,10 @@ def document_schemas(schemas: dict[str, Any]) -> None:
             "kind": {"type": "string", "enum": KINDS},
             "file": {"type": "string", "contentMediaType": "application/octet-stream",
                      "description": "PDF, docx, xlsx, pptx, CSV, plain text, PNG or JPEG, judged by its bytes; "
-                                    "at most FTA_MAX_DOCUMENT_MB (default 25) MiB"},
+                                    "at most FTA_MAX_DOCUMENT_MB (default 25) MiB. Refused (415): Office files "
+                                    "with a VBA project (however named), nested archives, more than 10,000 "
+                                    "entries or parts expanding beyond 100 MB or 100 times the file; PDFs with "
+                                    "active content (/JavaScript, /JS, /Launch, /EmbeddedFile, /RichMedia, /XFA)"},
         },
     }
 

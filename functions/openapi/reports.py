@@ -5,8 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from shared.domain.model import Status
+from shared.domain.values import DAY_PATTERN, EARLIEST_DAY, LATEST_DAY
 
-_DAY = {"type": "string", "format": "date", "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "examples": ["2026-11-24"]}
+_DAY = {"type": "string", "format": "date", "pattern": DAY_PATTERN, "examples": ["2026-11-24"],
+        "x-minimum": EARLIEST_DAY.isoformat(), "x-maximum": LATEST_DAY.isoformat(),
+        "description": f"a UTC day from {EARLIEST_DAY.isoformat()} to {LATEST_DAY.isoformat()}"}
 _ERROR = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}
 _FIGURES = {"type": ["number", "null"], "description": "business hours (the upper edge of a histogram bucket)"}
 
@@ -50,7 +53,7 @@ def _errors(errors: dict[str, str]) -> dict[str, Any]:
 
 
 ERRORS = {
-    "400": "a parameter is invalid; each is named in details",
+    "400": "a parameter is invalid (a day outside 2000-01-01 ... 2100-12-31 among them); each is named in details",
     "401": "no signed-in principal (X-MS-CLIENT-PRINCIPAL)",
     "403": "only FTA leads and admins read the reports",
     "503": "the store is unavailable or busy; try again",

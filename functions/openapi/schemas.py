@@ -6,13 +6,23 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from pydantic import TypeAdapter
 from pydantic.json_schema import models_json_schema
 
 from functions.openapi.bodies import EligibilityAnswer, ErrorBody, HealthReport, HealthStatus, SignedInUser
 from functions.openapi.documents import document_schemas
 from shared.domain.access import ACTIONS
-from shared.domain.model import SINGLE_LINE_PATTERN, TENANT_PATTERN, Event, FtaRequest, RequestForm, RequestType, Status
-from shared.domain.outcomes import MAX_COMMENT, MAX_MESSAGE, Category, Decision, DeclineReason, Recommendation
+from shared.domain.model import TENANT_PATTERN, Event, FtaRequest, RequestForm, RequestType, Status
+from shared.domain.outcomes import (
+    CancelReason,
+    Category,
+    CommentText,
+    Decision,
+    DeclineReason,
+    Message,
+    Notes,
+    Recommendation,
+)
 from shared.domain.values import DocumentKind
 from shared.domain.vocabulary import TABLES
 
@@ -57,13 +67,9 @@ def component_schemas() -> dict[str, Any]:
     form["properties"]["region"]["description"] = "one of the regions of the routing configuration (GET /api/me lists them)"
     # What the validators check beyond pydantic's own constraints, so that a
     # body the document allows is one the service accepts.
+    # (The free-text fields carry the text rule's pattern from their type: shared.domain.values.text.)
     props = form["properties"]
     props["tenant"]["pattern"] = TENANT_PATTERN
-    for name in ("customerName", "partner"):
-        for option in props[name].get("anyOf", [props[name]]):
-            if option.get("type") == "string":
-                option["pattern"] = SINGLE_LINE_PATTERN
-    props["compellingEvent"]["pattern"] = SINGLE_LINE_PATTERN
 
     # The form while it is filled in: any of its fields, none required.
     schemas["EligibilityForm"] = {
@@ -154,31 +160,32 @@ def component_schemas() -> dict[str, Any]:
     schemas["CancelBody"] = {
         "type": "object",
         "additionalProperties": False,
-        "properties": {"reason": {"type": "string", "maxLength": 500}},
+        "properties": {"reason": _text(CancelReason)},
     }
     schemas.update(workflow_bodies())
     document_schemas(schemas)
     return dict(sorted(schemas.items()))
 
 
-def _text(max_length: int, min_length: int = 1) -> dict[str, Any]:
-    return {"type": "string", "minLength": min_length, "maxLength": max_length, "pattern": r"\S"}
+def _text(text_type: Any) -> dict[str, Any]:
+    """A free-text field's schema, from its domain type (the text rule's pattern, its limits)."""
+    return TypeAdapter(text_type).json_schema()
 
 
 def workflow_bodies() -> dict[str, Any]:
     """The bodies of the calls after routing; the values come from the domain's enumerations."""
-    notes = {"type": "string", "maxLength": MAX_COMMENT}
+    notes = _text(Notes)
     return {
         "RequestInfoBody": {
             "type": "object", "additionalProperties": False, "required": ["message"],
             "properties": {
-                "message": _text(MAX_MESSAGE),
+                "message": _text(Message),
                 "missingDocuments": {"type": "array", "items": {"enum": [k.value for k in DocumentKind]}},
             },
         },
         "CommentBody": {
             "type": "object", "additionalProperties": False, "required": ["text"],
-            "properties": {"text": _text(MAX_COMMENT), "internal": {"type": "boolean", "default": False,
+            "properties": {"text": _text(CommentText), "internal": {"type": "boolean", "default": False,
                                                                       "description": "leads and architects only"}},
         },
         "DeclineBody": {

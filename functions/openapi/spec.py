@@ -37,15 +37,20 @@ def openapi_path(route: str) -> str:
 
 
 _ERRORS = {
-    "400": "malformed or invalid input; each field at fault is named in details",
+    "400": "malformed or invalid input; each field at fault is named in details (a free-text field with a "
+           "control character or a bidi embedding, override or isolate control among them); a JSON key written "
+           "twice (error duplicate-key); an architect outside the organisation's domains (error unknown-architect)",
     "401": "no signed-in principal (X-MS-CLIENT-PRINCIPAL)",
-    "403": "the caller's role does not allow this action, or the call comes from another site (error cross-site)",
+    "403": "the caller's role does not allow this action, or the call comes from another site (error cross-site: "
+           "an Origin other than the app's own or an allowed one, or Sec-Fetch-Site other than same-origin or none "
+           "without such an Origin)",
     "404": "no such request, or not visible to the caller",
     "409": "the request is not in a state that allows this action",
     "412": "If-Match does not match the request's current ETag",
     "413": f"the body is over {MAX_BODY_BYTES} bytes (a document: over FTA_MAX_DOCUMENT_MB)",
     "415": "a body sent as another media type than application/json (error unsupported-media-type), or a "
-           "document whose bytes are not PDF, docx, xlsx, pptx, CSV, plain text, PNG or JPEG",
+           "document whose bytes are not PDF, docx, xlsx, pptx, CSV, plain text, PNG or JPEG, an Office file with "
+           "macros, nested archives or over the expansion limits, or a PDF with active content",
     "422": "the request is not eligible for a FastTrack Architect",
     "429": "more submissions than FTA_SUBMISSIONS_PER_HOUR in the last hour (error too-many-submissions)",
     "503": "the store is unavailable or busy; try again",

@@ -39,6 +39,7 @@ class Policy:
     submissions_per_hour: int = 60  # per user; 0: no limit
     max_document_bytes: int = 25 * 1024 * 1024
     documents_require_scan: bool = False
+    organization_domains: frozenset[str] = frozenset()  # who may be an architect (by address)
 
 
 @dataclass

@@ -104,7 +104,7 @@ def _submit(ctx: Context, principal: Principal, command: SubmitRequest) -> Submi
                 raise
 
     now = ctx.clock()
-    requestor = Person(email=principal.email, name=principal.name if principal.name != principal.email else "")
+    requestor = Person.signed_in(principal.email, principal.name)
     request = FtaRequest.submit(form, requestor, now, request_id=request_id)
     telemetry.set_request_id(request.id)
     try:

@@ -5,20 +5,23 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from shared.app import reporting
 from shared.app.commands import AssignArchitect, CancelRequest, CompleteRequest
 from shared.app.context import Context
-from shared.app.errors import Forbidden, NotFound, WrongState, invalid_field, invalid_model
+from shared.app.errors import Forbidden, InvalidInput, NotFound, WrongState, invalid_field, invalid_model
 from shared.app.outbox import change, dispatch
 from shared.app.queries import valid_id
 from shared.domain import access
 from shared.domain.balancer import choose_architect
 from shared.domain.documents import Incomplete
 from shared.domain.model import DomainError, FtaRequest, InvalidTransition
-from shared.domain.outcomes import OutcomeRequired, parse_outcome
+from shared.domain.outcomes import CancelReason, OutcomeRequired, parse_outcome
 from shared.domain.principal import Principal
+from shared.domain.routing import UnknownArchitect, check_architect
+
+_reason = TypeAdapter(CancelReason)
 
 REFUSALS = {
     access.ASSIGN: "only FTA leads and admins assign architects",
@@ -75,6 +78,13 @@ def run_action(ctx: Context, principal: Principal, request_id: str, if_match: st
 
 def assign_architect(ctx: Context, principal: Principal, command: AssignArchitect) -> tuple[FtaRequest, str]:
     def apply(request: FtaRequest) -> Any:
+        if not command.auto:
+            try:
+                check_architect(command.architect, ctx.policy.organization_domains)
+            except UnknownArchitect as exc:
+                raise InvalidInput(str(exc), [{"field": "architect", "type": "unknown_architect",
+                                               "message": "is not an address of the organisation"}],
+                                   code="unknown-architect") from None
         chosen = (balance(ctx, request.lead_group or ctx.routing.default, request.architect)
                   if command.auto else command.architect)
         try:
@@ -87,8 +97,12 @@ def assign_architect(ctx: Context, principal: Principal, command: AssignArchitec
 
 
 def cancel_request(ctx: Context, principal: Principal, command: CancelRequest) -> tuple[FtaRequest, str]:
+    try:
+        reason = _reason.validate_python(command.reason or "") or None
+    except ValidationError as exc:
+        raise invalid_model(exc, "reason") from None
     return run_action(ctx, principal, command.request_id, command.if_match, access.CANCEL,
-                      lambda r: r.cancel(principal.actor, ctx.clock(), command.reason))
+                      lambda r: r.cancel(principal.actor, ctx.clock(), reason))
 
 
 def complete_request(ctx: Context, principal: Principal, command: CompleteRequest) -> tuple[FtaRequest, str]:

@@ -12,7 +12,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, ConfigDict, Field, StringConstraints, ValidationError, model_validator
 
 from shared.domain.documents import MAX_DOCUMENTS, Document, DocumentLimitReached, answers_request, missing_documents
 from shared.domain.documents import Incomplete
@@ -35,6 +35,7 @@ from shared.domain.values import (
     Tenant,
     Tpid,
     UtcDateTime,
+    free_text,
     iso,
     no_control,
     unique,
@@ -89,7 +90,7 @@ class InvalidTransition(DomainError):
 class Migration(CamelModel):
     mailbox_count: int = Field(ge=1, le=10_000_000)
     source_environment: SingleLine
-    justification: Annotated[LongText, StringConstraints(min_length=1)]
+    justification: free_text(4000, 1)  # type: ignore[valid-type]
 
 
 class RequestForm(CamelModel):
@@ -103,7 +104,7 @@ class RequestForm(CamelModel):
     segment: Segment
     entitlements: Annotated[list[Entitlement], AfterValidator(unique)] = Field(max_length=3)
     sales_stage_percent: int = Field(ge=0, le=100)
-    compelling_event: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500), AfterValidator(no_control)]
+    compelling_event: free_text(500, multiline=False)  # type: ignore[valid-type]
     request_type: RequestType
     instructions: LongText | None = None
     funding_amount_usd: float | None = Field(default=None, gt=0, le=1e12, allow_inf_nan=False)
@@ -124,6 +125,15 @@ class RequestForm(CamelModel):
 class Person(CamelModel):
     email: EmailAddress
     name: Annotated[str, StringConstraints(max_length=200), AfterValidator(no_control)] = ""
+
+    @classmethod
+    def signed_in(cls, email: str, name: str) -> "Person":
+        """The signed-in user: a display name that breaks the text rule (the identity
+        provider's, which guests may set themselves) is left out; the address identifies them."""
+        try:
+            return cls(email=email, name=name if name != email else "")
+        except ValidationError:
+            return cls(email=email)
 
 
 class FtaRequest(RequestForm):

@@ -7,24 +7,20 @@ to Cat 4); migration exceptions in a decision; other requests in notes.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Any
 
-from pydantic import AfterValidator, StringConstraints
-
-from shared.domain.values import CamelModel, RequestType, no_control_multiline
+from shared.domain.values import CamelModel, RequestType, free_text
 
 MAX_MESSAGE = 2000
 MAX_COMMENT = 4000
 
 
-def _text(max_length: int, min_length: int = 1) -> Any:
-    return Annotated[str, StringConstraints(strip_whitespace=True, min_length=min_length, max_length=max_length),
-                     AfterValidator(no_control_multiline)]
+MAX_REASON = 500
 
-
-Message = _text(MAX_MESSAGE)
-CommentText = _text(MAX_COMMENT)
-Notes = _text(MAX_COMMENT, 0)
+Message = free_text(MAX_MESSAGE, 1)
+CommentText = free_text(MAX_COMMENT, 1)
+Notes = free_text(MAX_COMMENT)
+CancelReason = free_text(MAX_REASON, multiline=False)
 
 
 class Recommendation(StrEnum):

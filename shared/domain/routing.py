@@ -139,6 +139,19 @@ class BusinessCalendarConfig(_Model):
         return self
 
 
+class UnknownArchitect(ValueError):
+    def __init__(self, address: str):
+        super().__init__(f"{address} is not an address of the organisation")
+        self.address = address
+
+
+def check_architect(address: str, organization_domains: frozenset[str]) -> str:
+    """An architect belongs to the organisation: an address in one of its domains."""
+    if address.rpartition("@")[2].lower() not in organization_domains:
+        raise UnknownArchitect(address)
+    return address
+
+
 class Routing(_Model):
     regions: list[Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]] = Field(min_length=1)
     lead_groups: list[LeadGroup] = Field(min_length=1)
@@ -176,6 +189,14 @@ class Routing(_Model):
     @property
     def group_ids(self) -> list[str]:
         return [g.id for g in self.lead_groups]
+
+    @property
+    def organization_domains(self) -> frozenset[str]:
+        """The domains of the architects and members this file names: the
+        organisation, unless FTA_ORGANIZATION_DOMAINS says otherwise."""
+        addresses = [*(a.email for g in self.lead_groups for a in g.architects),
+                     *(m for g in self.lead_groups for m in g.members)]
+        return frozenset(address.rpartition("@")[2].lower() for address in addresses)
 
     def pick_lead_group(self, form: RequestForm) -> LeadGroup:
         for rule in self.rules:

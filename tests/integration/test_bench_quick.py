@@ -11,7 +11,7 @@ from bench import REPO
 
 pytestmark = pytest.mark.timeout(180)
 
-FIGURES = {"cold_start", "intake", "pipeline", "store_economy", "rendering", "round_trip", "scale"}
+FIGURES = {"cold_start", "intake", "pipeline", "store_economy", "rendering", "round_trip", "scale", "hostile_documents"}
 SDK_MODULES = {"azure.cosmos", "azure.servicebus", "boto3", "uvicorn"}
 
 
@@ -133,3 +133,9 @@ def test_scale_measures_every_reader_at_both_sizes_on_both_stores(figures):
             assert all(r["median_ms"] > 0 for r in readers.values())
             assert readers["balancer"]["queries_per_call"] == 0 and readers["SLA report"]["queries_per_call"] == 0
     assert len(scale["checks"]) == 10
+
+
+def test_every_hostile_document_is_refused_within_its_budget(figures):
+    hostile = figures["figures"]["hostile_documents"]
+    assert hostile["files"] and all(f["refused"] for f in hostile["files"].values())
+    assert {row["verdict"] for row in hostile["checks"]} <= {"PASS", "MISS"}

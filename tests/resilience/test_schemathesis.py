@@ -108,3 +108,35 @@ def test_generated_requests_get_documented_answers(api_schema, routed_request, p
 
     answers_as_documented()
     assert statuses and max(statuses) < 500, statuses
+
+
+def _in_bounds(value: object) -> bool:
+    from shared.domain.values import bounded_day
+
+    try:
+        bounded_day(str(value))
+    except ValueError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize("path", ["/api/reports/sla", "/api/reports/requests.csv"])
+def test_report_days_in_and_out_of_their_bounds_are_never_a_server_error(api_schema, devhost, path):
+    operation = api_schema[path]["GET"]
+    headers = {"X-MS-CLIENT-PRINCIPAL": PRINCIPALS["lead"]}
+    sent: dict[bool, int] = {True: 0, False: 0}
+    for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+        @given(case=operation.as_strategy(generation_mode=mode))
+        @settings(max_examples=40, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+        def judged(case):
+            response = case.call(headers=headers, timeout=10)
+            for name in ("from", "to"):
+                if name in (case.query or {}):
+                    sent[_in_bounds(case.query[name])] += 1
+            case.validate_response(response, checks=CHECKS, headers=headers)
+
+        judged()
+    for day in ("0001-01-01", "9999-12-31", "1999-12-31", "2101-01-01"):
+        answer = devhost.request("GET", f"{path}?to={day}", user=LEAD, roles=("FTA.Lead",))
+        assert answer.status == 400, (day, answer.body)
+    assert sent[True] and sent[False], sent
