@@ -297,9 +297,10 @@ class FtaRequest(RequestForm):
         if len(self.documents) >= MAX_DOCUMENTS:
             raise DocumentLimitReached()
         asked = next((e.data for e in reversed(self.history) if e.type is EventType.INFO_REQUESTED), {})
-        answers = (by_owner and self.status is Status.NEEDS_INFO
-                   and answers_request(document.kind, self.missing_documents, asked))
+        missing_before = self.missing_documents
         self.documents.append(document)
+        answers = (by_owner and self.status is Status.NEEDS_INFO and answers_request(
+            document.kind, missing_before, self.missing_documents, asked, {d.kind for d in self.documents}))
         data = document.event_data(self.architect)
         events = [self._record(EventType.DOCUMENT_ADDED, document.uploaded_by, now, data)]
         return events + ([self.resume(document.uploaded_by, now, sla, reply=True)] if answers else [])
