@@ -174,7 +174,7 @@ class FtaRequest(RequestForm):
             created_at=now,
             updated_at=now,
         )
-        request._record(EventType.SUBMITTED, requestor.email, now, {"region": form.region})
+        request._record(EventType.SUBMITTED, requestor.email, now, {"region": form.region}).actor_name = requestor.name or None
         return request
 
     # -- transitions --------------------------------------------------------
@@ -201,7 +201,7 @@ class FtaRequest(RequestForm):
         self.next_reminder_at = assign_due_at
         return self._record(EventType.ROUTED, "system", now, {"leadGroup": lead_group})
 
-    def assign(self, architect: str, actor: str, now: datetime, *, auto: bool = False) -> Event:
+    def assign(self, architect: str, actor: str, now: datetime, *, auto: bool = False, architect_name: str = "") -> Event:
         if self.status is Status.ASSIGNED and self.architect == architect:
             raise InvalidTransition(self.status, f"assigned to {architect} again")
         if can_transition(self.status, Status.ASSIGNED) and self.missing_documents:
@@ -210,7 +210,7 @@ class FtaRequest(RequestForm):
         previous = self.architect
         self.architect = architect
         self.next_reminder_at = None
-        data: dict[str, Any] = {"architect": architect, "auto": auto}
+        data: dict[str, Any] = {"architect": architect, "auto": auto, **({"architectName": architect_name} if architect_name else {})}
         if previous:
             data["previousArchitect"] = previous
         return self._record(EventType.ASSIGNED, actor, now, data)
