@@ -93,6 +93,7 @@ class CommentedData(CamelModel):
     internal: bool = Field(description="an internal comment (leads and architects only): never show it to the requestor")
     by: Literal["requestor", "team"] = Field(description="who wrote it: the requestor, or a lead, admin or architect")
     architect: str = Field("", description="the architect assigned when it was written, empty before assignment")
+    mail_id: str | None = Field(None, description="a reply by mail: a digest of its Message-ID (each is taken once)")
 
 
 class DeclinedData(Decline):

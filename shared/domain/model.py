@@ -265,16 +265,16 @@ class FtaRequest(RequestForm):
         return self._record(EventType.INFO_REMINDER, "system", now, {})
 
     def comment(self, actor: str, now: datetime, text: str, *, internal: bool, by_owner: bool,
-                sla: Sla) -> list[Event]:
-        """A comment in the timeline; the owner's comment on a request that waits
-        on them is their answer, and resumes it."""
-        if self.status in CLOSED_STATUSES:
+                sla: Sla, mail_id: str = "") -> list[Event]:
+        """A comment in the timeline; the owner's comment on a request that waits on them is their
+        answer, and resumes it. A reply by mail (``mail_id``) to a closed request stays, and reopens nothing."""
+        if self.status in CLOSED_STATUSES and not mail_id:
             raise InvalidTransition(self.status, "commented on")
         if internal and by_owner:
             raise DomainError("a requestor's comment is never internal")
         events = [self._record(EventType.COMMENTED, actor, now,
                                {"text": text, "internal": internal, "by": "requestor" if by_owner else "team",
-                                "architect": self.architect or ""})]
+                                "architect": self.architect or "", **({"mailId": mail_id} if mail_id else {})})]
         if by_owner and self.status is Status.NEEDS_INFO:
             events.append(self.resume(actor, now, sla, reply=True))
         return events
