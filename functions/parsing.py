@@ -172,6 +172,14 @@ class RequestInfoBody(_Body):
     missing_documents: list[str] = []
 
 
+class DocumentChangeBody(_Body):
+    kind: str
+
+
+def document_change(req: func.HttpRequest) -> DocumentChangeBody:
+    return _body(DocumentChangeBody, req)
+
+
 class CommentBody(_Body):
     text: str
     internal: bool = False

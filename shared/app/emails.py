@@ -26,6 +26,7 @@ TEMPLATE_FOR: dict[EventType, str | None] = {
     EventType.DECLINED: "declined",
     EventType.DOCUMENT_ADDED: None,
     EventType.DOCUMENT_REMOVED: None,
+    EventType.DOCUMENT_CHANGED: None,
 }
 
 
@@ -59,7 +60,7 @@ def recipients_for(ctx: Context, event: Event, request: FtaRequest) -> list[str]
             found = _team(ctx, event, request)
         case EventType.COMMENTED:
             found = requestor
-        case EventType.DOCUMENT_ADDED | EventType.DOCUMENT_REMOVED:
+        case EventType.DOCUMENT_ADDED | EventType.DOCUMENT_REMOVED | EventType.DOCUMENT_CHANGED:
             found = []
         case EventType.SUBMITTED:
             found = requestor

@@ -118,6 +118,12 @@ class DocumentRemovedData(DocumentData):
     """A document was removed from the request (its bytes are deleted after this event)."""
 
 
+class DocumentChangedData(DocumentData):
+    """A document's kind was changed (e.g. an attachment of a reply by mail, stored as other, is the WBS)."""
+
+    previous_kind: DocumentKind = Field(description="the kind it had before")
+
+
 EVENT_DATA: dict[EventType, type[CamelModel]] = {
     EventType.SUBMITTED: SubmittedData,
     EventType.ROUTED: RoutedData,
@@ -133,6 +139,7 @@ EVENT_DATA: dict[EventType, type[CamelModel]] = {
     EventType.DECLINED: DeclinedData,
     EventType.DOCUMENT_ADDED: DocumentAddedData,
     EventType.DOCUMENT_REMOVED: DocumentRemovedData,
+    EventType.DOCUMENT_CHANGED: DocumentChangedData,
 }
 
 # Declared, not yet recorded by any request: the documents feature will.

@@ -54,6 +54,7 @@ RBAC = {
     "upload_document":  (201, 404, 201, 201, 201, 404, 401),
     "download_document": (200, 404, 200, 200, 200, 404, 401),
     "remove_document":  (204, 404, 204, 204, 403, 404, 401),  # the owner uploaded it
+    "change_document":  (200, 404, 200, 200, 403, 404, 401),  # the owner uploaded it
     "signed_in_user":   (200, 200, 200, 200, 200, 200, 401),
     "vocabulary":       (200, 200, 200, 200, 200, 200, 401),
     "health":           (200, 200, 200, 200, 200, 200, 200),
@@ -66,7 +67,7 @@ RBAC = {
     "export_requests":  (403, 403, 200, 200, 403, 403, 401),
 }
 WAITING_ROUTES = ("resume_request", "decline_request")
-DOCUMENT_ROUTES = ("download_document", "remove_document")  # on a document the owner uploaded
+DOCUMENT_ROUTES = ("download_document", "remove_document", "change_document")  # on a document the owner uploaded
 BODIES = {
     "assign_request": {"architect": OTHER_ARCHITECT},
     "request_info": {"message": "Please upload the SOW."},
@@ -126,6 +127,9 @@ def call_route(app, name: str, who: str, request_id: str, document_id: str = "")
         case "download_document":
             return app.call(name, "GET", f"{base}/api/requests/{request_id}/documents/{document_id}", user=user,
                             roles=roles, route_params={"id": request_id, "docId": document_id})
+        case "change_document":
+            return app.call(name, "PATCH", f"{base}/api/requests/{request_id}/documents/{document_id}", user=user,
+                            roles=roles, body={"kind": "wbs"}, route_params={"id": request_id, "docId": document_id})
         case "remove_document":
             return app.call(name, "DELETE", f"{base}/api/requests/{request_id}/documents/{document_id}", user=user,
                             roles=roles, route_params={"id": request_id, "docId": document_id})

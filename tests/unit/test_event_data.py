@@ -47,6 +47,8 @@ def lifecycles() -> list[FtaRequest]:
     funding.comment(REQUESTOR, at(46), "Uploaded.", internal=False, by_owner=True, sla=TIMES)  # + resume
     for kind in (DocumentKind.SOW, DocumentKind.WBS, DocumentKind.COST_BREAKDOWN, DocumentKind.OTHER):
         funding.add_document(document(kind), at(46.5), by_owner=True, sla=TIMES)
+    funding.change_document_kind(funding.documents[-1], DocumentKind.MIGRATION_PLAN, REQUESTOR, at(46.55),
+                                 by_owner=True, sla=TIMES)
     funding.remove_document(funding.documents[-1], REQUESTOR, at(46.6))
     funding.assign(ARCHITECT, LEAD, at(47), auto=True)
     funding.comment(LEAD, at(48), "Check the WBS first.", internal=True, by_owner=False, sla=TIMES)
