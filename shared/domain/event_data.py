@@ -96,6 +96,15 @@ class CommentedData(CamelModel):
     mail_id: str | None = Field(None, description="a reply by mail: a digest of its Message-ID (each is taken once)")
 
 
+class ReopenedData(CamelModel):
+    """A lead reopened a completed or declined request for a second review: it is back in its lead
+    group's queue and the assignment SLA starts again; the earlier outcome stays in the history."""
+
+    reason: str = Field(description="why it is reviewed again, e.g. a revised SOW")
+    previous_status: Literal[Status.COMPLETED, Status.DECLINED] = Field(description="the status it left")
+    lead_group: str = Field(description="the lead group whose queue it is back in")
+
+
 class DeclinedData(Decline):
     """A lead declined the request (FastTrack does not cover it)."""
 
@@ -140,6 +149,7 @@ EVENT_DATA: dict[EventType, type[CamelModel]] = {
     EventType.DOCUMENT_ADDED: DocumentAddedData,
     EventType.DOCUMENT_REMOVED: DocumentRemovedData,
     EventType.DOCUMENT_CHANGED: DocumentChangedData,
+    EventType.REOPENED: ReopenedData,
 }
 
 # Declared, not yet recorded by any request: the documents feature will.

@@ -28,6 +28,7 @@ class EventType(StrEnum):
     DOCUMENT_ADDED = "request.document-added"
     DOCUMENT_REMOVED = "request.document-removed"
     DOCUMENT_CHANGED = "request.document-changed"
+    REOPENED = "request.reopened"
 
 
 class Event(CamelModel):

@@ -68,8 +68,9 @@ TRANSITIONS: dict[Status, frozenset[Status]] = {
     # back to the status it came from when the requestor replies (or a lead resumes it)
     Status.NEEDS_INFO: frozenset({Status.ROUTED, Status.ASSIGNED, Status.DECLINED, Status.CANCELLED}),
     Status.ASSIGNED: frozenset({Status.ASSIGNED, Status.NEEDS_INFO, Status.COMPLETED, Status.CANCELLED}),
-    Status.COMPLETED: frozenset(),
-    Status.DECLINED: frozenset(),
+    # a second review (a revised SOW, a new migration plan): back in the queue
+    Status.COMPLETED: frozenset({Status.ROUTED}),
+    Status.DECLINED: frozenset({Status.ROUTED}),
     Status.CANCELLED: frozenset(),
 }
 
@@ -282,6 +283,19 @@ class FtaRequest(RequestForm):
         self.decline = decline
         self.next_reminder_at = self.info_reminder_at = self.waiting_since = None
         return self._record(EventType.DECLINED, actor, now, decline.to_json_dict())
+
+    def reopen(self, actor: str, now: datetime, reason: str, sla: Sla) -> Event:
+        """A completed or declined request back in its lead group's queue for a second review: the
+        assignment SLA starts again; the earlier outcome or decline stays in the history."""
+        if self.status not in (Status.COMPLETED, Status.DECLINED):
+            raise InvalidTransition(self.status, "reopened")
+        previous = self.status
+        self._move(Status.ROUTED, "reopened")
+        self.outcome = self.decline = self.architect = self.waiting_since = self.info_reminder_at = None
+        self.routed_at, self.paused_business_hours, self.reminders_sent, self.escalated = now, 0.0, 0, False
+        self.assign_due_at = self.next_reminder_at = sla.assignment_due(now)
+        return self._record(EventType.REOPENED, actor, now, {"reason": reason, "previousStatus": previous.value,
+                                                             "leadGroup": self.lead_group or ""})
 
     def remind(self, now: datetime, next_reminder_at: datetime | None, lead_group: str) -> Event:
         if self.status is not Status.ROUTED:

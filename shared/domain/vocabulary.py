@@ -61,6 +61,7 @@ EVENT_TYPES: dict[str, str] = {
     EventType.DOCUMENT_ADDED: "Document added",
     EventType.DOCUMENT_REMOVED: "Document removed",
     EventType.DOCUMENT_CHANGED: "Document's kind changed",
+    EventType.REOPENED: "Reopened",
 }
 
 DECLINE_REASONS: dict[str, str] = {

@@ -124,6 +124,12 @@ def prepare(app, operation: str, variant: str | None = None) -> tuple[str, dict[
         return assigned(app, make()), {"outcome": copy.deepcopy(outcome)}, LEAD, LEADS
     if operation == "assign_request":
         return routed(app), {"architect": ARCHITECT}, LEAD, LEADS
+    if operation == "reopen_request":
+        request_id = assigned(app, form())
+        answer = app.call("complete_request", "POST", url("/api/requests/{id}/complete", request_id), body={},
+                          user=LEAD, roles=LEADS, route_params={"id": request_id})
+        assert answer.status == 200, answer.body
+        return request_id, {"reason": "Revised SOW v3"}, LEAD, LEADS
     if operation == "change_document":
         request_id = routed(app)
         document = upload(app, request_id, "other", "plan.pdf", PDF, REQUESTOR)

@@ -57,6 +57,7 @@ def lifecycles() -> list[FtaRequest]:
     funding.assign(OTHER_ARCHITECT, LEAD, at(51))  # a reassignment: previousArchitect
     funding.complete(OTHER_ARCHITECT, at(52), parse_outcome(RequestType.SOW_ECIF,
                                                             {"recommendation": "approve", "category": "cat-2d"}))
+    funding.reopen(LEAD, at(60), "Revised SOW v3 from the partner", TIMES)
 
     migration = new_request(migration_form())
     migration.route("fta-alignment", at(0))
