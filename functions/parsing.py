@@ -12,6 +12,8 @@ from pydantic.alias_generators import to_camel
 
 from functions.http import if_match, invalid, json_body
 from shared.app.commands import (
+    GiveFeedback,
+    RecordMilestone,
     ReopenRequest,
     SetParticipants,
     AddComment,
@@ -193,6 +195,14 @@ class ResumeBody(_Body):
 
 class CancelBody(_Body):
     reason: str | None = None
+
+
+def record_milestone(req: func.HttpRequest) -> RecordMilestone:
+    return RecordMilestone(_request_id(req), json_body(req), if_match(req))
+
+
+def give_feedback(req: func.HttpRequest) -> GiveFeedback:
+    return GiveFeedback(_request_id(req), json_body(req))
 
 
 class ParticipantsBody(_Body):

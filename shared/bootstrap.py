@@ -192,6 +192,7 @@ def policy(settings: Settings, routing: Routing) -> Policy:
         assign_sla_business_hours=settings.assign_sla_business_hours,
         reminders_before_escalation=settings.reminders_before_escalation,
         info_reminder_business_hours=settings.info_reminder_business_hours,
+        first_contact_business_days=settings.first_contact_business_days,
         sweep_after_seconds=settings.sweep_after_seconds,
         public_url=settings.public_url,
         email_from=settings.email_from,

@@ -95,6 +95,8 @@ class Settings(BaseSettings):
     assign_sla_business_hours: float = _setting(16.0, "FTA_ASSIGN_SLA_BUSINESS_HOURS", ge=0, le=24 * 365,
                                                 allow_inf_nan=False)
     reminders_before_escalation: int = _setting(2, "FTA_REMINDERS_BEFORE_ESCALATION", ge=0, le=100)
+    first_contact_business_days: float = _setting(3.0, "FTA_FIRST_CONTACT_BUSINESS_DAYS", ge=0, le=60,
+                                                  allow_inf_nan=False)
     info_reminder_business_hours: float = _setting(24.0, "FTA_INFO_REMINDER_BUSINESS_HOURS", ge=0, le=24 * 365,
                                                    allow_inf_nan=False)
     dev_user: str = _setting("dev@contoso.com", "FTA_DEV_USER")

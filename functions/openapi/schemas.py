@@ -12,6 +12,7 @@ from pydantic.json_schema import models_json_schema
 from functions.openapi.bodies import EligibilityAnswer, ErrorBody, HealthReport, HealthStatus, SignedInUser
 from functions.openapi.documents import document_schemas
 from shared.domain.access import ACTIONS
+from shared.domain.engagement import Feedback, Milestone
 from shared.domain.forms import Participants
 from shared.domain.model import TENANT_PATTERN, Event, FtaRequest, RequestForm, RequestType, Status
 from shared.domain.outcomes import (
@@ -31,7 +32,7 @@ from shared.domain.vocabulary import TABLES
 REF = "#/components/schemas/{model}"
 
 # What FtaRequest.public_view() leaves out of the stored document.
-INTERNAL_REQUEST_FIELDS = ("pendingDispatch", "nextReminderAt", "resumeTo", "infoReminderAt")
+INTERNAL_REQUEST_FIELDS = ("pendingDispatch", "nextReminderAt", "resumeTo", "infoReminderAt", "firstContactReminderAt")
 
 
 def schema_ref(name: str) -> dict[str, str]:
@@ -188,8 +189,11 @@ def component_schemas() -> dict[str, Any]:
     }
     schemas["ParticipantsBody"] = {
         "type": "object", "additionalProperties": False, "required": ["participants"],
-        "properties": {"participants": TypeAdapter(Participants).json_schema(ref_template="#/components/schemas/{model}")},
+        "properties": {"participants": _adapted(Participants, schemas)},
     }
+    schemas["MilestoneBody"] = {**_adapted(Milestone, schemas),
+                                "description": "first contact, the discovery workshop's record, or the handoff"}
+    schemas["FeedbackBody"] = _adapted(Feedback, schemas)
     schemas["ReopenBody"] = {
         "type": "object", "additionalProperties": False, "required": ["reason"],
         "properties": {"reason": {**_text(ReopenReason), "examples": ["Revised SOW v3 from the partner"]}},
@@ -197,6 +201,14 @@ def component_schemas() -> dict[str, Any]:
     schemas.update(workflow_bodies())
     document_schemas(schemas)
     return dict(sorted(schemas.items()))
+
+
+def _adapted(python_type: Any, schemas: dict[str, Any]) -> dict[str, Any]:
+    """A domain type's JSON schema, the models it names added to the components."""
+    schema = TypeAdapter(python_type).json_schema(ref_template="#/components/schemas/{model}")
+    for name, definition in schema.pop("$defs", {}).items():
+        schemas.setdefault(name, definition)
+    return schema
 
 
 def _text(text_type: Any) -> dict[str, Any]:

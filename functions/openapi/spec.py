@@ -10,6 +10,7 @@ from typing import Any
 
 from functions.http import MAX_BODY_BYTES
 from functions.openapi.documents import document_paths
+from functions.openapi.engagement import engagement_paths
 from functions.openapi.parameters import list_parameters
 from functions.openapi.reports import report_paths
 from functions.openapi.schemas import component_schemas, schema_ref
@@ -279,20 +280,7 @@ def _paths() -> dict[str, Any]:
                 errors=("400", "401", "403", "404", "409", "412", "413", "415", "503"),
             )
         },
-        "/api/requests/{id}/participants": {
-            "put": _action(
-                "set_participants", "The account team on the request (the requestor and leads): each participant "
-                                    "gets the requestor's mails and may read and comment publicly",
-                body={"required": True, "content": _json("ParticipantsBody")}, errors=ACTION_ERRORS,
-            )
-        },
-        "/api/requests/{id}/reopen": {
-            "post": _action(
-                "reopen_request", "Reopen a completed or declined request for a second review: back in the "
-                                  "queue, the assignment SLA anew, the earlier outcome kept (leads and admins)",
-                body={"required": True, "content": _json("ReopenBody")}, errors=ACTION_ERRORS,
-            )
-        },
+        **engagement_paths(_action, _json, ACTION_ERRORS),
         "/api/requests/{id}/complete": {
             "post": _action(
                 "complete_request", "Complete an assigned request with the FTA review's outcome "

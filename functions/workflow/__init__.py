@@ -43,6 +43,24 @@ def set_participants(req: func.HttpRequest) -> func.HttpResponse:
     return act(req, parsing.set_participants, set_participants)
 
 
+@bp.function_name("record_milestone")
+@bp.route(route="api/requests/{id}/milestones", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
+def record_milestone(req: func.HttpRequest) -> func.HttpResponse:
+    from functions import parsing
+    from shared.app.engagement import record_milestone
+
+    return act(req, parsing.record_milestone, record_milestone)
+
+
+@bp.function_name("give_feedback")
+@bp.route(route="api/requests/{id}/feedback", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
+def give_feedback(req: func.HttpRequest) -> func.HttpResponse:
+    from functions import parsing
+    from shared.app.engagement import give_feedback
+
+    return act(req, parsing.give_feedback, give_feedback)
+
+
 @bp.function_name("decline_request")
 @bp.route(route="api/requests/{id}/decline", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
 def decline_request(req: func.HttpRequest) -> func.HttpResponse:

@@ -48,6 +48,19 @@ class AssignArchitect:
 
 
 @dataclass(frozen=True)
+class RecordMilestone:
+    request_id: str
+    milestone: Any  # the body, judged by the use case
+    if_match: str | None = None
+
+
+@dataclass(frozen=True)
+class GiveFeedback:
+    request_id: str
+    feedback: Any  # the body, judged by the use case
+
+
+@dataclass(frozen=True)
 class SetParticipants:
     request_id: str
     participants: Any  # the body's list, judged by the use case

@@ -35,6 +35,7 @@ class Policy:
     assign_sla_business_hours: float = 16.0
     reminders_before_escalation: int = 2
     info_reminder_business_hours: float = 24.0
+    first_contact_business_days: float = 3.0
     sweep_after_seconds: float = 60.0
     public_url: str = "http://127.0.0.1:7071"
     email_from: str = "fta-requests@localhost"
@@ -78,4 +79,5 @@ class Context:
             assign_business_hours=self.policy.assign_sla_business_hours,
             reminders_before_escalation=self.policy.reminders_before_escalation,
             info_reminder_business_hours=self.policy.info_reminder_business_hours,
+            first_contact_business_days=self.policy.first_contact_business_days,
         )

@@ -29,6 +29,11 @@ TEMPLATE_FOR: dict[EventType, str | None] = {
     EventType.DOCUMENT_CHANGED: None,
     EventType.REOPENED: "reopened",
     EventType.PARTICIPANTS_CHANGED: None,
+    EventType.FIRST_CONTACT: None,
+    EventType.WORKSHOP_HELD: None,
+    EventType.HANDED_OFF: None,
+    EventType.FEEDBACK_GIVEN: None,
+    EventType.FIRST_CONTACT_REMINDER: "first_contact_reminder",
 }
 
 
@@ -64,8 +69,11 @@ def recipients_for(ctx: Context, event: Event, request: FtaRequest) -> list[str]
             found = _team(ctx, event, request) + requestor
         case EventType.COMMENTED:
             found = requestor
+        case EventType.FIRST_CONTACT_REMINDER:
+            found = [event.data.get("architect") or request.architect or ""]
         case EventType.DOCUMENT_ADDED | EventType.DOCUMENT_REMOVED | EventType.DOCUMENT_CHANGED \
-                | EventType.PARTICIPANTS_CHANGED:
+                | EventType.PARTICIPANTS_CHANGED | EventType.FIRST_CONTACT | EventType.WORKSHOP_HELD \
+                | EventType.HANDED_OFF | EventType.FEEDBACK_GIVEN:
             found = []
         case EventType.SUBMITTED:
             found = requestor

@@ -36,6 +36,8 @@ REFUSALS = {
     access.CANCEL: "only the requestor, FTA leads and admins cancel a request",
     access.UPLOAD_DOCUMENT: "only the requestor, FTA leads, admins and the assigned architect add documents",
     access.REOPEN: "only FTA leads and admins reopen a request",
+    access.MILESTONE: "only the assigned architect, FTA leads and admins record the engagement's milestones",
+    access.FEEDBACK: "only the requestor rates the review",
     access.PARTICIPANTS: "only the requestor, FTA leads and admins change who of the account team is on the request",
 }
 
@@ -104,8 +106,10 @@ def assign_architect(ctx: Context, principal: Principal, command: AssignArchitec
         chosen = (balance(ctx, request.lead_group or ctx.routing.default, request.architect)
                   if command.auto else command.architect)
         try:
-            return request.assign(chosen, principal.actor, ctx.clock(), auto=command.auto,
-                                  architect_name=ctx.routing.architect_name(chosen))
+            now = ctx.clock()
+            return request.assign(chosen, principal.actor, now, auto=command.auto,
+                                  architect_name=ctx.routing.architect_name(chosen),
+                                  first_contact_due=ctx.sla.first_contact_due(now))
         except Incomplete as exc:
             raise WrongState(f"{exc}: upload them before assigning", code="incomplete",
                              extra={"missingDocuments": [kind.value for kind in exc.missing]}) from None

@@ -98,6 +98,8 @@ class RequestRepository(Protocol):
     def info_reminders_due(self, now: datetime, *, limit: int) -> list[str]:
         """Ids of requests waiting on their requestor whose one reminder is due."""
 
+    def first_contacts_due(self, now: datetime, *, limit: int) -> list[str]: ...  # assigned, first contact past due
+
     def overdue(self, now: datetime, *, limit: int) -> RequestPage:
         """Routed requests past their assignment due time, most overdue first."""
 
@@ -383,11 +385,10 @@ class Inbox(Protocol):
     def new_messages(self) -> Iterator[InboundMessage]:
         """What arrived since the last ``commit`` (a Graph delta query), oldest first."""
 
-    def handled(self, message: InboundMessage) -> None:
-        """Move it out of the inbox (to the folder of handled replies)."""
+    def handled(self, message: InboundMessage) -> None: ...  # moved out of the inbox, to the handled replies
 
-    def commit(self) -> None:
-        """Keep the point reached, so that the next read starts after it (a restart too)."""
+    def commit(self) -> None:  # keep the point reached: the next read (a restart too) starts after it
+        ...
 
 
 @runtime_checkable

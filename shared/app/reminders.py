@@ -35,6 +35,9 @@ def send_reminders(ctx: Context) -> Outcome:
                 log.warning("request escalated: request=%s leadGroup=%s", request.id, request.lead_group)
             dispatch(ctx, request, etag)
     counts["requestorReminders"] = remind_requestors(ctx, now)
+    from shared.app.engagement import remind_first_contacts
+
+    counts["firstContactReminders"] = remind_first_contacts(ctx)
     return Outcome("reminded", counts)
 
 

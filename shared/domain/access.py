@@ -22,8 +22,10 @@ CANCEL = "cancel"
 UPLOAD_DOCUMENT = "upload-document"
 REOPEN = "reopen"
 PARTICIPANTS = "participants"  # change who of the account team is on the request
-ACTIONS = (ASSIGN, REQUEST_INFO, RESUME, DECLINE, COMPLETE, COMMENT, COMMENT_INTERNAL, CANCEL, UPLOAD_DOCUMENT,
-           REOPEN, PARTICIPANTS)
+MILESTONE = "milestone"  # first contact, discovery workshop, handoff
+FEEDBACK = "feedback"  # the requestor's rating of a completed review
+ACTIONS = (ASSIGN, REQUEST_INFO, RESUME, DECLINE, COMPLETE, MILESTONE, COMMENT, COMMENT_INTERNAL, CANCEL,
+           UPLOAD_DOCUMENT, REOPEN, PARTICIPANTS, FEEDBACK)
 
 OWNER, LEAD, ARCHITECT, PARTICIPANT = "owner", "lead", "architect", "participant"
 
@@ -40,6 +42,8 @@ PARTS: dict[str, frozenset[str]] = {
     UPLOAD_DOCUMENT: frozenset({OWNER, LEAD, ARCHITECT}),
     REOPEN: frozenset({LEAD}),
     PARTICIPANTS: frozenset({OWNER, LEAD}),
+    MILESTONE: frozenset({LEAD, ARCHITECT}),
+    FEEDBACK: frozenset({OWNER}),
 }
 
 # In which statuses each action applies.
@@ -55,6 +59,8 @@ STATES: dict[str, frozenset[Status]] = {
     UPLOAD_DOCUMENT: OPEN_STATUSES,
     REOPEN: frozenset({Status.COMPLETED, Status.DECLINED}),
     PARTICIPANTS: OPEN_STATUSES,
+    MILESTONE: frozenset({Status.ASSIGNED}),
+    FEEDBACK: frozenset({Status.COMPLETED}),
 }
 
 

@@ -32,6 +32,13 @@ class BusinessCalendar:
         )
 
     @property
+    def day_hours(self) -> float:
+        """The business hours of one working day."""
+        opens = self.opens.hour + self.opens.minute / 60
+        closes = 24.0 if self.closes == time.max else self.closes.hour + self.closes.minute / 60
+        return closes - opens
+
+    @property
     def _tz(self) -> ZoneInfo:
         return ZoneInfo(self.time_zone)
 

@@ -10,6 +10,7 @@ from typing import Literal
 from pydantic import Field, create_model
 
 from shared.domain.events import SCHEMA_VERSION, EventType
+from shared.domain.engagement import Feedback, FirstContact, Handoff, WorkshopHeld
 from shared.domain.forms import Participant
 from shared.domain.model import Status
 from shared.domain.outcomes import Decline, MigrationOutcome, NonEcifOutcome, SowEcifOutcome
@@ -113,6 +114,32 @@ class ParticipantsChangedData(CamelModel):
     participants: list[Participant] = Field(description="everyone on the request now (at most 10)")
 
 
+class FirstContactData(FirstContact):
+    """The architect made first contact with the account team."""
+
+
+class WorkshopHeldData(WorkshopHeld):
+    """The discovery workshop was held: its record (understanding, out-of-scope items, start, DIBS)."""
+
+
+class HandedOffData(Handoff):
+    """The architect handed the engagement off to a FastTrack Manager."""
+
+
+class FirstContactReminderData(CamelModel):
+    """The architect was reminded that the first contact with the account team is past due."""
+
+    architect: str = Field(description="the assigned architect, who is reminded")
+    due_at: UtcDateTime | None = Field(description="when the first contact was due")
+
+
+class FeedbackGivenData(Feedback):
+    """The requestor rated the completed review (once)."""
+
+    architect: str = Field(description="the architect who completed the review")
+    lead_group: str = Field(description="the request's lead group")
+
+
 class DeclinedData(Decline):
     """A lead declined the request (FastTrack does not cover it)."""
 
@@ -159,6 +186,11 @@ EVENT_DATA: dict[EventType, type[CamelModel]] = {
     EventType.DOCUMENT_CHANGED: DocumentChangedData,
     EventType.REOPENED: ReopenedData,
     EventType.PARTICIPANTS_CHANGED: ParticipantsChangedData,
+    EventType.FIRST_CONTACT: FirstContactData,
+    EventType.FIRST_CONTACT_REMINDER: FirstContactReminderData,
+    EventType.WORKSHOP_HELD: WorkshopHeldData,
+    EventType.HANDED_OFF: HandedOffData,
+    EventType.FEEDBACK_GIVEN: FeedbackGivenData,
 }
 
 # Declared, not yet recorded by any request: the documents feature will.

@@ -30,6 +30,11 @@ class EventType(StrEnum):
     DOCUMENT_CHANGED = "request.document-changed"
     REOPENED = "request.reopened"
     PARTICIPANTS_CHANGED = "request.participants-changed"
+    FIRST_CONTACT = "request.first-contact"
+    FIRST_CONTACT_REMINDER = "request.first-contact-reminder"
+    WORKSHOP_HELD = "request.workshop-held"
+    HANDED_OFF = "request.handed-off"
+    FEEDBACK_GIVEN = "request.feedback-given"
 
 
 class Event(CamelModel):

@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
 from pydantic import ConfigDict, Field
 
 from shared.domain.documents import MAX_DOCUMENTS, Document, DocumentLimitReached, answers_request, missing_documents
 from shared.domain.documents import Incomplete
+from shared.domain.engagement import Engagement
 from shared.domain.events import SCHEMA_VERSION, Event, EventType
 from shared.domain.forms import Migration, Participant, Person, RequestForm
+from shared.domain.statuses import CLOSED_STATUSES, OPEN_STATUSES, TRANSITIONS, InvalidTransition, Status, can_transition
 from shared.domain.outcomes import Decline
 from shared.domain.sla import FollowUp, Sla
 from shared.domain.values import (
@@ -49,44 +50,7 @@ __all__ = [
 ]
 
 
-class Status(StrEnum):
-    SUBMITTED = "submitted"
-    ROUTED = "routed"
-    NEEDS_INFO = "needs-info"
-    ASSIGNED = "assigned"
-    COMPLETED = "completed"
-    DECLINED = "declined"
-    CANCELLED = "cancelled"
-
-
-OPEN_STATUSES = frozenset({Status.SUBMITTED, Status.ROUTED, Status.NEEDS_INFO, Status.ASSIGNED})
-CLOSED_STATUSES = frozenset({Status.COMPLETED, Status.DECLINED, Status.CANCELLED})
-
-TRANSITIONS: dict[Status, frozenset[Status]] = {
-    Status.SUBMITTED: frozenset({Status.ROUTED, Status.CANCELLED}),
-    Status.ROUTED: frozenset({Status.ASSIGNED, Status.NEEDS_INFO, Status.DECLINED, Status.CANCELLED}),
-    # back to the status it came from when the requestor replies (or a lead resumes it)
-    Status.NEEDS_INFO: frozenset({Status.ROUTED, Status.ASSIGNED, Status.DECLINED, Status.CANCELLED}),
-    Status.ASSIGNED: frozenset({Status.ASSIGNED, Status.NEEDS_INFO, Status.COMPLETED, Status.CANCELLED}),
-    # a second review (a revised SOW, a new migration plan): back in the queue
-    Status.COMPLETED: frozenset({Status.ROUTED}),
-    Status.DECLINED: frozenset({Status.ROUTED}),
-    Status.CANCELLED: frozenset(),
-}
-
-
-def can_transition(current: Status, target: Status) -> bool:
-    return target in TRANSITIONS[current]
-
-
-class InvalidTransition(DomainError):
-    def __init__(self, current: Status, action: str):
-        super().__init__(f"a {current.value} request cannot be {action}")
-        self.current = current
-        self.action = action
-
-
-class FtaRequest(RequestForm):
+class FtaRequest(RequestForm, Engagement):
     """A stored request: the form plus what the service records about it."""
 
     model_config = ConfigDict(extra="ignore")
@@ -112,6 +76,13 @@ class FtaRequest(RequestForm):
     decline: Decline | None = None
     documents: list[Document] = Field(default_factory=list)
     pending_dispatch: bool = False
+    # after assignment (shared.domain.engagement)
+    first_contact_due_at: UtcDateTime | None = None
+    first_contact_at: UtcDateTime | None = None
+    first_contact_reminder_at: UtcDateTime | None = None
+    workshop: dict[str, Any] | None = None
+    handoff: dict[str, Any] | None = None
+    feedback: dict[str, Any] | None = None
 
     # -- construction -------------------------------------------------------
 
@@ -151,7 +122,8 @@ class FtaRequest(RequestForm):
         self.next_reminder_at = assign_due_at
         return self._record(EventType.ROUTED, "system", now, {"leadGroup": lead_group})
 
-    def assign(self, architect: str, actor: str, now: datetime, *, auto: bool = False, architect_name: str = "") -> Event:
+    def assign(self, architect: str, actor: str, now: datetime, *, auto: bool = False, architect_name: str = "",
+               first_contact_due: datetime | None = None) -> Event:
         if self.status is Status.ASSIGNED and self.architect == architect:
             raise InvalidTransition(self.status, f"assigned to {architect} again")
         if can_transition(self.status, Status.ASSIGNED) and self.missing_documents:
@@ -159,7 +131,8 @@ class FtaRequest(RequestForm):
         self._move(Status.ASSIGNED, "assigned")
         previous = self.architect
         self.architect = architect
-        self.next_reminder_at = None
+        self.next_reminder_at = self.first_contact_at = None
+        self.first_contact_due_at = self.first_contact_reminder_at = first_contact_due  # the new architect's
         data: dict[str, Any] = {"architect": architect, "auto": auto, **({"architectName": architect_name} if architect_name else {})}
         if previous:
             data["previousArchitect"] = previous
@@ -373,7 +346,8 @@ class FtaRequest(RequestForm):
     def public_view(self, *, internal: bool = True) -> dict[str, Any]:
         """The request as the API returns it (no bookkeeping); without
         ``internal``, as a requestor may see it: no internal comment."""
-        view = self.to_json_dict(exclude={"pending_dispatch", "next_reminder_at", "resume_to", "info_reminder_at"})
+        view = self.to_json_dict(exclude={"pending_dispatch", "next_reminder_at", "resume_to", "info_reminder_at",
+                                          "first_contact_reminder_at"})
         if not internal:
             view["history"] = [e for e, event in zip(view["history"], self.history) if not event.internal]
         return view

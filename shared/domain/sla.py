@@ -40,6 +40,11 @@ class Sla:
     reminders_before_escalation: int = 2
     info_reminder_business_hours: float = 24.0
     due_soon_business_hours: float = 4.0
+    first_contact_business_days: float = 3.0
+
+    def first_contact_due(self, assigned_at: datetime) -> datetime:
+        """When the architect's first contact with the account team is due: business days after assignment."""
+        return self.calendar.add_business_hours(assigned_at, self.first_contact_business_days * self.calendar.day_hours)
 
     # -- the assignment promise ---------------------------------------------------
 

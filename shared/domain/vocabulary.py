@@ -63,6 +63,11 @@ EVENT_TYPES: dict[str, str] = {
     EventType.DOCUMENT_CHANGED: "Document's kind changed",
     EventType.REOPENED: "Reopened",
     EventType.PARTICIPANTS_CHANGED: "Account team changed",
+    EventType.FIRST_CONTACT: "First contact with the account team",
+    EventType.FIRST_CONTACT_REMINDER: "First contact reminder",
+    EventType.WORKSHOP_HELD: "Discovery workshop held",
+    EventType.HANDED_OFF: "Handed off to a FastTrack Manager",
+    EventType.FEEDBACK_GIVEN: "Rated by the requestor",
 }
 
 DECLINE_REASONS: dict[str, str] = {

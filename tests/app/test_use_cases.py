@@ -73,7 +73,7 @@ def test_allowed_actions_follow_the_caller_and_the_status(ctx):
         "assign", "request-info", "decline", "comment", "comment-internal", "cancel", "upload-document", "participants"]
     assigned, _ = lead_actions.assign_architect(ctx, LEAD_P, AssignArchitect(request.id, "auto"))
     assert queries.request_view(ctx, LEAD_P, assigned)["allowedActions"] == [
-        "assign", "request-info", "complete", "comment", "comment-internal", "cancel", "upload-document", "participants"]
+        "assign", "request-info", "complete", "milestone", "comment", "comment-internal", "cancel", "upload-document", "participants"]
     assert queries.request_view(ctx, OTHER_P, assigned)["allowedActions"] == []
 
 
@@ -117,8 +117,10 @@ def test_a_routed_request_past_the_sla_is_overdue_then_reminded_then_escalated(c
     clock.advance(days=3)
     assert ctx.requests.get(request.id)[0].is_overdue(clock())
     assert ctx.requests.overdue_unassigned(clock()) == 1
-    assert reminders.send_reminders(ctx).detail == {"reminders": 1, "escalations": 0, "requestorReminders": 0}
-    assert reminders.send_reminders(ctx).detail == {"reminders": 0, "escalations": 0, "requestorReminders": 0}, "once per SLA period"
+    assert reminders.send_reminders(ctx).detail == {"reminders": 1, "escalations": 0, "requestorReminders": 0,
+                                                  "firstContactReminders": 0}
+    assert reminders.send_reminders(ctx).detail == {"reminders": 0, "escalations": 0, "requestorReminders": 0,
+                                                  "firstContactReminders": 0}, "once per SLA period"
     for _ in range(4):
         clock.advance(days=3)
         reminders.send_reminders(ctx)

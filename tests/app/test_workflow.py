@@ -26,7 +26,7 @@ def test_no_lead_reminder_while_the_requestor_owes_an_answer_and_one_reminder_to
     workflow.request_info(ctx, LEAD_P, RequestInfo(request.id, "Please upload the SOW."))
     clock.advance(days=7)  # well past the SLA and the 24 business hours
     outcome = reminders.send_reminders(ctx)
-    assert outcome.detail == {"reminders": 0, "escalations": 0, "requestorReminders": 1}
+    assert outcome.detail == {"reminders": 0, "escalations": 0, "requestorReminders": 1, "firstContactReminders": 0}
     assert reminders.send_reminders(ctx).detail["requestorReminders"] == 0, "one reminder, not one a run"
     types = [e.type.value for e in ctx.requests.get(request.id)[0].history]
     assert types.count("request.info-reminder") == 1 and "request.reminder" not in types

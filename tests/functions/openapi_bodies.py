@@ -18,7 +18,8 @@ LEADS = ("FTA.Lead",)
 ARCHITECT = "ana.alves@contoso.com"
 WRITE_METHODS = ("post", "put", "patch", "delete")
 # The string fields of the bodies that are not free text: each has its own format.
-STRUCTURED = {"tpid", "tenant", "region", "architect", "participants.0.email"}  # each with its own format
+STRUCTURED = {"tpid", "tenant", "region", "architect", "participants.0.email", "manager", "engagementStart",
+              "dibs.dueDate"}  # each with its own format
 
 
 def document() -> dict[str, Any]:
@@ -115,6 +116,16 @@ OUTCOMES = {
 }
 
 
+MILESTONES = {
+    "FirstContact": {"kind": "first-contact", "notes": "Call with the ATU."},
+    "WorkshopHeld": {"kind": "workshop-held", "customerUnderstanding": "high", "outOfScope": ["Telephony"],
+                     "engagementStart": "2026-12-07", "notes": "ok",
+                     "dibs": {"dueDate": "2027-03-31", "intent": "Mail in the cloud", "businessReason": "Exit",
+                              "successOwners": ["CIO office"]}},
+    "Handoff": {"kind": "handoff", "manager": "fred.ftm@contoso.com", "notes": "ok"},
+}
+
+
 def prepare(app, operation: str, variant: str | None = None) -> tuple[str, dict[str, Any], str, tuple[str, ...]]:
     """(request id, a body the operation accepts, the caller, the caller's roles)."""
     if operation in ("create_request", "check_eligibility"):
@@ -124,6 +135,14 @@ def prepare(app, operation: str, variant: str | None = None) -> tuple[str, dict[
         return assigned(app, make()), {"outcome": copy.deepcopy(outcome)}, LEAD, LEADS
     if operation == "assign_request":
         return routed(app), {"architect": ARCHITECT}, LEAD, LEADS
+    if operation == "record_milestone":
+        return assigned(app, form()), copy.deepcopy(MILESTONES[variant or "FirstContact"]), LEAD, LEADS
+    if operation == "give_feedback":
+        request_id = assigned(app, form())
+        answer = app.call("complete_request", "POST", url("/api/requests/{id}/complete", request_id), body={},
+                          user=LEAD, roles=LEADS, route_params={"id": request_id})
+        assert answer.status == 200, answer.body
+        return request_id, {"rating": 4, "comment": "Clear."}, REQUESTOR, ()
     if operation == "set_participants":
         return routed(app), {"participants": [{"email": "casey.csu@contoso.com", "role": "csu"}]}, REQUESTOR, ()
     if operation == "reopen_request":
@@ -155,10 +174,13 @@ def prepare(app, operation: str, variant: str | None = None) -> tuple[str, dict[
 
 def with_value(body: dict[str, Any], field: tuple[str, ...], value: Any) -> dict[str, Any]:
     changed = copy.deepcopy(body)
-    into = changed
+    into: Any = changed
     for key in field[:-1]:
-        into = into.setdefault(key, {})
-    into[field[-1]] = value
+        into = into[int(key)] if isinstance(into, list) else into.setdefault(key, {})
+    if isinstance(into, list):
+        into[int(field[-1])] = value
+    else:
+        into[field[-1]] = value
     return changed
 
 

@@ -158,5 +158,5 @@ def test_the_assigned_architect_lists_their_requests(app):
     assert do(app, "assign_request", other, LEAD, LEADS, {"architect": "farid.haddad@contoso.com"}).status == 200
     listed = app.list(ARCHITECT, view="assigned").body["items"]
     assert [item["id"] for item in listed] == [mine]
-    assert listed[0]["allowedActions"] == ["request-info", "complete", "comment", "comment-internal", "upload-document"]
+    assert listed[0]["allowedActions"] == ["request-info", "complete", "milestone", "comment", "comment-internal", "upload-document"]
     assert app.list(ARCHITECT).body["items"] == [], "without a role an architect's own list is the requests they made"

@@ -69,8 +69,11 @@ RBAC = {
     "sla_report":       (403, 403, 200, 200, 403, 403, 403, 401),
     "export_requests":  (403, 403, 200, 200, 403, 403, 403, 401),
     "set_participants": (200, 404, 200, 200, 403, 404, 403, 401),
+    "record_milestone": (403, 404, 200, 200, 200, 404, 403, 401),
+    "give_feedback":    (200, 404, 403, 403, 403, 404, 403, 401),  # on a completed request
 }
 WAITING_ROUTES = ("resume_request", "decline_request")
+COMPLETED_ROUTES = ("reopen_request", "give_feedback")
 DOCUMENT_ROUTES = ("download_document", "remove_document", "change_document")  # on a document the owner uploaded
 BODIES = {
     "assign_request": {"architect": OTHER_ARCHITECT},
@@ -78,6 +81,8 @@ BODIES = {
     "comment_request": {"text": "Which workloads come first?"},
     "decline_request": {"reason": "out-of-scope", "note": "Not covered by FastTrack."},
     "reopen_request": {"reason": "Revised SOW from the partner"},
+    "record_milestone": {"kind": "first-contact", "notes": "Call with the ATU on Tuesday."},
+    "give_feedback": {"rating": 4, "comment": "Clear and quick."},
     "set_participants": {"participants": [{"email": PARTICIPANT, "role": "csu"}, {"email": "pat@fabrikam.com",
                                                                                   "role": "partner"}]},
 }
@@ -157,6 +162,10 @@ def call_route(app, name: str, who: str, request_id: str, document_id: str = "")
                 name, "GET", f"{base}/api/requests/{request_id}", route_params={"id": request_id})
         case "assign_request" | "cancel_request" | "complete_request" | "reopen_request":
             return app.act(name.removesuffix("_request"), request_id, user, roles, BODIES.get(name))
+        case "record_milestone" | "give_feedback":
+            path = "milestones" if name == "record_milestone" else "feedback"
+            return app.call(name, "POST", f"{base}/api/requests/{request_id}/{path}", body=BODIES[name],
+                            user=user, roles=roles, route_params={"id": request_id})
         case "set_participants":
             return app.call(name, "PUT", f"{base}/api/requests/{request_id}/participants", body=BODIES[name],
                             user=user, roles=roles, route_params={"id": request_id})
@@ -193,7 +202,7 @@ def test_the_matrix_covers_every_http_route():
 @pytest.mark.parametrize("who", WHO)
 @pytest.mark.parametrize("name", sorted(RBAC))
 def test_rbac_matrix(app, name, who):
-    request_id = waiting(app) if name in WAITING_ROUTES else completed(app) if name == "reopen_request" else assigned(app)
+    request_id = waiting(app) if name in WAITING_ROUTES else completed(app) if name in COMPLETED_ROUTES else assigned(app)
     document_id = with_document(app, request_id) if name in DOCUMENT_ROUTES else ""
     before = app.get(request_id, LEAD, ("FTA.Lead",)).body
     answer = call_route(app, name, who, request_id, document_id)

@@ -12,6 +12,7 @@ from shared.domain.sla import Sla
 from shared.domain.calendar import BusinessCalendar
 from shared.domain.documents import Document, new_document_id
 from shared.domain.event_data import ENVELOPES, EVENT_DATA, RESERVED, envelope_name
+from shared.domain.engagement import MILESTONES, Feedback
 from shared.domain.forms import Participant
 from shared.domain.model import EventType, FtaRequest, Person, RequestForm
 from shared.domain.outcomes import Decline, DeclineReason, parse_outcome
@@ -56,9 +57,16 @@ def lifecycles() -> list[FtaRequest]:
     funding.comment(LEAD, at(48), "Check the WBS first.", internal=True, by_owner=False, sla=TIMES)
     funding.request_info(ARCHITECT, at(49), "Which workloads come first?", [], None)
     funding.resume(LEAD, at(50), TIMES, reply=False)
-    funding.assign(OTHER_ARCHITECT, LEAD, at(51))  # a reassignment: previousArchitect
+    funding.assign(OTHER_ARCHITECT, LEAD, at(51), first_contact_due=at(51.5))  # a reassignment: previousArchitect
+    funding.remind_first_contact(at(51.6))
+    for milestone in ({"kind": "first-contact", "notes": "Called the ATU."}, {"kind": "handoff", "manager": LEAD},
+                      {"kind": "workshop-held", "customerUnderstanding": "low", "outOfScope": ["Telephony"],
+                       "engagementStart": "2026-12-07", "dibs": {"dueDate": "2027-01-31", "intent": "Mail moved",
+                                                                  "businessReason": "Exit", "successOwners": ["CIO"]}}):
+        funding.record_milestone(MILESTONES.validate_python(milestone), OTHER_ARCHITECT, at(51.7))
     funding.complete(OTHER_ARCHITECT, at(52), parse_outcome(RequestType.SOW_ECIF,
                                                             {"recommendation": "approve", "category": "cat-2d"}))
+    funding.give_feedback(Feedback(rating=5, comment="Thorough."), REQUESTOR, at(55))
     funding.reopen(LEAD, at(60), "Revised SOW v3 from the partner", TIMES)
 
     migration = new_request(migration_form())

@@ -121,3 +121,24 @@ def test_for_any_history_the_read_model_derives_the_due_time_the_request_holds(s
         else:
             assert derived.assign_due_at is None
         assert derived.paused_business_hours == request.paused_business_hours
+
+
+HOLIDAY_CALENDAR = BusinessCalendar(holidays=frozenset({date(2026, 12, 24), date(2026, 12, 25), date(2026, 12, 31)}))
+
+
+@given(start=st.datetimes(min_value=datetime(2026, 11, 1), max_value=datetime(2027, 1, 31)),
+       days=st.sampled_from([0.5, 1, 2, 3, 5]))
+@settings(max_examples=300, deadline=None)
+def test_the_first_contact_is_due_business_days_after_assignment_across_weekends_and_holidays(start, days):
+    assigned = start.replace(tzinfo=timezone.utc)
+    sla = Sla(HOLIDAY_CALENDAR, first_contact_business_days=days)
+    due = sla.first_contact_due(assigned)
+    assert abs(HOLIDAY_CALENDAR.business_hours_between(assigned, due) - days * 8) < 1e-6
+    assert due.weekday() < 5 and due.date() not in HOLIDAY_CALENDAR.holidays
+    assert 9 <= due.hour + due.minute / 60 <= 17
+
+
+def test_the_first_contact_over_christmas():
+    sla = Sla(HOLIDAY_CALENDAR, first_contact_business_days=3)
+    assert sla.first_contact_due(datetime(2026, 12, 23, 16, 0, tzinfo=timezone.utc)) == datetime(
+        2026, 12, 30, 16, 0, tzinfo=timezone.utc)  # 23rd 1 h, 28th, 29th, 30th until 16:00

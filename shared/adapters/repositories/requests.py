@@ -146,6 +146,10 @@ class StoredRequests:
         return self._ids([Where("status", "=", Status.NEEDS_INFO.value), Where("infoReminderAt", "<=", iso(now))],
                          "updatedAt", limit)
 
+    def first_contacts_due(self, now: datetime, *, limit: int) -> list[str]:
+        return self._ids([Where("status", "=", Status.ASSIGNED.value),
+                          Where("firstContactReminderAt", "<=", iso(now))], "updatedAt", limit)
+
     @staticmethod
     def _overdue(now: datetime) -> list[Where]:
         return [Where("status", "=", Status.ROUTED.value), Where("assignDueAt", "<=", iso(now))]
