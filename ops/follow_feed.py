@@ -16,6 +16,7 @@ import signal
 import sys
 import threading
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from typing import Any, Callable, Protocol, TextIO
 
 from shared import topology
@@ -23,7 +24,11 @@ from shared.adapters.bus.local import LocalBus, ReceivedMessage
 from shared.app import handlers
 from shared.app.errors import Poison
 from shared.app.ports import RequestRepository
-from shared.domain.vocabulary import REQUEST_TYPES, label
+from shared.domain.calendar import BusinessCalendar
+from shared.domain.model import FtaRequest
+from shared.domain.search import due_at
+from shared.domain.sla import Sla
+from shared.domain.vocabulary import REGION_LABELS, REQUEST_TYPES, STATUSES, label
 
 from ops.errors import OpsError
 from ops.session import Session
@@ -114,7 +119,16 @@ def open_feed(session: Session, subscription: str, stop: threading.Event) -> Fee
     return EmbeddedFeed(LocalBus(path, handlers.subscriptions(session.routing.group_ids)), subscription, stop)
 
 
-def line(requests: RequestRepository, public_url: str, message: FeedMessage) -> str:
+def when_due(request: FtaRequest, sla: Sla, now: datetime) -> str:
+    """When the step FastTrack owes falls due, by the app's one rule; else the request's status."""
+    due = due_at(request)
+    if due is None:
+        return label(STATUSES, request.status)
+    left = round(sla.business_hours_left(due, now))
+    return f"due {due:%Y-%m-%d %H:%M} UTC ({f'overdue {-left} h' if left < 0 else f'in {left} h'})"
+
+
+def line(requests: RequestRepository, public_url: str, sla: Sla, message: FeedMessage) -> str:
     """One routed request as one line: id, customer, type, region, due, link."""
     event = handlers.parse_envelope(message.body)
     link = f"{public_url.rstrip('/')}/requests/{event.request_id}"
@@ -123,9 +137,8 @@ def line(requests: RequestRepository, public_url: str, message: FeedMessage) -> 
         region = message.application_properties.get("region") or "-"
         return f"{event.request_id}  (no longer stored)  {region}  {link}"
     request = found[0]
-    due = request.assign_due_at.strftime("due %Y-%m-%d %H:%M UTC") if request.assign_due_at else "no due time"
     return "  ".join([request.id, request.customer_name or request.tenant, label(REQUEST_TYPES, request.request_type),
-                      request.region, due, link])
+                      label(REGION_LABELS, request.region), when_due(request, sla, datetime.now(timezone.utc)), link])
 
 
 def follow(feed: Feed, describe: Callable[[FeedMessage], str], stop: threading.Event, *, once: bool,
@@ -164,7 +177,8 @@ def follow_feed(session: Session, group: str, *, once: bool) -> int:
     try:
         if not once:
             print(f"following {subscription}; Ctrl-C stops", file=sys.stderr, flush=True)
-        return follow(feed, lambda m: line(requests, session.settings.public_url, m), stop, once=once)
+        sla = Sla(BusinessCalendar.from_config(session.routing.business_calendar))
+        return follow(feed, lambda m: line(requests, session.settings.public_url, sla, m), stop, once=once)
     finally:
         feed.close()
         for sig, handler in previous.items():
