@@ -20,7 +20,7 @@ from typing import Iterable
 from urllib.parse import parse_qsl
 
 from devhost.people import Person
-from devhost.principal import IDENTITY_PROVIDER, claims_of
+from devhost.principal import IDENTITY_PROVIDER, NAME_TYPE, PRINCIPAL, claims_of
 from shared.domain.principal import ADMIN, LEAD
 
 COOKIE = "AppServiceAuthSession"
@@ -114,6 +114,9 @@ class SignIn:
                 target = safe_redirect(params.get("post_logout_redirect_uri"))
                 return 302, [("location", target), _cookie(SIGNED_OUT), ("cache-control", "no-store")], b""
             if path == "/.auth/me":
+                sent = headers.get(PRINCIPAL)
+                if sent is not None:
+                    return _json(200, _me_from_header(sent))
                 return _json(200, [] if signed_in is None else [_me(signed_in)])
         except BadRequest as exc:
             return _error(400, "bad-request", str(exc))
@@ -162,6 +165,18 @@ class SignIn:
 def _me(person: Person) -> dict:
     return {"provider_name": IDENTITY_PROVIDER, "user_id": person.email,
             "user_claims": claims_of(person.email, person.roles, person.name)}
+
+
+def _me_from_header(value: str) -> list[dict]:
+    """What Easy Auth's /.auth/me says of a principal the caller sent itself."""
+    try:
+        data = json.loads(base64.b64decode(value + "=" * (-len(value) % 4)).decode("utf-8"))
+        claims = [{"typ": str(c["typ"]), "val": str(c["val"])} for c in data["claims"]]
+    except (binascii.Error, ValueError, UnicodeDecodeError, KeyError, TypeError):
+        return []
+    name_type = data.get("name_typ") or NAME_TYPE
+    user = next((c["val"] for c in claims if c["typ"] == name_type), "")
+    return [{"provider_name": str(data.get("auth_typ") or IDENTITY_PROVIDER), "user_id": user, "user_claims": claims}]
 
 
 def _json(status: int, payload: object, extra: Iterable[tuple[str, str]] = ()) -> Answer:

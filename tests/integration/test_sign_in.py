@@ -16,7 +16,7 @@ import pytest
 
 from tests.factories import principal_header
 from tests.integration import live
-from tests.integration.browser import CHROMIUM, CHROMIUM_ARGS
+from tests.integration.browser import browser  # noqa: F401  (the fixture: Debian's chromium under Playwright)
 
 NEVER = live.NEVER
 
@@ -112,6 +112,11 @@ def test_a_principal_sent_by_the_caller_wins_over_the_cookie(host):
     me = call(host, "GET", "/api/me", cookie=cookie,
               headers={"X-MS-CLIENT-PRINCIPAL": principal_header("alex@contoso.com")}).json()
     assert me["email"] == "alex@contoso.com"
+    easy_auth = call(host, "GET", "/.auth/me", cookie=cookie,
+                     headers={"X-MS-CLIENT-PRINCIPAL": principal_header("alex@contoso.com", ("FTA.Lead",))}).json()
+    assert easy_auth[0]["user_id"] == "alex@contoso.com"
+    assert {"typ": "http://schemas.microsoft.com/ws/2008/06/identity/claims/role", "val": "FTA.Lead"} \
+        in easy_auth[0]["user_claims"]
 
 
 def test_logout_signs_out_and_me_is_empty(host):
@@ -160,32 +165,29 @@ def test_without_a_choice_devhost_falls_back_to_the_dev_user(tmp_path):
         assert app.stop() == 0, app.log()
 
 
-def test_one_browser_plays_architect_then_lead_then_signs_out(host):
-    from playwright.sync_api import sync_playwright
+def test_one_browser_plays_architect_then_lead_then_signs_out(host, browser):  # noqa: F811
+    context = browser.new_context(base_url=host.url)
+    try:
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        page.goto("/.auth/login/aad?post_login_redirect_uri=/")
+        page.get_by_role("button", name=re.compile(r"^Ana Alves ")).click()
+        page.wait_for_url(host.url + "/")
+        page.locator("#who").get_by_text("Ana Alves").wait_for()
+        assert page.locator("#who").get_by_text("FTA lead").count() == 0
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_context(base_url=host.url).new_page()
-            page.set_default_timeout(15_000)
-            page.goto("/.auth/login/aad?post_login_redirect_uri=/")
-            page.get_by_role("button", name=re.compile(r"^Ana Alves ")).click()
-            page.wait_for_url(host.url + "/")
-            page.locator("#who").get_by_text("Ana Alves").wait_for()
-            assert page.locator("#who").get_by_text("FTA lead").count() == 0
+        page.goto("/.auth/login")
+        page.get_by_role("button", name=re.compile(r"^EMEA Leads ")).click()
+        page.locator("#who").get_by_text("EMEA Leads").wait_for()
+        page.locator("#who").get_by_text("FTA lead").wait_for()
 
-            page.goto("/.auth/login")
-            page.get_by_role("button", name=re.compile(r"^EMEA Leads ")).click()
-            page.locator("#who").get_by_text("EMEA Leads").wait_for()
-            page.locator("#who").get_by_text("FTA lead").wait_for()
+        page.goto("/.auth/login")
+        page.get_by_label("Email address").fill("kim.akers@contoso.com")
+        page.get_by_label("Display name (optional)").fill("Kim Akers")
+        page.get_by_role("button", name="Sign in", exact=True).click()
+        page.locator("#who").get_by_text("Kim Akers").wait_for()
 
-            page.goto("/.auth/login")
-            page.get_by_label("Email address").fill("kim.akers@contoso.com")
-            page.get_by_label("Display name (optional)").fill("Kim Akers")
-            page.get_by_role("button", name="Sign in", exact=True).click()
-            page.locator("#who").get_by_text("Kim Akers").wait_for()
-
-            page.goto("/.auth/logout?post_logout_redirect_uri=/")
-            page.locator("#signin-required").wait_for(state="visible")
-        finally:
-            browser.close()
+        page.goto("/.auth/logout?post_logout_redirect_uri=/")
+        page.locator("#signin-required").wait_for(state="visible")
+    finally:
+        context.close()
