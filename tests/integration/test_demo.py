@@ -13,7 +13,9 @@ from typing import Iterator
 
 import pytest
 
+from devhost.principal import build_principal
 from tests.integration import live
+from tests.integration.browser import ARTIFACTS, DESKTOP, browser  # noqa: F401  (the Chromium fixture)
 
 ADMIN = ("FTA.Admin",)
 DEV_USER = "dev@contoso.com"
@@ -133,3 +135,25 @@ def test_only_the_embedded_local_store_is_filled(tmp_path):
     assert refused.returncode == 1
     assert "FTA_EMAIL=smtp" in refused.stderr
     assert not (tmp_path / "store.sqlite3").exists()
+
+
+def test_a_lead_sees_the_demos_queue_in_chromium(demo, browser):  # noqa: F811
+    """The screenshot of the README's first screen: the demo's queue as a lead sees it."""
+    app, _ = demo
+    waiting = [i for i in everything(app) if i["leadGroup"] == "fta-alignment" and i["status"] == "routed"]
+    assert waiting
+    headers = {"X-MS-CLIENT-PRINCIPAL": build_principal("fta-alignment@contoso.com", ("FTA.Lead",), "FTA Alignment")}
+    context = browser.new_context(base_url=app.url, extra_http_headers=headers, viewport=DESKTOP)
+    try:
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        answer = page.goto("/queue")
+        if answer is None or answer.status == 404:  # the page's own addresses are not served yet
+            page.goto("/")
+        customer = page.get_by_text(waiting[0]["customerName"]).first
+        customer.wait_for()
+        customer.scroll_into_view_if_needed()
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "demo-lead-queue.png"))
+    finally:
+        context.close()
