@@ -16,7 +16,9 @@ import pytest
 
 from tests.factories import principal_header
 from tests.integration import live
-from tests.integration.browser import browser  # noqa: F401  (the fixture: Debian's chromium under Playwright)
+from tests.integration.browser import (  # noqa: F401  (browser: the fixture, Debian's chromium under Playwright)
+    AXE, DESKTOP, PHONE, axe_violations, browser, describe_violations, scroll_widths,
+)
 
 NEVER = live.NEVER
 
@@ -189,5 +191,20 @@ def test_one_browser_plays_architect_then_lead_then_signs_out(host, browser):  #
 
         page.goto("/.auth/logout?post_logout_redirect_uri=/")
         page.locator("#signin-required").wait_for(state="visible")
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["390px", "1280px"])
+def test_the_chooser_is_accessible_and_fits_the_screen(host, browser, viewport):  # noqa: F811
+    context = browser.new_context(base_url=host.url, viewport=viewport)
+    context.add_init_script(path=str(AXE))  # the chooser's CSP refuses an inline script tag
+    try:
+        page = context.new_page()
+        page.goto("/.auth/login")
+        violations = axe_violations(page, impacts=("minor", "moderate", "serious", "critical"))
+        assert not violations, describe_violations(violations)
+        widths = scroll_widths(page)
+        assert widths["document"] <= widths["viewport"], widths
     finally:
         context.close()
