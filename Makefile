@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 7071
 PYTEST_ARGS ?=
 
-.PHONY: run test lint install install-test bench bench-quick clean
+.PHONY: run demo test lint install install-test bench bench-quick clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,10 @@ install-test: $(VENV)/.test-deps .venv-checkov/bin/checkov node_modules/.install
 
 run: install
 	$(BIN)/python -m devhost --port $(PORT)
+
+# A month of requests in the empty local store that `make run` serves.
+demo: install
+	$(BIN)/python -m ops demo
 
 test: install-test
 	$(BIN)/lint-imports

@@ -11,7 +11,9 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Sequence
 
-from bench import cold_start, hostile_documents, intake, pipeline, rendering, round_trip, scale, store_economy
+from bench import (
+    cold_start, hostile_documents, intake, lighthouse, pipeline, rendering, round_trip, scale, store_economy,
+)
 from bench.report import machine, misses, progress, render
 
 
@@ -42,7 +44,8 @@ QUICK = Sizes(cold_starts=3, intake_threads=4, intake_rounds=1, intake_seconds=0
 
 # Each figure: run(sizes, workdir, figures measured so far) -> its figures, and describe(figures) -> Markdown.
 FIGURES = {module.__name__.rsplit(".", 1)[1]: module for module in (cold_start, intake, pipeline, store_economy, rendering,
-                                                                round_trip, scale, hostile_documents)}
+                                                                round_trip, scale, hostile_documents,
+                                                                lighthouse)}
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:

@@ -16,6 +16,7 @@ from devhost.catalog import Catalog, Function, HttpFunction
 from devhost.invocation import Invoker, log_failure_stack, log_invocation
 from devhost.principal import PRINCIPAL, principal_headers
 from devhost.routes import RouteTable
+from devhost.sign_in import SignIn
 
 log = logging.getLogger("devhost.http")
 
@@ -121,12 +122,14 @@ class DevHostApp:
         dev_user: str = "",
         dev_roles: Iterable[str] = (),
         max_body_bytes: int = MAX_BODY_BYTES,
+        sign_in: SignIn | None = None,
     ):
         self._catalog = catalog
         self._invoker = invoker
         self._run_now = run_now
         self._dev_user = dev_user
         self._dev_roles = tuple(dev_roles)
+        self._sign_in = sign_in or SignIn([], dev_user, self._dev_roles)
         self._max_body_bytes = max(MAX_BODY_BYTES, max_body_bytes)
         self.routes: RouteTable[HttpFunction] = RouteTable()
         for function in catalog.of(HttpFunction):
@@ -166,6 +169,12 @@ class DevHostApp:
             await self._respond_json(send, 413, error_payload("payload-too-large", f"the request body is over {self._max_body_bytes} bytes"))
             return
 
+        query = scope.get("query_string", b"").decode("latin-1")
+        if raw_path.lower().startswith("/.auth/"):
+            signed_in = self._sign_in.identity(headers) if PRINCIPAL not in headers else None
+            await self._respond(send, *self._sign_in.handle(method, raw_path.lower(), query, headers, body, signed_in))
+            return
+
         segments = [s for s in raw_path.split("/") if s]
         if len(segments) == 3 and tuple(s.lower() for s in segments[:2]) == ADMIN_PREFIX:
             await self._admin(send, method, segments[2], body)
@@ -183,7 +192,6 @@ class DevHostApp:
             return
 
         function = match.target
-        query = scope.get("query_string", b"").decode("latin-1")
         request = func.HttpRequest(
             method=method,
             url=self._url(scope, headers, raw_path, query),
@@ -231,10 +239,13 @@ class DevHostApp:
         await self._respond(send, 202, [], b"")
 
     def _with_identity(self, headers: dict[str, str]) -> dict[str, str]:
-        if not self._dev_user or PRINCIPAL in headers:
+        if PRINCIPAL in headers:
+            return headers
+        person = self._sign_in.identity(headers)
+        if person is None:
             return headers
         headers = {k: v for k, v in headers.items() if not k.startswith(PRINCIPAL)}
-        headers.update(principal_headers(self._dev_user, self._dev_roles))
+        headers.update(principal_headers(person.email, person.roles, person.name))
         return headers
 
     @staticmethod

@@ -20,6 +20,8 @@ from devhost.catalog import AppSettings, Catalog, Function, HttpFunction, TimerF
 from devhost.consumers import SubscriptionConsumer, run_direct_message
 from devhost.inbound import start_inbound
 from devhost.invocation import Invoker
+from devhost.people import people
+from devhost.sign_in import SignIn
 from devhost.timers import Schedule, TimerRunner, run_timer_function, timer_request
 from shared import topology
 from shared.adapters.bus.local import LocalBus
@@ -161,8 +163,9 @@ class DevHost:
         settings = self.ctx.settings
         # Like the Functions host (100 MB), devhost takes a document upload whole; the function enforces the limit.
         uploads = settings.max_document_bytes + 64 * 1024
+        sign_in = SignIn(people(self.ctx.routing, settings.dev_user), settings.dev_user, tuple(settings.dev_roles))
         return DevHostApp(self.catalog, self.invoker, run_now=self.run_now, dev_user=settings.dev_user,
-                          dev_roles=settings.dev_roles, max_body_bytes=uploads)
+                          dev_roles=settings.dev_roles, max_body_bytes=uploads, sign_in=sign_in)
 
     def shutdown(self) -> None:
         self.stop.set()

@@ -121,6 +121,33 @@ def cmd_rebuild_stats(session: Session, args: argparse.Namespace, out: Out) -> i
     return 0
 
 
+# -- a month of requests for a newcomer -----------------------------------------------
+
+
+def cmd_demo(session: Session, args: argparse.Namespace, out: Out) -> int:
+    from ops.demo import fill
+
+    result = fill(session.settings, count=args.requests)
+    out.data(result)
+    statuses = ", ".join(f"{count} {kind}" for kind, count in result["statuses"].items())
+    out.line(f"{result['requests']} requests over the last month in {result['dataDir']}: {statuses}")
+    out.line("now run `make run` and sign in as anyone at /.auth/login")
+    return 0
+
+
+# -- a lead group's feed -----------------------------------------------------------------
+
+
+def cmd_follow_feed(session: Session, args: argparse.Namespace, out: Out) -> int:
+    from ops.follow_feed import follow_feed
+
+    follow_feed(session, args.group, once=args.once)
+    return 0
+
+
+# -- the lists' search and sort fields --------------------------------------------------
+
+
 def cmd_reindex_requests(session: Session, args: argparse.Namespace, out: Out) -> int:
     from shared.app.reindex import reindex_requests
 
@@ -207,6 +234,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub = command(commands, "overdue", cmd_overdue, "routed requests still without an architect past their due time")
     sub.add_argument("--max", type=_limit, default=100, help="at most this many (default 100)")
+
+    sub = command(commands, "demo", cmd_demo,
+                  "fill an empty local store with a month of requests made through the app's use cases")
+    sub.add_argument("--requests", type=_limit, default=40, help="how many requests (default 40)")
+
+    sub = commands.add_parser("follow-feed", help="print each request routed to a lead group, with its link",
+                              description="Follow the subscription leads-GROUP with peek-lock: one line per routed "
+                                          "request, completed once printed; Ctrl-C stops.")
+    sub.set_defaults(run=cmd_follow_feed, parser=sub, json=False)
+    sub.add_argument("group", metavar="GROUP", help="a lead group id of the routing file")
+    sub.add_argument("--once", action="store_true", help="print what is waiting, then exit")
 
     command(commands, "rebuild-stats", cmd_rebuild_stats,
             "recompute the reports' read model (counts, loads, SLA figures) from the stored requests")

@@ -11,7 +11,8 @@ from bench import REPO
 
 pytestmark = pytest.mark.timeout(180)
 
-FIGURES = {"cold_start", "intake", "pipeline", "store_economy", "rendering", "round_trip", "scale", "hostile_documents"}
+FIGURES = {"cold_start", "intake", "pipeline", "store_economy", "rendering", "round_trip", "scale", "hostile_documents",
+           "lighthouse"}
 SDK_MODULES = {"azure.cosmos", "azure.servicebus", "boto3", "uvicorn"}
 
 
@@ -139,3 +140,11 @@ def test_every_hostile_document_is_refused_within_its_budget(figures):
     hostile = figures["figures"]["hostile_documents"]
     assert hostile["files"] and all(f["refused"] for f in hostile["files"].values())
     assert {row["verdict"] for row in hostile["checks"]} <= {"PASS", "MISS"}
+
+
+def test_lighthouse_scores_the_demo_home_view(figures):
+    lighthouse = figures["figures"]["lighthouse"]
+    (row,) = lighthouse["views"]
+    assert (row["view"], row["form_factor"], row["status"]) == ("/", "desktop", 200)
+    assert all(0 <= value <= 100 for value in row["scores"].values()), row
+    assert row["scores"]["accessibility"] is not None and row["runtime_error"] is None
