@@ -28,6 +28,7 @@ COLUMNS = (
     "requestorEmail", "tpid", "tenant", "customerName", "partner", "segment", "totalUsers", "salesStagePercent",
     "fundingAmountUsd", "routedAt", "firstAssignedAt", "timeToAssignBusinessHours", "assignedWithinSla",
     "pausedBusinessHours", "declineReason", "completedAt", "recommendation", "category", "decision", "outcomeNotes",
+    "exceptionType",
 )
 
 # OWASP "CSV injection": a cell a spreadsheet would read as a formula.
@@ -67,6 +68,7 @@ def row(ctx: Context, request: FtaRequest) -> list[str]:
         "declineReason": request.decline.reason if request.decline else None,
         "completedAt": next((e.occurred_at for e in request.history if e.type is EventType.COMPLETED), None),
         **{column: outcome.get(field) for column, field in OUTCOME_COLUMNS.items()},
+        "exceptionType": request.migration.exception_type.value if request.migration else None,
     }
     return [neutralised(values[name]) for name in COLUMNS]
 

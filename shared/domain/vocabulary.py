@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
+from shared.domain.forms import ExceptionType
 from shared.domain.model import Cloud, DocumentKind, Entitlement, EventType, RequestType, Segment, Status
 from shared.domain.outcomes import Category, Decision, DeclineReason, Recommendation
 
@@ -119,6 +120,16 @@ EVENT_DATA: dict[str, str] = {
     "text": "comment",
 }
 
+EXCEPTION_TYPES: dict[str, str] = {
+    ExceptionType.DOMINO_90_DAY: "Domino mailboxes beyond 90 days",
+    ExceptionType.DOMINO_COEXISTENCE: "Domino coexistence above 4,000 licences",
+    ExceptionType.PARALLEL_MAILBOX: "Parallel mailbox migration",
+    ExceptionType.PARALLEL_ONEDRIVE: "Parallel OneDrive migration",
+    ExceptionType.LOCAL_MIGRATORS: "Local migrators",
+    ExceptionType.BEFORE_LICENSE_PURCHASE: "FastTrack before the licence purchase",
+    ExceptionType.OTHER: "Other migration exception",
+}
+
 TABLES: dict[str, dict[str, str]] = {
     "statuses": STATUSES,
     "requestTypes": REQUEST_TYPES,
@@ -131,8 +142,10 @@ TABLES: dict[str, dict[str, str]] = {
     "categories": CATEGORIES,
     "recommendations": RECOMMENDATIONS,
     "decisions": DECISIONS,
+    "exceptionTypes": EXCEPTION_TYPES,
     "documentKinds": DOCUMENT_KINDS,
 }
+
 
 # Every value of an enumeration, by its text, for templates that name a value.
 VALUE_LABELS: dict[str, str] = {

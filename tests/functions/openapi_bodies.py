@@ -19,7 +19,7 @@ ARCHITECT = "ana.alves@contoso.com"
 WRITE_METHODS = ("post", "put", "patch", "delete")
 # The string fields of the bodies that are not free text: each has its own format.
 STRUCTURED = {"tpid", "tenant", "region", "architect", "participants.0.email", "manager", "engagementStart",
-              "dibs.dueDate"}  # each with its own format
+              "dibs.dueDate", "migration.expectedStart", "migration.expectedFinish"}  # each with its own format
 
 
 def document() -> dict[str, Any]:
