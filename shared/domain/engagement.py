@@ -9,16 +9,13 @@ rating of the review once it is completed.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal, Union
 
 from pydantic import Field, TypeAdapter, model_validator
 
 from shared.domain.events import Event, EventType
 from shared.domain.statuses import InvalidTransition, Status
 from shared.domain.values import CamelModel, EmailAddress, SingleLine, free_text, iso
-
-if TYPE_CHECKING:
-    from shared.domain.model import FtaRequest
 
 Notes = free_text(4000)
 MAX_OUT_OF_SCOPE = 50
@@ -76,9 +73,9 @@ class Feedback(CamelModel):
 
 
 class Engagement:
-    """The request's steps after assignment (a mixin of ``FtaRequest``)."""
+    """The request's steps after assignment (a mixin of ``FtaRequest``, whose fields it sets)."""
 
-    def record_milestone(self: "FtaRequest", milestone: Any, actor: str, now: datetime) -> Event:
+    def record_milestone(self: Any, milestone: Any, actor: str, now: datetime) -> Event:
         """A first contact, a workshop or a handoff, on an assigned request, in any order."""
         if self.status is not Status.ASSIGNED:
             raise InvalidTransition(self.status, "given a milestone")
@@ -92,7 +89,7 @@ class Engagement:
             self.handoff = {k: v for k, v in data.items() if k != "kind"}
         return self._record(MILESTONE_EVENTS[milestone.kind], actor, now, data)
 
-    def remind_first_contact(self: "FtaRequest", now: datetime) -> Event:
+    def remind_first_contact(self: Any, now: datetime) -> Event:
         """The architect has not recorded their first contact with the account team by its due time."""
         if self.status is not Status.ASSIGNED or self.first_contact_at is not None:
             raise InvalidTransition(self.status, "reminded of the first contact")
@@ -101,7 +98,7 @@ class Engagement:
             "architect": self.architect or "",
             "dueAt": iso(self.first_contact_due_at) if self.first_contact_due_at else None})
 
-    def give_feedback(self: "FtaRequest", feedback: Feedback, actor: str, now: datetime) -> Event:
+    def give_feedback(self: Any, feedback: Feedback, actor: str, now: datetime) -> Event:
         """The requestor's rating of a completed review, once."""
         if self.status is not Status.COMPLETED or self.feedback is not None:
             raise InvalidTransition(self.status, "rated again" if self.feedback else "rated")
