@@ -18,7 +18,8 @@ LEADS = ("FTA.Lead",)
 ARCHITECT = "ana.alves@contoso.com"
 WRITE_METHODS = ("post", "put", "patch", "delete")
 # The string fields of the bodies that are not free text: each has its own format.
-STRUCTURED = {"tpid", "tenant", "region", "architect", "from", "until"}  # from, until: UTC days (absences)
+STRUCTURED = {"tpid", "tenant", "region", "architect", "participants.0.email",  # each with its own format
+              "from", "until"}  # from, until: UTC days (absences)
 AWAY = "eva.novak@contoso.com"  # the architect of the absence routes' {email}
 
 
@@ -128,6 +129,8 @@ def prepare(app, operation: str, variant: str | None = None) -> tuple[str, dict[
         return assigned(app, make()), {"outcome": copy.deepcopy(outcome)}, LEAD, LEADS
     if operation == "assign_request":
         return routed(app), {"architect": ARCHITECT}, LEAD, LEADS
+    if operation == "set_participants":
+        return routed(app), {"participants": [{"email": "casey.csu@contoso.com", "role": "csu"}]}, REQUESTOR, ()
     if operation == "reopen_request":
         request_id = assigned(app, form())
         answer = app.call("complete_request", "POST", url("/api/requests/{id}/complete", request_id), body={},
