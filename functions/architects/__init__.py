@@ -29,14 +29,15 @@ def mark_architect_away(req: func.HttpRequest) -> func.HttpResponse:
 
 
 @bp.function_name("remove_absence")
-@bp.route(route="api/architects/{email}/absences/{id}", methods=["DELETE"], auth_level=func.AuthLevel.ANONYMOUS)
+@bp.route(route="api/architects/{email}/absences/{absenceId}", methods=["DELETE"],
+          auth_level=func.AuthLevel.ANONYMOUS)
 def remove_absence(req: func.HttpRequest) -> func.HttpResponse:
     from shared.app import availability
     from shared.app.commands import RemoveAbsence
 
     def action(ctx, principal):
         availability.remove_absence(ctx, principal, RemoveAbsence(req.route_params.get("email", ""),
-                                                                  req.route_params.get("id", "")))
+                                                                  req.route_params.get("absenceId", "")))
         return func.HttpResponse(status_code=204)
 
     return handle(req, action)

@@ -114,11 +114,11 @@ def architect_paths() -> dict[str, Any]:
                                      **_COMMON, "413": "the body is over 64 KiB",
                                      "415": "a body sent as another media type than application/json"})},
         }},
-        "/api/architects/{email}/absences/{id}": {"delete": {
+        "/api/architects/{email}/absences/{absenceId}": {"delete": {
             "operationId": "remove_absence",
             "summary": "Remove a lead's mark (Outlook's automatic replies are changed in Outlook)",
             "tags": ["architects"],
-            "parameters": [_EMAIL, {"name": "id", "in": "path", "required": True,
+            "parameters": [_EMAIL, {"name": "absenceId", "in": "path", "required": True,
                                     "schema": {"type": "string", "examples": ["AWAY-7K2M9Q4XRT2B"]}}],
             "responses": {"204": {"description": "removed"},
                           **_errors({"400": "an address that is no architect of a pool (field email)", **_COMMON,

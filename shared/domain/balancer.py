@@ -29,5 +29,6 @@ def choose_architect(pool: list[str], open_counts: Mapping[str, int], total_coun
     present = [a for a in pool if a.lower() not in away_now]
     candidates = [a for a in present if can_take(a, open_counts, limits)]
     if not candidates:
-        raise NoArchitectAvailable([a for a in pool if a.lower() in away_now], [a for a in present if a not in candidates])
+        raise NoArchitectAvailable([a for a in pool if a.lower() in away_now],
+                                   [a for a in present if a not in candidates])
     return min(candidates, key=lambda a: (open_counts.get(a, 0), total_counts.get(a, 0), pool.index(a)))

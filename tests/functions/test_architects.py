@@ -28,7 +28,7 @@ def mark(app, architect: str, body, user=LEAD, roles=LEADS):
 
 def remove(app, architect: str, absence_id: str, user=LEAD, roles=LEADS):
     return app.call("remove_absence", "DELETE", f"{BASE}/{architect}/absences/{absence_id}", user=user, roles=roles,
-                    route_params={"email": architect, "id": absence_id})
+                    route_params={"email": architect, "absenceId": absence_id})
 
 
 def architects(app, user=LEAD, roles=LEADS):
@@ -65,7 +65,7 @@ def test_mark_list_auto_assign_and_remove_match_the_document(app, document):
     assert removed.status == 204 and removed.body is None
     again = remove(app, EVA, marked.body["id"])
     assert again.status == 404
-    check_answer(document, "/api/architects/{email}/absences/{id}", "delete", again)
+    check_answer(document, "/api/architects/{email}/absences/{absenceId}", "delete", again)
     assert app.act("assign", second, LEAD, LEADS, {"architect": "auto"}).body["architect"] == EVA
 
 

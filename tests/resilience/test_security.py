@@ -192,10 +192,10 @@ def call_route(app, name: str, who: str, request_id: str, document_id: str = "")
                             route_params={"email": OTHER_ARCHITECT})
         case "remove_absence":
             mark = app.call("mark_architect_away", "POST", f"{base}/api/architects/{OTHER_ARCHITECT}/absences",
-                            user=PEOPLE["lead"][0], roles=PEOPLE["lead"][1], body={"from": "2026-12-21", "until": "2026-12-31"},
+                            user=LEAD, roles=("FTA.Lead",), body={"from": "2026-12-21", "until": "2026-12-31"},
                             route_params={"email": OTHER_ARCHITECT}).body["id"]
             return app.call(name, "DELETE", f"{base}/api/architects/{OTHER_ARCHITECT}/absences/{mark}", user=user,
-                            roles=roles, route_params={"email": OTHER_ARCHITECT, "id": mark})
+                            roles=roles, route_params={"email": OTHER_ARCHITECT, "absenceId": mark})
         case "web_static":
             return app.call(name, "GET", f"{base}/static/app.js", user=user, roles=roles, route_params={"name": "app.js"})
     raise AssertionError(f"no call written for route {name}")
