@@ -8,6 +8,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from shared.app import availability, lead_actions
 from shared.app.commands import AssignArchitect, MarkAway, RemoveAbsence
@@ -138,3 +140,45 @@ def test_unknown_architects_and_marks_are_refused(ctx):
     for architect, absence_id in ((FARID, marked["id"]), (EVA, "AWAY-AAAAAAAAAAAA"), (EVA, "../x")):
         with pytest.raises(NotFound):
             availability.remove_absence(ctx, LEAD_P, RemoveAbsence(architect, absence_id))
+
+
+POOL = ["ana@contoso.com", "ben@contoso.com", "cleo@contoso.com", "dev@contoso.com"]
+POOL_ROUTING = """
+regions: [emea]
+leadGroups:
+  - id: emea-leads
+    name: EMEA Leads
+    members: [emea-leads@contoso.com]
+    architects:
+""" + "".join(f"      - {{email: {a}, maxOpenAssignments: LIMIT{n}}}\n" for n, a in enumerate(POOL)) + """
+default: emea-leads
+escalateTo: emea-leads
+"""
+
+
+@settings(max_examples=40, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+@given(data=st.data())
+def test_auto_assign_through_the_store_never_picks_an_away_or_full_architect(ctx, clock, data):
+    limits = data.draw(st.lists(st.integers(1, 4), min_size=len(POOL), max_size=len(POOL)), "limits")
+    text = POOL_ROUTING
+    for n, limit in enumerate(limits):
+        text = text.replace(f"LIMIT{n}", str(limit))
+    ctx.routing = load_routing(text)
+    today = clock().date()
+    spans = st.tuples(st.sampled_from(POOL), st.integers(-3, 2), st.integers(0, 3))  # architect, first day, length
+    marks = data.draw(st.lists(spans, max_size=6), "marks")
+    made = [mark(ctx, architect, (today + timedelta(days=start)).isoformat(),
+                 (today + timedelta(days=start + length)).isoformat()) for architect, start, length in marks]
+    before = {a["email"]: a for a in availability.list_architects(ctx, LEAD_P)["items"]}
+    request = routed(ctx, region="emea")
+    try:
+        chosen = auto(ctx, request.id)
+    except WrongState as refused:
+        assert refused.code == "no-architect-available"
+        assert not any(a["available"] for a in before.values()), before
+    else:
+        assert before[chosen]["away"] is None and before[chosen]["openAssignments"] < limits[POOL.index(chosen)]
+        fewest = min(a["openAssignments"] for a in before.values() if a["available"])
+        assert before[chosen]["openAssignments"] == fewest
+    for made_mark in made:
+        availability.remove_absence(ctx, LEAD_P, RemoveAbsence(made_mark["architect"], made_mark["id"]))
