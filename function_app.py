@@ -1,5 +1,6 @@
 import azure.functions as func
 
+from functions.architects import bp as architects
 from functions.asyncapi import bp as asyncapi
 from functions.create_request import bp as create_request
 from functions.documents import bp as documents
@@ -22,5 +23,6 @@ from functions.workflow import bp as workflow
 app = func.FunctionApp(http_auth_level=func.AuthLevel.ANONYMOUS)
 
 for blueprint in (create_request, eligibility, read_requests, lead_actions, workflow, documents, health, route_to_leads,
-                  notify, post_to_teams, remind, sweep, read_replies, web, openapi, asyncapi, reports, update_reports):
+                  notify, post_to_teams, remind, sweep, read_replies, web, openapi, asyncapi, reports, update_reports,
+                  architects):
     app.register_functions(blueprint)

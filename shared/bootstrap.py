@@ -17,6 +17,7 @@ from shared import topology
 from shared.app import handlers
 from shared.adapters.clock import system_clock
 from shared.adapters.repositories import (
+    StoredAbsenceMarks,
     StoredIdempotencyKeys,
     StoredNotificationRecords,
     StoredParkedMessages,
@@ -54,6 +55,7 @@ class Runtime(Context):
         self.parked = StoredParkedMessages(store)
         self.submission_counts = StoredSubmissionCounts(store)
         self.reports = StoredReadModel(store)
+        self.absences = StoredAbsenceMarks(store)
         self.components["store"] = store
 
     def use_mailer(self, mailer: Mailer) -> None:
@@ -117,6 +119,12 @@ def build_inbox(settings: Settings, graph: Any, store: Any) -> Any:
     from shared.adapters.graph.inbox import GraphInbox
 
     return GraphInbox(graph, settings.mail_sender, settings.replies_folder, store)
+
+
+def build_availability(settings: Settings, graph: Any) -> list[Any]:
+    """Sources of architects' absences besides the app's own marks (shared.app.ports.AvailabilityReader):
+    none yet; Outlook's automatic replies through ``graph`` go here."""
+    return []
 
 
 def build_mailer(settings: Settings, graph: Any = None) -> Mailer:
@@ -260,6 +268,7 @@ def build(settings: Settings | None = None, clock: Clock = system_clock) -> Runt
         components={"store": store, "bus": bus, "email": mailer, "documents": documents, **({"teams": teams} if teams else {})},
         teams=teams, reports=StoredReadModel(store), settings=settings, store=store, clients=clients, documents=documents,
         inbox=build_inbox(settings, graph, store), replies=StoredReplyRecords(store),
+        absences=StoredAbsenceMarks(store), availability=build_availability(settings, graph),
     )
     return runtime
 

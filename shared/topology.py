@@ -104,6 +104,8 @@ PARKED = "parked"
 # One record per user and submission window (shared.domain.limits): a point read and a replace per submission.
 SUBMISSION_COUNTS = "submission-counts"
 REPORTS = "reports"  # the read model: per-request projections and a few aggregate documents
+# Architects' absences marked in the app: one document per mark, gone ABSENCE_KEPT_SECONDS after it ends.
+ABSENCES = "absences"
 
 CONTAINERS = [
     Container(REQUESTS),
@@ -112,6 +114,7 @@ CONTAINERS = [
     Container(PARKED, default_ttl_seconds=-1),
     Container(SUBMISSION_COUNTS, default_ttl_seconds=-1),
     Container(REPORTS),
+    Container(ABSENCES, default_ttl_seconds=-1),
 ]
 
 # Documents' bytes: a private blob container, and the app setting naming its connection
@@ -122,3 +125,4 @@ DOCUMENT_STORAGE_CONNECTION = "DocumentStorage"
 NOTIFICATION_TTL_SECONDS = 30 * 24 * 3600
 IDEMPOTENCY_TTL_SECONDS = 24 * 3600
 PARKED_TTL_SECONDS = 30 * 24 * 3600
+ABSENCE_KEPT_SECONDS = 90 * 24 * 3600

@@ -9,6 +9,7 @@ from functools import lru_cache
 from typing import Any
 
 from functions.http import MAX_BODY_BYTES
+from functions.openapi.architects import SCHEMAS as ARCHITECT_SCHEMAS, architect_paths
 from functions.openapi.documents import document_paths
 from functions.openapi.engagement import engagement_paths
 from functions.openapi.parameters import list_parameters
@@ -46,7 +47,8 @@ _ERRORS = {
            "an Origin other than the app's own or an allowed one, or Sec-Fetch-Site other than same-origin or none "
            "without such an Origin)",
     "404": "no such request, or not visible to the caller",
-    "409": "the request is not in a state that allows this action",
+    "409": "the request is not in a state that allows this action; {\"architect\": \"auto\"} when every architect "
+           "of the lead group's pool is away or at their maxOpenAssignments (error no-architect-available)",
     "412": "If-Match does not match the request's current ETag",
     "413": f"the body is over {MAX_BODY_BYTES} bytes (a document: over FTA_MAX_DOCUMENT_MB)",
     "415": "a body sent as another media type than application/json (error unsupported-media-type), or a "
@@ -315,12 +317,13 @@ def _paths() -> dict[str, Any]:
         },
         **report_paths(),
         **document_paths(_json, _errors, _header),
+        **architect_paths(),
     }
 
 
 def _components() -> dict[str, Any]:
     return {
-        "schemas": component_schemas(),
+        "schemas": {**component_schemas(), **ARCHITECT_SCHEMAS},
         "parameters": {
             "RequestId": {"name": "id", "in": "path", "required": True,
                           "schema": {"type": "string", "maxLength": 64, "examples": ["FTA-7K2M9Q4XRT"]}},
@@ -360,7 +363,8 @@ def _document() -> dict[str, Any]:
         },
         "servers": [{"url": "/"}],
         "security": [{PRINCIPAL_SCHEME: []}],
-        "tags": [{"name": "requests"}, {"name": "documents"}, {"name": "web"}, {"name": "meta"}, {"name": "reports"}],
+        "tags": [{"name": "requests"}, {"name": "documents"}, {"name": "web"}, {"name": "meta"}, {"name": "reports"},
+                 {"name": "architects"}],
         "paths": _paths(),
         "components": _components(),
     }

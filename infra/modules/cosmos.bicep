@@ -220,6 +220,19 @@ var containers = [
     }
     indexingPolicy: indexingPolicy
   }
+  {
+    // Architects' absences marked by leads (shared/adapters/repositories/absences.py): each gone 90 days after it ends.
+    id: 'absences'
+    partitionKey: {
+      paths: [
+        '/id'
+      ]
+      kind: 'Hash'
+      version: 2
+    }
+    indexingPolicy: indexingPolicy
+    defaultTtl: -1
+  }
 ]
 
 resource account 'Microsoft.DocumentDB/databaseAccounts@2024-11-15' = {

@@ -149,3 +149,15 @@ class DocumentRef:
     request_id: str
     document_id: str
     if_match: str | None = None
+
+
+@dataclass(frozen=True)
+class MarkAway:
+    architect: str  # the address in the path
+    body: dict[str, Any]  # {from, until, note?}: judged by shared.domain.availability.AbsenceMark
+
+
+@dataclass(frozen=True)
+class RemoveAbsence:
+    architect: str
+    absence_id: str

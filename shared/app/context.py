@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from shared.app.cached import Cached
 
 from shared.app.ports import (
+    AbsenceMarks,
+    AvailabilityReader,
     Clock,
     DocumentStorage,
     EmailRenderer,
@@ -70,6 +72,9 @@ class Context:
     documents: DocumentStorage | None = None
     replies: ReplyRecords | None = None  # how many mails could not be taken as replies, by reason
     inbox: Inbox | None = None  # the shared mailbox's inbox (Graph), where replies arrive in Azure
+    absences: AbsenceMarks | None = None  # architects' absences marked by leads in the app
+    # Sources of absences besides the app's own marks (Outlook's automatic replies through Graph), in order.
+    availability: list[AvailabilityReader] = field(default_factory=list)
 
     @property
     def sla(self) -> Sla:

@@ -7,14 +7,14 @@ from typing import Any, Callable
 
 from pydantic import TypeAdapter, ValidationError
 
-from shared.app import reporting
+from shared.app import availability, reporting
 from shared.app.commands import AssignArchitect, CancelRequest, CompleteRequest, ReopenRequest
 from shared.app.context import Context
 from shared.app.errors import Forbidden, InvalidInput, NotFound, WrongState, invalid_field, invalid_model
 from shared.app.outbox import change, dispatch
 from shared.app.queries import valid_id
 from shared.domain import access
-from shared.domain.balancer import choose_architect
+from shared.domain.balancer import NoArchitectAvailable, choose_architect
 from shared.domain.documents import Incomplete
 from shared.domain.events import Event
 from shared.domain.model import DomainError, FtaRequest, InvalidTransition, Person
@@ -43,13 +43,18 @@ REFUSALS = {
 
 
 def balance(ctx: Context, lead_group: str, current: str | None = None) -> str:
-    """The workload balancer over the lead group's pool, leaving out ``current``."""
+    """The workload balancer over the lead group's pool, leaving out ``current``, whoever
+    is away now (any source of absences) and whoever is at their maxOpenAssignments."""
     group = ctx.routing.group(lead_group)
     pool = [a.email for a in group.architects if a.email != current]
     if not pool:
         raise WrongState(f"lead group {lead_group} has no other architect to balance over")
     open_counts, ever_counts = reporting.architect_loads(ctx, pool)  # the read model, not a count per architect
-    return choose_architect(pool, open_counts, ever_counts)
+    try:
+        return choose_architect(pool, open_counts, ever_counts, away=availability.away(ctx, pool, ctx.clock()),
+                                limits=ctx.routing.open_limits(lead_group))
+    except NoArchitectAvailable as exc:
+        raise WrongState(f"{exc}; assign an architect by address", code="no-architect-available") from None
 
 
 def name_the_actor(events: list[Event], principal: Principal) -> None:

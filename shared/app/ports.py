@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Callable, Iterable, Iterator, Protocol, Sequence, runtime_checkable
 
+from shared.domain.availability import Absence
 from shared.domain.limits import SubmissionWindow
 from shared.domain.model import FtaRequest, Status
 
@@ -330,48 +331,9 @@ class TeamsChannels(Protocol):
         """Post one message (a card envelope) or raise ``TransientTeamsError`` / ``PermanentTeamsError``."""
 
 
-# -- document storage -------------------------------------------------------------------
-
-
-class DocumentStorageError(Exception):
-    """The document storage is unavailable; try again later."""
-
-
-@dataclass(frozen=True)
-class StoredObject:
-    name: str
-    created_at: datetime
-
-
-# The blob index tag Microsoft Defender for Storage writes after scanning a blob, and its clean value.
-SCAN_RESULT_TAG = "Malware Scanning scan result"
-SCAN_CLEAN = "No threats found"
-
-
-@runtime_checkable
-class DocumentStorage(Protocol):
-    """Documents' bytes under server-made names (``<request id>/<document id>``)."""
-
-    name: str
-
-    def put(self, name: str, data: bytes, content_type: str) -> None:
-        """Store the bytes whole (never half-written), or raise ``DocumentStorageError``."""
-
-    def get(self, name: str) -> bytes | None:
-        """The bytes; ``None`` when nothing is stored under ``name``."""
-
-    def delete(self, name: str) -> None:
-        """Remove the bytes; nothing stored is no error."""
-
-    def list(self) -> Iterable[StoredObject]:
-        """Every stored name with its creation time."""
-
-    def scan_result(self, name: str) -> str | None:
-        """The malware scan's verdict (``SCAN_RESULT_TAG``); ``None`` when not scanned."""
-
-    def health(self) -> dict[str, Any]: ...
-
-    def close(self) -> None: ...
+# -- document storage (shared.app.document_ports) -----------------------------------------
+from shared.app.document_ports import (  # noqa: E402,F401 - re-exported: every port is importable from here
+    SCAN_CLEAN, SCAN_RESULT_TAG, DocumentStorage, DocumentStorageError, StoredObject)
 
 
 @dataclass(frozen=True)
@@ -398,3 +360,29 @@ class ReplyRecords(Protocol):
 
     def unmatched(self) -> dict[str, int]:
         """How many, by reason, for operators."""
+
+
+# -- architects' availability ------------------------------------------------------------
+
+
+@runtime_checkable
+class AbsenceMarks(Protocol):
+    """The absences leads mark in the app, per architect."""
+
+    def add(self, absence: Absence) -> None: ...
+
+    def remove(self, architect: str, absence_id: str) -> bool:
+        """False when the architect has no such mark."""
+
+    def of(self, architects: Sequence[str], *, ending_after: datetime) -> list[Absence]:
+        """The marks of these architects that end after ``ending_after`` (now or later)."""
+
+
+@runtime_checkable
+class AvailabilityReader(Protocol):
+    """One source of absences (the app's marks, Outlook's automatic replies); ``source`` names it in answers."""
+
+    source: str
+
+    def absences(self, architects: Sequence[str], now: datetime) -> dict[str, list[Absence]]:
+        """Per address (lower case): the absences that cover ``now`` or start later."""

@@ -29,9 +29,14 @@ class _Model(BaseModel):
     model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid", frozen=True)
 
 
+# How many open assignments an architect may hold before the balancer passes them over.
+OpenLimit = Annotated[int, Field(ge=1, le=1000)]
+
+
 class Architect(_Model):
     email: EmailAddress
     name: str = ""
+    max_open_assignments: OpenLimit | None = None  # None: the group's limit, if any
 
 
 class LeadGroup(_Model):
@@ -39,6 +44,7 @@ class LeadGroup(_Model):
     name: str
     members: list[EmailAddress] = Field(min_length=1)
     architects: list[Architect] = Field(default_factory=list)
+    max_open_assignments: OpenLimit | None = None  # each architect's limit in this group's pool; None: no limit
     # The app setting holding the group's Teams channel webhook URL (the URL itself is a
     # secret and never in this file); None: the group has no channel.
     teams_webhook_setting: Annotated[str, Field(pattern=SETTING_NAME)] | None = None
@@ -190,6 +196,23 @@ class Routing(_Model):
         """The architect's name as this file gives it, or "" when it names them not."""
         wanted = (email or "").lower()
         return next((a.name for g in self.lead_groups for a in g.architects if a.email.lower() == wanted and a.name), "")
+
+    def open_limits(self, group_id: str) -> dict[str, int | None]:
+        """Each architect of the group's pool: their maxOpenAssignments there (their own, else the group's)."""
+        group = self.group(group_id)
+        return {a.email: a.max_open_assignments or group.max_open_assignments for a in group.architects}
+
+    def architects(self) -> dict[str, tuple[str, list[str], int | None]]:
+        """Every architect of a pool, by address: (name, their groups, the strictest maxOpenAssignments)."""
+        found: dict[str, tuple[str, list[str], int | None]] = {}
+        for group in self.lead_groups:
+            for architect in group.architects:
+                key = architect.email.lower()
+                name, groups, limit = found.get(key, ("", [], None))
+                own = architect.max_open_assignments or group.max_open_assignments
+                limit = own if limit is None else limit if own is None else min(limit, own)
+                found[key] = (name or architect.name, [*groups, group.id], limit)
+        return found
 
     @property
     def group_ids(self) -> list[str]:

@@ -19,7 +19,9 @@ ARCHITECT = "ana.alves@contoso.com"
 WRITE_METHODS = ("post", "put", "patch", "delete")
 # The string fields of the bodies that are not free text: each has its own format.
 STRUCTURED = {"tpid", "tenant", "region", "architect", "participants.0.email", "manager", "engagementStart",
-              "dibs.dueDate", "migration.expectedStart", "migration.expectedFinish"}  # each with its own format
+              "dibs.dueDate", "migration.expectedStart", "migration.expectedFinish",  # each with its own format
+              "from", "until"}  # from, until: UTC days (absences)
+AWAY = "eva.novak@contoso.com"  # the architect of the absence routes' {email}
 
 
 def document() -> dict[str, Any]:
@@ -87,6 +89,7 @@ def free_text_fields(doc: dict[str, Any]) -> list[Field]:
 def url(path: str, request_id: str) -> str:
     """``request_id`` is a request's id, or ``<request id>|<document id>`` for a document's routes."""
     request, _, document = request_id.partition("|")
+    path = path.replace("{email}", AWAY)
     return "http://localhost" + re.sub(r"\{docId\}", document, re.sub(r"\{id\}", request, path))
 
 
@@ -130,6 +133,8 @@ def prepare(app, operation: str, variant: str | None = None) -> tuple[str, dict[
     """(request id, a body the operation accepts, the caller, the caller's roles)."""
     if operation in ("create_request", "check_eligibility"):
         return "", migration_form(), REQUESTOR, ()
+    if operation == "mark_architect_away":
+        return "", {"from": "2026-12-21", "until": "2027-01-01", "note": "Holiday"}, LEAD, LEADS
     if operation == "complete_request":
         make, outcome = OUTCOMES[variant or "non-ecif"]
         return assigned(app, make()), {"outcome": copy.deepcopy(outcome)}, LEAD, LEADS
@@ -188,6 +193,8 @@ def call(app, operation: str, method: str, path: str, request_id: str, body: Any
          roles: tuple[str, ...], headers: dict[str, str] | None = None):
     request, _, document = request_id.partition("|")
     params = {"id": request, **({"docId": document} if document else {})} if request else {}
+    if "{email}" in path:
+        params["email"] = AWAY
     return app.call(operation, method.upper(), url(path, request_id), body=body, user=user, roles=roles,
                     headers=headers, route_params=params)
 

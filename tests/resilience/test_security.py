@@ -71,6 +71,9 @@ RBAC = {
     "set_participants": (200, 404, 200, 200, 403, 404, 403, 401),
     "record_milestone": (403, 404, 200, 200, 200, 404, 403, 401),
     "give_feedback":    (200, 404, 403, 403, 403, 404, 403, 401),  # on a completed request
+    "list_architects":  (403, 403, 200, 200, 403, 403, 403, 401),
+    "mark_architect_away": (403, 403, 201, 201, 403, 403, 403, 401),
+    "remove_absence":   (403, 403, 204, 204, 403, 403, 403, 401),  # a mark a lead made
 }
 WAITING_ROUTES = ("resume_request", "decline_request")
 COMPLETED_ROUTES = ("reopen_request", "give_feedback")
@@ -190,6 +193,18 @@ def call_route(app, name: str, who: str, request_id: str, document_id: str = "")
             return app.call(name, "GET", f"{base}/api/reports/sla", user=user, roles=roles)
         case "export_requests":
             return app.call(name, "GET", f"{base}/api/reports/requests.csv", user=user, roles=roles)
+        case "list_architects":
+            return app.call(name, "GET", f"{base}/api/architects", user=user, roles=roles)
+        case "mark_architect_away":
+            return app.call(name, "POST", f"{base}/api/architects/{OTHER_ARCHITECT}/absences", user=user, roles=roles,
+                            body={"from": "2026-12-21", "until": "2026-12-31", "note": "Holiday"},
+                            route_params={"email": OTHER_ARCHITECT})
+        case "remove_absence":
+            mark = app.call("mark_architect_away", "POST", f"{base}/api/architects/{OTHER_ARCHITECT}/absences",
+                            user=LEAD, roles=("FTA.Lead",), body={"from": "2026-12-21", "until": "2026-12-31"},
+                            route_params={"email": OTHER_ARCHITECT}).body["id"]
+            return app.call(name, "DELETE", f"{base}/api/architects/{OTHER_ARCHITECT}/absences/{mark}", user=user,
+                            roles=roles, route_params={"email": OTHER_ARCHITECT, "absenceId": mark})
         case "web_static":
             return app.call(name, "GET", f"{base}/static/app.js", user=user, roles=roles, route_params={"name": "app.js"})
     raise AssertionError(f"no call written for route {name}")

@@ -1,6 +1,7 @@
 """Repositories over the document store: the only code that knows container
 names and document field names."""
 
+from shared.adapters.repositories.absences import StoredAbsenceMarks
 from shared.adapters.repositories.records import (
     StoredIdempotencyKeys,
     StoredNotificationRecords,
@@ -11,6 +12,6 @@ from shared.adapters.repositories.replies import StoredReplyRecords
 from shared.adapters.repositories.reports import StoredReadModel
 from shared.adapters.repositories.requests import StoredRequests
 
-__all__ = ["StoredIdempotencyKeys", "StoredNotificationRecords", "StoredParkedMessages", "StoredReadModel", "StoredReplyRecords",
+__all__ = ["StoredAbsenceMarks", "StoredIdempotencyKeys", "StoredNotificationRecords", "StoredParkedMessages", "StoredReadModel", "StoredReplyRecords",
            "StoredRequests",
            "StoredSubmissionCounts"]
