@@ -123,8 +123,12 @@ def build_inbox(settings: Settings, graph: Any, store: Any) -> Any:
 
 def build_availability(settings: Settings, graph: Any) -> list[Any]:
     """Sources of architects' absences besides the app's own marks (shared.app.ports.AvailabilityReader):
-    none yet; Outlook's automatic replies through ``graph`` go here."""
-    return []
+    with Graph, Outlook's automatic replies."""
+    if graph is None:
+        return []
+    from shared.adapters.graph.availability import OutlookAutomaticReplies
+
+    return [OutlookAutomaticReplies(graph)]
 
 
 def build_mailer(settings: Settings, graph: Any = None) -> Mailer:

@@ -43,6 +43,7 @@ class GraphPeer:
         self.inbox: list[tuple[int, str, bytes]] = []  # (sequence, id, MIME)
         self.moved: list[tuple[str, str]] = []
         self.auto_replies: dict[str, dict] = {}
+        self.unreadable: set[str] = set()  # mailboxes whose settings the app may not read (403)
         self._sequence = 0
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -134,6 +135,8 @@ class GraphPeer:
                     found = [raw for _, mid, raw in peer.inbox if mid == parts[3]]
                     return self._answer(200, found[0], {"Content-Type": "text/plain"}) if found else \
                         self._error(404, "ErrorItemNotFound")
+                if parts[2:] == ["mailboxSettings", "automaticRepliesSetting"] and parts[1].lower() in peer.unreadable:
+                    return self._error(403, "ErrorAccessDenied")
                 if parts[2:] == ["mailboxSettings", "automaticRepliesSetting"]:
                     return self._answer(200, peer.auto_replies.get(parts[1].lower(), {"status": "disabled"}))
                 return self._error(404, "ResourceNotFound")
