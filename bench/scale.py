@@ -79,7 +79,7 @@ def measure(env: Callable[[], dict[str, str]], sizes: tuple[int, ...], calls: in
         "counts": lambda ctx: queries.list_requests(ctx, lead, ListRequests(counts=True, limit=20)),
         "lead queue": lambda ctx: queries.list_requests(ctx, lead, ListRequests(view="queue", lead_group="emea-leads",
                                                                                limit=20)),
-        "balancer": lambda ctx: lead_actions.balance(ctx, "emea-leads"),
+        "balancer": lambda ctx: _balance(ctx, "emea-leads"),
         "SLA report": lambda ctx: reporting.sla_report(ctx, lead, SlaReport()),
         "health": lambda ctx: health.health(ctx),
     }
@@ -113,6 +113,19 @@ def measure(env: Callable[[], dict[str, str]], sizes: tuple[int, ...], calls: in
         finally:
             app.close()
     return found
+
+
+def _balance(ctx: Any, group: str) -> str | None:
+    """The balancer's read: with every architect at their maxOpenAssignments it answers
+    "nobody can take it" after the same reads, which is the figure's cost too."""
+    from shared.app.errors import WrongState
+
+    try:
+        from shared.app import lead_actions
+
+        return lead_actions.balance(ctx, group)
+    except WrongState:
+        return None
 
 
 def run(sizes: Any, workdir: Path, results: dict[str, Any]) -> dict[str, Any]:

@@ -132,7 +132,8 @@ def test_scale_measures_every_reader_at_both_sizes_on_both_stores(figures):
         for readers in by_size.values():
             assert set(readers) == {"counts", "lead queue", "balancer", "SLA report", "health"}
             assert all(r["median_ms"] > 0 for r in readers.values())
-            assert readers["balancer"]["queries_per_call"] == 0 and readers["SLA report"]["queries_per_call"] == 0
+            # the balancer reads the loads from the read model and the absences marked (one small query)
+            assert readers["balancer"]["queries_per_call"] <= 1 and readers["SLA report"]["queries_per_call"] == 0
     assert len(scale["checks"]) == 10
 
 
