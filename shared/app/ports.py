@@ -166,8 +166,9 @@ class ParkedMessages(Protocol):
 @dataclass
 class Projection:
     """What one request contributes to the reports, as of its event ``seq``.
-    ``pending`` is a change written here first and not yet applied to every
-    aggregate (each aggregate records the ``seq`` it applied, so twice counts once)."""
+    ``pending`` is the change it owes the aggregates: written here first, then
+    added to each aggregate (which marks ``[request id, seq]`` as applied, so
+    twice counts once), then cleared."""
 
     request_id: str
     seq: int
@@ -178,12 +179,13 @@ class Projection:
 
 @dataclass
 class Aggregate:
-    """A few counters many requests add to; ``applied`` holds, for each request
-    that changed them lately, ``[the sequence number applied, when (epoch s)]``."""
+    """A few counters many requests add to; ``recent`` is a bounded window of
+    the changes applied lately, ``[request id, seq]``, oldest first: a mark
+    leaves it only once its projection no longer owes that change."""
 
     key: str
     counters: dict[str, int]
-    applied: dict[str, list[int]] = field(default_factory=dict)
+    recent: list[list] = field(default_factory=list)
     etag: str | None = None
 
 

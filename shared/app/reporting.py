@@ -1,15 +1,21 @@
 """The read model behind the counts, the workload balancer and the SLA report.
 
-Each request has a projection: the last event sequence number applied and what
-the request contributes to each aggregate document (shared.domain.reporting).
-An event brings the projection forward to its sequence number: the change is
-written into the projection first (``pending``, ETag-guarded: one writer wins),
-then added to each aggregate it touches (ETag-guarded, retried on contention;
-each aggregate records the sequence number it applied for that request, so a
-second pass over the same change adds nothing), then the projection commits.
-A crash anywhere leaves a pending change that the next delivery finishes.
-An event at or below the projection's number changes nothing: a redelivery, a
-replay, or an older event arriving after a newer one (whose prefix covers it).
+Each request has a projection: the last event sequence number it reflects and
+what the request contributes to each aggregate document (shared.domain.reporting).
+An event brings the projection forward to the request as stored now: the change
+it owes is written into the projection first (``pending``, ETag-guarded: one
+writer wins), then added to each aggregate it touches (ETag-guarded, retried on
+contention), then the projection clears it. A crash anywhere leaves the change
+owed, and the next delivery (or the request's next event) finishes it.
+
+Exactly once without a per-request memory in the aggregates: an aggregate
+keeps a bounded window of the marks ``[request id, seq]`` it applied lately. A
+mark leaves the window only once its projection no longer owes that change
+(read back before it is dropped, so a crashed change keeps its mark until it
+is finished), and a pass re-reads the projection after reading an aggregate
+and before writing it: an aggregate without the mark, whose projection still
+owes the change, has not counted it. A projection whose figures an event does
+not change is not written at all.
 """
 
 from __future__ import annotations
@@ -34,61 +40,94 @@ log = telemetry.get_logger("fta.reporting")
 
 ATTEMPTS = 30
 MAX_REPORT_DAYS = 366
-# How long an aggregate remembers which change of a request it applied: far
-# longer than a function may run (host.json functionTimeout, 5 minutes), so a
-# finisher that read a pending change can never outlive the record that it was applied.
-APPLIED_MEMORY_SECONDS = 3600
+# Marks an aggregate keeps beyond those of changes still owed: only a mark
+# older than these is read back (one point read each, about once per mark).
+WINDOW = 32
 
 
 def _backoff(attempt: int) -> None:
     time.sleep(random.uniform(0, 0.002 * 2 ** min(attempt, 6)))
 
 
-def _apply(ctx: Context, key: str, delta: dict[str, int], request_id: str, seq: int) -> None:
-    for attempt in range(ATTEMPTS):
-        now = int(ctx.clock().timestamp())
-        found = ctx.reports.aggregate(key) or Aggregate(key, {})
-        applied = {rid: mark for rid, mark in found.applied.items() if now - mark[1] < APPLIED_MEMORY_SECONDS}
-        if found.applied.get(request_id, [0])[0] >= seq:
-            return
-        applied[request_id] = [seq, now]
-        try:
-            ctx.reports.save_aggregate(Aggregate(key, rules.add(found.counters, delta), applied, found.etag))
-            return
-        except (Conflict, PreconditionFailed):
-            _backoff(attempt)
-    raise Busy(f"the report document {key} stayed contended")
+def _owes(ctx: Context, request_id: str, seq: int) -> bool:
+    """Whether the request's projection still owes its change ``seq``."""
+    found = ctx.reports.projection(request_id)
+    return found is not None and found.pending is not None and found.seq == seq
+
+
+def _marked(aggregate: Aggregate, request_id: str, seq: int) -> bool:
+    return any(rid == request_id and applied >= seq for rid, applied in aggregate.recent)
+
+
+def _trimmed(ctx: Context, recent: list[list], request_id: str, seq: int, settled: set[tuple[str, int]]) -> list[list]:
+    """The window with room for one more mark: the oldest marks beyond ``WINDOW``
+    whose changes are no longer owed leave (a request's older mark leaves at once)."""
+    kept = [mark for mark in recent if mark[0] != request_id or mark[1] > seq]
+    excess = len(kept) + 1 - WINDOW
+    if excess <= 0:
+        return kept
+    trimmed = []
+    for rid, applied in kept:
+        if excess > 0 and ((rid, applied) in settled or not _owes(ctx, rid, applied)):
+            settled.add((rid, applied))
+            excess -= 1
+            continue
+        trimmed.append([rid, applied])
+    return trimmed
 
 
 def _finish(ctx: Context, projection: Projection) -> None:
-    for key, delta in sorted((projection.pending or {}).items()):
-        _apply(ctx, key, delta, projection.request_id, projection.seq)
+    """Add the change the projection owes to each aggregate that lacks it, then clear it."""
+    request_id, seq = projection.request_id, projection.seq
+    todo = dict(projection.pending or {})
+    settled: set[tuple[str, int]] = set()
+    for attempt in range(ATTEMPTS):
+        found = {key: ctx.reports.aggregate(key) or Aggregate(key, {}) for key in sorted(todo)}
+        todo = {key: delta for key, delta in todo.items() if not _marked(found[key], request_id, seq)}
+        if not todo:
+            break
+        if not _owes(ctx, request_id, seq):
+            return  # another pass finished this change (and dropped its marks since, perhaps)
+        for key, delta in sorted(todo.items()):
+            doc = found[key]
+            recent = _trimmed(ctx, doc.recent, request_id, seq, settled) + [[request_id, seq]]
+            try:
+                ctx.reports.save_aggregate(Aggregate(key, rules.add(doc.counters, delta), recent, doc.etag))
+                del todo[key]
+            except (Conflict, PreconditionFailed):
+                pass
+        if not todo:
+            break
+        _backoff(attempt)
+    else:
+        raise Busy(f"the report documents {', '.join(sorted(todo))} stayed contended")
     try:
-        ctx.reports.save_projection(Projection(projection.request_id, projection.seq, projection.contribution,
-                                               None, projection.etag))
-    except PreconditionFailed:
-        pass  # another pass committed it (or moved it on, after finishing this change first)
+        ctx.reports.save_projection(Projection(request_id, seq, projection.contribution, None, projection.etag))
+    except (Conflict, PreconditionFailed):
+        pass  # another pass cleared it (or moved it on, after finishing this change first)
 
 
-def project(ctx: Context, request: FtaRequest, seq: int) -> bool:
-    """Bring the request's projection forward to event ``seq``; whether it moved."""
+def project(ctx: Context, request: FtaRequest) -> bool:
+    """Bring the request's projection forward to its stored history; whether the figures moved."""
+    target = len(request.history)
     for attempt in range(ATTEMPTS):
         current = ctx.reports.projection(request.id)
         if current is not None and current.pending is not None:
             _finish(ctx, current)
             continue
-        if current is not None and current.seq >= seq:
+        if current is not None and current.seq >= target:
             return False
-        new = rules.contribution(rules.facts(request, seq, ctx.sla))
+        new = rules.contribution(rules.facts(request, target, ctx.sla))
         delta = rules.difference(current.contribution if current else {}, new)
-        written = Projection(request.id, seq, new, delta or None, current.etag if current else None)
+        if current is not None and not delta:
+            return False  # nothing owed: the projection is not rewritten for an event that moves no figure
+        written = Projection(request.id, target, new, delta, current.etag if current else None)
         try:
             written.etag = ctx.reports.save_projection(written)
         except (Conflict, PreconditionFailed):
             _backoff(attempt)
             continue
-        if delta:
-            _finish(ctx, written)
+        _finish(ctx, written)
         return True
     raise Busy(f"the projection of {request.id} stayed contended")
 
@@ -109,7 +148,7 @@ def update_reports(ctx: Context, event: Event) -> Outcome:
     request, _ = loaded
     if seq > len(request.history):
         raise Busy(f"event {seq} is not in the request's history yet")  # raised: the bus redelivers
-    moved = project(ctx, request, seq)
+    moved = project(ctx, request)
     return Outcome("projected" if moved else "already-projected", {"requestId": request.id, "seq": seq})
 
 
@@ -118,7 +157,7 @@ def refresh(ctx: Context, request: FtaRequest) -> None:
     caller's next read (the balancer, the counts) sees it; the consumer would
     do the same a moment later, and does nothing when this got there first."""
     try:
-        project(ctx, request, len(request.history))
+        project(ctx, request)
     except Exception:  # the reporting consumer catches up; the action itself succeeded
         log.warning("read model not refreshed inline: request=%s", request.id, exc_info=True)
 

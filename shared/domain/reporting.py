@@ -25,10 +25,9 @@ SHARDS = 4
 DIMENSIONS = ("leadGroup", "region", "requestType", "architect")
 NO_GROUP = "-"
 
-# Time to assign, in business hours, as a histogram: the upper edges of its
-# buckets (half an hour within the first business day, then hours, then days).
-BUCKET_EDGES: tuple[float, ...] = (
-    *(h / 2 for h in range(1, 17)), *range(9, 41), *range(48, 161, 8))
+# Time to assign is counted per hundredth of a business hour, the figure the
+# CSV prints (``round(hours, 2)``), so the report's percentiles are the CSV's.
+TIME_TO_ASSIGN_DECIMALS = 2
 
 Counters = dict[str, int]
 Contribution = dict[str, Counters]  # aggregate document key -> counter -> value
@@ -109,16 +108,9 @@ def day_key(day: date) -> str:
     return f"sla.{day.isoformat()}"
 
 
-def bucket_of(hours: float) -> int:
-    for index, edge in enumerate(BUCKET_EDGES):
-        if hours <= edge + 1e-9:
-            return index
-    return len(BUCKET_EDGES)
-
-
-def bucket_edge(index: int) -> float | None:
-    """The upper edge of a bucket; ``None`` for the last, open one."""
-    return BUCKET_EDGES[index] if index < len(BUCKET_EDGES) else None
+def hundredths(hours: float) -> int:
+    """Business hours as the whole hundredths the CSV prints them with."""
+    return round(round(hours, TIME_TO_ASSIGN_DECIMALS) * 10 ** TIME_TO_ASSIGN_DECIMALS)
 
 
 def _epoch(moment: datetime) -> int:
@@ -156,7 +148,7 @@ def contribution(f: RequestFacts) -> Contribution:
         day[f"{dim}|{key}|submitted"] = 1
         if f.time_to_assign is not None:
             day[f"{dim}|{key}|assigned"] = 1
-            day[f"{dim}|{key}|h{bucket_of(f.time_to_assign)}"] = 1
+            day[f"{dim}|{key}|t{hundredths(f.time_to_assign)}"] = 1
             if f.within_sla:
                 day[f"{dim}|{key}|withinSla"] = 1
     found: Contribution = {current_key(shard_of(f.request_id)): current}
@@ -220,17 +212,17 @@ def architect_loads(current: Mapping[str, int], pool: Sequence[str]) -> tuple[di
     return ({a: current.get(f"open|{a}", 0) for a in pool}, {a: current.get(f"ever|{a}", 0) for a in pool})
 
 
-def percentile(histogram: Mapping[int, int], q: float) -> float | None:
-    """The upper edge of the bucket holding the q-th sample (nearest rank)."""
-    n = sum(histogram.values())
+def percentile(counts: Mapping[int, int], q: float) -> float | None:
+    """The q-th of the times counted (hundredths of an hour -> how many), by
+    nearest rank, in hours: one of the figures the CSV prints."""
+    n = sum(counts.values())
     if n == 0:
         return None
     rank, seen = max(1, math.ceil(q * n)), 0
-    for index in sorted(histogram):
-        seen += histogram[index]
+    for value in sorted(counts):
+        seen += counts[value]
         if seen >= rank:
-            edge = bucket_edge(index)
-            return edge if edge is not None else float(BUCKET_EDGES[-1])
+            return value / 10 ** TIME_TO_ASSIGN_DECIMALS
     return None
 
 
@@ -248,7 +240,7 @@ def sla_groups(day_docs: Iterable[Mapping[str, int]], current: Mapping[str, int]
             dim, key, figure = name.split("|", 2)
             if dim != group_by:
                 continue
-            if figure.startswith("h"):
+            if figure.startswith("t"):
                 hist = histograms.setdefault(key, {})
                 hist[int(figure[1:])] = hist.get(int(figure[1:]), 0) + value
             else:

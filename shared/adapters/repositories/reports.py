@@ -40,11 +40,14 @@ class StoredReadModel:
         item = self.store.read(topology.REPORTS, _AGGREGATE + key)
         if item is None:
             return None
-        return Aggregate(key, item.doc["counters"], item.doc.get("applied", {}), item.etag)
+        recent = item.doc.get("recent")
+        if recent is None:  # a document of the former shape: its per-request map becomes marks to trim
+            recent = [[request_id, mark[0]] for request_id, mark in item.doc.get("applied", {}).items()]
+        return Aggregate(key, item.doc["counters"], recent, item.etag)
 
     def save_aggregate(self, aggregate: Aggregate) -> str:
         doc = {"id": _AGGREGATE + aggregate.key, "kind": "aggregate", "counters": aggregate.counters,
-               "applied": aggregate.applied}
+               "recent": aggregate.recent}
         return self._save(doc, aggregate.etag)
 
     def clear(self) -> int:
