@@ -198,6 +198,9 @@ class ReadModel(Protocol):
 
     def aggregate(self, key: str) -> Aggregate | None: ...
 
+    def aggregates_between(self, low: str, high: str) -> list[Aggregate]:
+        """Every aggregate whose key is ``low <= key < high`` (one ranged read of the ids)."""
+
     def save_aggregate(self, aggregate: Aggregate) -> str:
         """Create (no etag) or replace the version ``etag``; ``Conflict`` / ``PreconditionFailed``."""
 

@@ -1,27 +1,11 @@
-"""The read model behind the counts, the workload balancer and the SLA report.
-
-Each request has a projection: the last event sequence number it reflects and
-what the request contributes to each aggregate document (shared.domain.reporting).
-An event brings the projection forward to the request as stored now: the change
-it owes is written into the projection first (``pending``, ETag-guarded: one
-writer wins), then added to each aggregate it touches (ETag-guarded, retried on
-contention), then the projection clears it. A crash anywhere leaves the change
-owed, and the next delivery (or the request's next event) finishes it.
-
-Exactly once without a per-request memory in the aggregates: an aggregate
-keeps a bounded window of the marks ``[request id, seq]`` it applied lately. A
-mark leaves the window only once its projection no longer owes that change
-(read back before it is dropped, so a crashed change keeps its mark until it
-is finished), and a pass re-reads the projection after reading an aggregate
-and before writing it: an aggregate without the mark, whose projection still
-owes the change, has not counted it. A projection whose figures an event does
-not change is not written at all.
+"""The read model behind the counts, the workload balancer and the SLA report:
+its consumer (``update_reports``), the inline refresh after an action, the
+readers and the rebuild. How a change reaches the aggregates exactly once,
+with documents that do not grow, is shared.app.read_model.
 """
 
 from __future__ import annotations
 
-import random
-import time
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
@@ -30,7 +14,8 @@ from shared.app.commands import SlaReport
 from shared.app.context import Context
 from shared.app.errors import Busy, Forbidden, Poison, invalid_field
 from shared.app.outbox import Outcome
-from shared.app.ports import Aggregate, Conflict, PreconditionFailed, Projection, RequestFilter
+from shared.app.ports import Aggregate, Projection, RequestFilter
+from shared.app.read_model import project
 from shared.domain import reporting as rules
 from shared.domain.access import can_read_reports
 from shared.domain.model import Event, FtaRequest
@@ -38,98 +23,7 @@ from shared.domain.principal import Principal
 
 log = telemetry.get_logger("fta.reporting")
 
-ATTEMPTS = 30
 MAX_REPORT_DAYS = 366
-# Marks an aggregate keeps beyond those of changes still owed: only a mark
-# older than these is read back (one point read each, about once per mark).
-WINDOW = 32
-
-
-def _backoff(attempt: int) -> None:
-    time.sleep(random.uniform(0, 0.002 * 2 ** min(attempt, 6)))
-
-
-def _owes(ctx: Context, request_id: str, seq: int) -> bool:
-    """Whether the request's projection still owes its change ``seq``."""
-    found = ctx.reports.projection(request_id)
-    return found is not None and found.pending is not None and found.seq == seq
-
-
-def _marked(aggregate: Aggregate, request_id: str, seq: int) -> bool:
-    return any(rid == request_id and applied >= seq for rid, applied in aggregate.recent)
-
-
-def _trimmed(ctx: Context, recent: list[list], request_id: str, seq: int, settled: set[tuple[str, int]]) -> list[list]:
-    """The window with room for one more mark: the oldest marks beyond ``WINDOW``
-    whose changes are no longer owed leave (a request's older mark leaves at once)."""
-    kept = [mark for mark in recent if mark[0] != request_id or mark[1] > seq]
-    excess = len(kept) + 1 - WINDOW
-    if excess <= 0:
-        return kept
-    trimmed = []
-    for rid, applied in kept:
-        if excess > 0 and ((rid, applied) in settled or not _owes(ctx, rid, applied)):
-            settled.add((rid, applied))
-            excess -= 1
-            continue
-        trimmed.append([rid, applied])
-    return trimmed
-
-
-def _finish(ctx: Context, projection: Projection) -> None:
-    """Add the change the projection owes to each aggregate that lacks it, then clear it."""
-    request_id, seq = projection.request_id, projection.seq
-    todo = dict(projection.pending or {})
-    settled: set[tuple[str, int]] = set()
-    for attempt in range(ATTEMPTS):
-        found = {key: ctx.reports.aggregate(key) or Aggregate(key, {}) for key in sorted(todo)}
-        todo = {key: delta for key, delta in todo.items() if not _marked(found[key], request_id, seq)}
-        if not todo:
-            break
-        if not _owes(ctx, request_id, seq):
-            return  # another pass finished this change (and dropped its marks since, perhaps)
-        for key, delta in sorted(todo.items()):
-            doc = found[key]
-            recent = _trimmed(ctx, doc.recent, request_id, seq, settled) + [[request_id, seq]]
-            try:
-                ctx.reports.save_aggregate(Aggregate(key, rules.add(doc.counters, delta), recent, doc.etag))
-                del todo[key]
-            except (Conflict, PreconditionFailed):
-                pass
-        if not todo:
-            break
-        _backoff(attempt)
-    else:
-        raise Busy(f"the report documents {', '.join(sorted(todo))} stayed contended")
-    try:
-        ctx.reports.save_projection(Projection(request_id, seq, projection.contribution, None, projection.etag))
-    except (Conflict, PreconditionFailed):
-        pass  # another pass cleared it (or moved it on, after finishing this change first)
-
-
-def project(ctx: Context, request: FtaRequest) -> bool:
-    """Bring the request's projection forward to its stored history; whether the figures moved."""
-    target = len(request.history)
-    for attempt in range(ATTEMPTS):
-        current = ctx.reports.projection(request.id)
-        if current is not None and current.pending is not None:
-            _finish(ctx, current)
-            continue
-        if current is not None and current.seq >= target:
-            return False
-        new = rules.contribution(rules.facts(request, target, ctx.sla))
-        delta = rules.difference(current.contribution if current else {}, new)
-        if current is not None and not delta:
-            return False  # nothing owed: the projection is not rewritten for an event that moves no figure
-        written = Projection(request.id, target, new, delta, current.etag if current else None)
-        try:
-            written.etag = ctx.reports.save_projection(written)
-        except (Conflict, PreconditionFailed):
-            _backoff(attempt)
-            continue
-        _finish(ctx, written)
-        return True
-    raise Busy(f"the projection of {request.id} stayed contended")
 
 
 def event_sequence(event: Event) -> int:
@@ -196,7 +90,7 @@ def sla_report(ctx: Context, principal: Principal, command: SlaReport) -> dict[s
         raise invalid_field("from", "must not be after to", "query")
     if (last - first).days >= MAX_REPORT_DAYS:
         raise invalid_field("from", f"the period may span at most {MAX_REPORT_DAYS} days", "query")
-    day_docs = [ctx.reports.aggregate(rules.day_key(day)) for day in rules.days(first, last)]
+    day_docs = ctx.reports.aggregates_between(*rules.day_range(first, last))
     known = list(ctx.routing.group_ids) if command.group_by == "leadGroup" else []
     if command.group_by == "region":
         known = list(ctx.routing.regions)
@@ -243,9 +137,18 @@ def rebuild(ctx: Context, *, page_size: int = 500) -> dict[str, int]:
 
 
 def snapshot(ctx: Context, keys: list[str]) -> dict[str, dict[str, int]]:
-    """The counters of these aggregates (tests and the operators' tool compare them)."""
-    found = {key: ctx.reports.aggregate(key) for key in keys}
-    return {key: doc.counters for key, doc in found.items() if doc is not None and doc.counters}
+    """The counters of these aggregates, a day's (``rules.day_key(day)``) as its
+    shards added up (tests and the operators' tool compare them)."""
+    found = {}
+    for key in keys:
+        if key.startswith("sla.") and key.count(".") == 1:
+            counters = rules.merged(doc.counters for doc in ctx.reports.aggregates_between(key, key + "/"))
+        else:
+            doc = ctx.reports.aggregate(key)
+            counters = doc.counters if doc is not None else {}
+        if counters:
+            found[key] = counters
+    return found
 
 
 def known_keys(ctx: Context, first: datetime, last: datetime) -> list[str]:

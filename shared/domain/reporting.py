@@ -18,10 +18,10 @@ from shared.domain.events import Event, EventType
 from shared.domain.model import OPEN_STATUSES, FtaRequest, Status
 from shared.domain.sla import Sla
 
-# The "current" figures (counts, loads, open and waiting requests) are spread
-# over this many documents, by request id, so that concurrent writers rarely
-# meet on one document; readers add the shards up.
-SHARDS = 4
+# The "current" figures (counts, loads, open and waiting requests) and each
+# day's cohort are spread over this many documents each, by request id, so that
+# concurrent writers rarely meet on one document; readers add the shards up.
+SHARDS = 8
 DIMENSIONS = ("leadGroup", "region", "requestType", "architect")
 NO_GROUP = "-"
 
@@ -104,8 +104,15 @@ def current_key(shard: int) -> str:
     return f"current.{shard}"
 
 
-def day_key(day: date) -> str:
-    return f"sla.{day.isoformat()}"
+def day_key(day: date, shard: int | None = None) -> str:
+    """A shard of the day's cohort; without a shard, the day as a whole (a
+    reader adds up the documents whose keys begin with it)."""
+    return f"sla.{day.isoformat()}" + ("" if shard is None else f".{shard}")
+
+
+def day_range(first: date, last: date) -> tuple[str, str]:
+    """Keys ``low <= key < high`` of every shard of the days from ``first`` to ``last``."""
+    return day_key(first), day_key(last) + "/"  # "/" sorts just after "."
 
 
 def hundredths(hours: float) -> int:
@@ -151,8 +158,9 @@ def contribution(f: RequestFacts) -> Contribution:
             day[f"{dim}|{key}|t{hundredths(f.time_to_assign)}"] = 1
             if f.within_sla:
                 day[f"{dim}|{key}|withinSla"] = 1
-    found: Contribution = {current_key(shard_of(f.request_id)): current}
-    found[day_key(f.submitted_at.astimezone(timezone.utc).date())] = day
+    shard = shard_of(f.request_id)
+    found: Contribution = {current_key(shard): current}
+    found[day_key(f.submitted_at.astimezone(timezone.utc).date(), shard)] = day
     return found
 
 
@@ -184,6 +192,15 @@ def total(contributions: Iterable[Contribution]) -> Contribution:
         for doc, counters in each.items():
             docs[doc] = add(docs.get(doc, {}), counters)
     return {doc: counters for doc, counters in docs.items() if counters}
+
+
+def whole_days(docs: Contribution) -> Contribution:
+    """The documents with each day's shards added up under the day's own key."""
+    merged_docs: Contribution = {}
+    for key, counters in docs.items():
+        whole = key.rsplit(".", 1)[0] if key.startswith("sla.") and key.count(".") == 2 else key
+        merged_docs[whole] = add(merged_docs.get(whole, {}), counters)
+    return {key: counters for key, counters in merged_docs.items() if counters}
 
 
 # -- reading the aggregates ------------------------------------------------------------

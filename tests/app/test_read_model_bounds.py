@@ -15,11 +15,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from shared import topology
-from shared.app import reporting
+from shared.app import read_model, reporting
 from shared.domain import reporting as rules
 from shared.domain.model import FtaRequest, Person, RequestForm
 from shared.domain.sla import Sla
-from tests.app.test_reporting import STEPS, scripted
+from tests.app.test_reporting import STEPS, rebuilt, scripted
 from tests.factories import form
 from tests.harness import START
 
@@ -67,7 +67,7 @@ def figures(ctx, requests: list[FtaRequest]) -> dict:
        window=st.integers(1, 3), crash=st.integers(1, 24), landed=st.booleans(), data=st.data())
 def test_any_order_repetition_and_crash_point_gives_the_rebuilds_figures(ctx, monkeypatch, scripts, window, crash,
                                                                          landed, data):
-    monkeypatch.setattr(reporting, "WINDOW", window)  # a tiny window: marks leave it all the time
+    monkeypatch.setattr(read_model, "WINDOW", window)  # a tiny window: marks leave it all the time
     reset(ctx)
     requests = [scripted(f"FTA-B{i:09d}", steps, ctx.calendar, START + timedelta(days=day), gap)
                 for i, (steps, gap, day) in enumerate(scripts)]
@@ -88,7 +88,7 @@ def test_any_order_repetition_and_crash_point_gives_the_rebuilds_figures(ctx, mo
     incremental = figures(ctx, requests)
     reporting.rebuild(ctx)
     assert incremental == figures(ctx, requests)
-    assert incremental == rules.total(rules.contribution(rules.facts(r, len(r.history), ctx.sla)) for r in requests)
+    assert incremental == rebuilt(ctx, requests)
 
 
 def routed(request_id: str, ctx, at=START) -> FtaRequest:
@@ -99,41 +99,41 @@ def routed(request_id: str, ctx, at=START) -> FtaRequest:
 
 
 def test_a_finisher_that_paused_while_its_marks_left_the_window_adds_nothing(ctx, monkeypatch):
-    monkeypatch.setattr(reporting, "WINDOW", 2)
+    monkeypatch.setattr(read_model, "WINDOW", 2)
     late = routed("FTA-LATE00000", ctx)
     undo = crash_at(ctx, 1, landed=True)  # the projection's change is written; the pass stops there...
     with pytest.raises(Crash):
-        reporting.project(ctx, late)
+        read_model.project(ctx, late)
     undo()
     paused = ctx.reports.projection(late.id)  # ...as a pass that read it and then paused would hold it
     assert paused.pending
-    reporting.project(ctx, late)  # another delivery finishes the change and clears it
-    others = [routed(f"FTA-OTHR{i:05d}", ctx) for i in range(12)]
+    read_model.project(ctx, late)  # another delivery finishes the change and clears it
+    others = [routed(f"FTA-OTHR{i:05d}", ctx) for i in range(48)]
     for request in others:
-        reporting.project(ctx, request)
+        read_model.project(ctx, request)
     keys = list(paused.pending)
-    assert all(not reporting._marked(ctx.reports.aggregate(k), late.id, paused.seq) for k in keys), "marks left"
-    reporting._finish(ctx, paused)  # the paused pass wakes up
-    expected = rules.total(rules.contribution(rules.facts(r, len(r.history), ctx.sla)) for r in [late, *others])
+    assert all(not read_model._marked(ctx.reports.aggregate(k), late.id, paused.seq) for k in keys), "marks left"
+    read_model._finish(ctx, paused)  # the paused pass wakes up
+    expected = rebuilt(ctx, [late, *others])
     assert figures(ctx, [late, *others]) == expected
 
 
 def test_a_change_left_half_applied_keeps_its_mark_until_it_is_finished(ctx, monkeypatch):
-    monkeypatch.setattr(reporting, "WINDOW", 2)
+    monkeypatch.setattr(read_model, "WINDOW", 2)
     half = routed("FTA-HALF00000", ctx)
     undo = crash_at(ctx, 3, landed=False)  # projection written, first aggregate written, the second never
     with pytest.raises(Crash):
-        reporting.project(ctx, half)
+        read_model.project(ctx, half)
     undo()
     owed = ctx.reports.projection(half.id)
     first = sorted(owed.pending)[0]
-    others = [routed(f"FTA-OTHR{i:05d}", ctx) for i in range(12)]
+    others = [routed(f"FTA-OTHR{i:05d}", ctx) for i in range(48)]
     for request in others:
-        reporting.project(ctx, request)
-    assert reporting._marked(ctx.reports.aggregate(first), half.id, owed.seq), "kept while the change is owed"
+        read_model.project(ctx, request)
+    assert read_model._marked(ctx.reports.aggregate(first), half.id, owed.seq), "kept while the change is owed"
     assert len(ctx.reports.aggregate(first).recent) <= 2 + 1
-    reporting.project(ctx, half)  # the redelivery
-    expected = rules.total(rules.contribution(rules.facts(r, len(r.history), ctx.sla)) for r in [half, *others])
+    read_model.project(ctx, half)  # the redelivery
+    expected = rebuilt(ctx, [half, *others])
     assert figures(ctx, [half, *others]) == expected
 
 
@@ -156,10 +156,10 @@ def one_day_of(ctx, count: int, first: int = 0) -> list[FtaRequest]:
 
 def test_no_read_model_document_grows_with_the_number_of_requests(ctx):
     for request in one_day_of(ctx, 1000):
-        reporting.project(ctx, request)
+        read_model.project(ctx, request)
     at_1000 = document_sizes(ctx)
     for request in one_day_of(ctx, 9000, first=1000):
-        reporting.project(ctx, request)
+        read_model.project(ctx, request)
     at_10000 = document_sizes(ctx)
     aggregates = {key: size for key, size in at_10000.items() if key.startswith("a.")}
     assert len(at_10000) == 10000 + len(aggregates)

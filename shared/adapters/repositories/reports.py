@@ -4,7 +4,7 @@ the aggregate documents (``a.<key>``) of the read model."""
 from __future__ import annotations
 
 from shared import topology
-from shared.adapters.store.base import DocumentStore, ItemNotFound, PreconditionFailed
+from shared.adapters.store.base import DocumentStore, ItemNotFound, PreconditionFailed, Where
 from shared.app.ports import Aggregate, Projection
 
 _PROJECTION, _AGGREGATE = "p.", "a."
@@ -38,12 +38,17 @@ class StoredReadModel:
 
     def aggregate(self, key: str) -> Aggregate | None:
         item = self.store.read(topology.REPORTS, _AGGREGATE + key)
-        if item is None:
-            return None
-        recent = item.doc.get("recent")
-        if recent is None:  # a document of the former shape: its per-request map becomes marks to trim
-            recent = [[request_id, mark[0]] for request_id, mark in item.doc.get("applied", {}).items()]
-        return Aggregate(key, item.doc["counters"], recent, item.etag)
+        return None if item is None else _aggregate(item.doc, item.etag)
+
+    def aggregates_between(self, low: str, high: str) -> list[Aggregate]:
+        where = (Where("id", ">=", _AGGREGATE + low), Where("id", "<", _AGGREGATE + high))
+        found, continuation = [], None
+        while True:
+            page = self.store.query(topology.REPORTS, where, limit=500, continuation=continuation)
+            found += [_aggregate(doc, None) for doc in page.items]
+            continuation = page.continuation
+            if continuation is None:
+                return found
 
     def save_aggregate(self, aggregate: Aggregate) -> str:
         doc = {"id": _AGGREGATE + aggregate.key, "kind": "aggregate", "counters": aggregate.counters,
@@ -63,3 +68,10 @@ class StoredReadModel:
             continuation = page.continuation
             if continuation is None:
                 return removed
+
+
+def _aggregate(doc: dict, etag: str | None) -> Aggregate:
+    recent = doc.get("recent")
+    if recent is None:  # a document of the former shape: its per-request map becomes marks to trim
+        recent = [[request_id, mark[0]] for request_id, mark in doc.get("applied", {}).items()]
+    return Aggregate(doc["id"][len(_AGGREGATE):], doc["counters"], recent, etag)
