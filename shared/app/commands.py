@@ -31,6 +31,9 @@ class ListRequests:
     counts: bool = False
     limit: int = 50
     continuation: str | None = None
+    text: str | None = None  # a search query, as shared.domain.search.search_query makes it
+    sort: str | None = None  # due, created or updated; None: the view's own order
+    descending: bool = False
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,13 @@ class AssignArchitect:
     @property
     def auto(self) -> bool:
         return self.architect == "auto"
+
+
+@dataclass(frozen=True)
+class ReopenRequest:
+    request_id: str
+    reason: str
+    if_match: str | None = None
 
 
 @dataclass(frozen=True)

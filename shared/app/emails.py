@@ -6,6 +6,7 @@ from typing import Any
 
 from shared.app.context import Context
 from shared.app.errors import Poison
+from shared.app.teams_card import request_url
 from shared.domain.model import Event, EventType, FtaRequest
 from shared.domain.vocabulary import REQUEST_TYPES, label
 
@@ -25,6 +26,8 @@ TEMPLATE_FOR: dict[EventType, str | None] = {
     EventType.DECLINED: "declined",
     EventType.DOCUMENT_ADDED: None,
     EventType.DOCUMENT_REMOVED: None,
+    EventType.DOCUMENT_CHANGED: None,
+    EventType.REOPENED: "reopened",
 }
 
 
@@ -58,10 +61,12 @@ def recipients_for(ctx: Context, event: Event, request: FtaRequest) -> list[str]
             found = _team(ctx, event, request)
         case EventType.COMMENTED:
             found = requestor
-        case EventType.DOCUMENT_ADDED | EventType.DOCUMENT_REMOVED:
+        case EventType.DOCUMENT_ADDED | EventType.DOCUMENT_REMOVED | EventType.DOCUMENT_CHANGED:
             found = []
         case EventType.SUBMITTED:
             found = requestor
+        case EventType.REOPENED:
+            found = _group_members(ctx, event.data.get("leadGroup") or request.lead_group) + requestor
         case EventType.ROUTED | EventType.REMINDER:
             found = _group_members(ctx, event.data.get("leadGroup") or request.lead_group)
         case EventType.ESCALATED:
@@ -89,7 +94,7 @@ def email_context(ctx: Context, event: Event, request: FtaRequest) -> dict[str, 
     return template_context(
         request.public_view(internal=False),  # an email never carries an internal comment it is not about
         event.envelope(),
-        request_url=f"{base}/?request={request.id}",
+        request_url=request_url(base, request.id),
         dashboard_url=f"{base}/",
         lead_group=_group_view(ctx, event.data.get("leadGroup") or request.lead_group),
         escalate_to=_group_view(ctx, event.data.get("escalateTo") or ctx.routing.escalate_to),
@@ -113,6 +118,7 @@ def template_context(
             "type": event["type"],
             "occurredAt": event["occurredAt"],
             "actor": event["actor"],
+            "actorName": event.get("actorName"),  # the display name, when a person's sign-in gave one
             "data": dict(event.get("data") or {}),
         },
         "lead_group": dict(lead_group) if lead_group else None,

@@ -20,7 +20,9 @@ COMMENT = "comment"
 COMMENT_INTERNAL = "comment-internal"
 CANCEL = "cancel"
 UPLOAD_DOCUMENT = "upload-document"
-ACTIONS = (ASSIGN, REQUEST_INFO, RESUME, DECLINE, COMPLETE, COMMENT, COMMENT_INTERNAL, CANCEL, UPLOAD_DOCUMENT)
+REOPEN = "reopen"
+ACTIONS = (ASSIGN, REQUEST_INFO, RESUME, DECLINE, COMPLETE, COMMENT, COMMENT_INTERNAL, CANCEL, UPLOAD_DOCUMENT,
+           REOPEN)
 
 OWNER, LEAD, ARCHITECT = "owner", "lead", "architect"
 
@@ -35,6 +37,7 @@ PARTS: dict[str, frozenset[str]] = {
     COMMENT_INTERNAL: frozenset({LEAD, ARCHITECT}),
     CANCEL: frozenset({OWNER, LEAD}),
     UPLOAD_DOCUMENT: frozenset({OWNER, LEAD, ARCHITECT}),
+    REOPEN: frozenset({LEAD}),
 }
 
 # In which statuses each action applies.
@@ -48,6 +51,7 @@ STATES: dict[str, frozenset[Status]] = {
     COMMENT_INTERNAL: OPEN_STATUSES,
     CANCEL: OPEN_STATUSES,
     UPLOAD_DOCUMENT: OPEN_STATUSES,
+    REOPEN: frozenset({Status.COMPLETED, Status.DECLINED}),
 }
 
 
@@ -106,3 +110,27 @@ def may_remove_document(principal: Principal, request: FtaRequest, document: Doc
     """Its uploader (while they may still read the request), a lead or an admin; open requests only."""
     mine = document.uploaded_by == principal.email and can_read(principal, request)
     return (mine or principal.is_lead) and state_allows(request, UPLOAD_DOCUMENT)
+
+
+# -- the page's views ----------------------------------------------------------------
+
+VIEWS = ("home", "new", "request", "queue", "assigned", "reports")
+VIEW_PATHS = {"home": "/", "queue": "/queue", "assigned": "/assigned"}
+
+
+def views(principal: Principal, *, architect: bool) -> list[str]:
+    """The page's views this caller may open: everyone their own requests and a new
+    one; leads and admins the queue and the reports; architects their assignments."""
+    allowed = {"home", "new", "request"}
+    if principal.is_lead:
+        allowed |= {"queue", "reports"}
+    if architect or principal.is_lead:
+        allowed.add("assigned")
+    return [view for view in VIEWS if view in allowed]
+
+
+def home_path(principal: Principal, *, architect: bool) -> str:
+    """Where "/" lands: a lead on the queue, an architect on their assignments."""
+    if principal.is_lead:
+        return VIEW_PATHS["queue"]
+    return VIEW_PATHS["assigned"] if architect else VIEW_PATHS["home"]

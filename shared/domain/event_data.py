@@ -32,6 +32,7 @@ class AssignedData(CamelModel):
 
     architect: str = Field(description="the assigned architect's email")
     auto: bool = Field(description="chosen by the workload balancer rather than by hand")
+    architect_name: str | None = Field(default=None, description="the architect's name in the routing file, when it gives one")
     previous_architect: str | None = Field(default=None, description="present on a reassignment only")
 
 
@@ -92,6 +93,16 @@ class CommentedData(CamelModel):
     internal: bool = Field(description="an internal comment (leads and architects only): never show it to the requestor")
     by: Literal["requestor", "team"] = Field(description="who wrote it: the requestor, or a lead, admin or architect")
     architect: str = Field("", description="the architect assigned when it was written, empty before assignment")
+    mail_id: str | None = Field(None, description="a reply by mail: a digest of its Message-ID (each is taken once)")
+
+
+class ReopenedData(CamelModel):
+    """A lead reopened a completed or declined request for a second review: it is back in its lead
+    group's queue and the assignment SLA starts again; the earlier outcome stays in the history."""
+
+    reason: str = Field(description="why it is reviewed again, e.g. a revised SOW")
+    previous_status: Literal[Status.COMPLETED, Status.DECLINED] = Field(description="the status it left")
+    lead_group: str = Field(description="the lead group whose queue it is back in")
 
 
 class DeclinedData(Decline):
@@ -116,6 +127,12 @@ class DocumentRemovedData(DocumentData):
     """A document was removed from the request (its bytes are deleted after this event)."""
 
 
+class DocumentChangedData(DocumentData):
+    """A document's kind was changed (e.g. an attachment of a reply by mail, stored as other, is the WBS)."""
+
+    previous_kind: DocumentKind = Field(description="the kind it had before")
+
+
 EVENT_DATA: dict[EventType, type[CamelModel]] = {
     EventType.SUBMITTED: SubmittedData,
     EventType.ROUTED: RoutedData,
@@ -131,6 +148,8 @@ EVENT_DATA: dict[EventType, type[CamelModel]] = {
     EventType.DECLINED: DeclinedData,
     EventType.DOCUMENT_ADDED: DocumentAddedData,
     EventType.DOCUMENT_REMOVED: DocumentRemovedData,
+    EventType.DOCUMENT_CHANGED: DocumentChangedData,
+    EventType.REOPENED: ReopenedData,
 }
 
 # Declared, not yet recorded by any request: the documents feature will.
@@ -153,6 +172,8 @@ def _envelope(event_type: EventType) -> type[CamelModel]:
         occurred_at=(UtcDateTime, Field(description="when it happened, ISO 8601 UTC",
                                         json_schema_extra={"format": "date-time"})),
         actor=(str, Field(description='the email of who caused it, or "system"')),
+        actor_name=(str | None, Field(None, description="the display name of who caused it (their sign-in's name claim); "
+                                                          "absent for the system and for a name that breaks the text rule")),
         data=(EVENT_DATA[event_type], ...),
         schema_version=(Literal[SCHEMA_VERSION], Field(description="raised on a change a consumer must know of")),
     )
