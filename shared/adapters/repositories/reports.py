@@ -27,12 +27,15 @@ class StoredReadModel:
         if item is None:
             return None
         doc = item.doc
-        return Projection(doc["requestId"], doc["seq"], doc["contribution"], doc.get("pending"), item.etag)
+        pending = doc["contribution"] if doc.get("owesAll") else doc.get("pending")
+        return Projection(doc["requestId"], doc["seq"], doc["contribution"], pending, item.etag)
 
     def save_projection(self, projection: Projection) -> str:
         doc = {"id": _PROJECTION + projection.request_id, "kind": "projection", "requestId": projection.request_id,
                "seq": projection.seq, "contribution": projection.contribution}
-        if projection.pending is not None:
+        if projection.pending is not None and projection.pending == projection.contribution:
+            doc["owesAll"] = True  # a request's first change: its whole contribution, not written twice
+        elif projection.pending is not None:
             doc["pending"] = projection.pending
         return self._save(doc, projection.etag)
 
