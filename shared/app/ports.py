@@ -170,10 +170,7 @@ class ParkedMessages(Protocol):
 
 @dataclass
 class Projection:
-    """What one request contributes to the reports, as of its event ``seq``.
-    ``pending`` is the change it owes the aggregates: written here first, then
-    added to each aggregate (which marks ``[request id, seq]`` as applied, so
-    twice counts once), then cleared."""
+    """What one request contributes to the reports as of event ``seq``; ``pending``: the change it owes the aggregates."""
 
     request_id: str
     seq: int
@@ -184,9 +181,7 @@ class Projection:
 
 @dataclass
 class Aggregate:
-    """A few counters many requests add to; ``recent`` is a bounded window of
-    the changes applied lately, ``[request id, seq]``, oldest first: a mark
-    leaves it only once its projection no longer owes that change."""
+    """Counters many requests add to; ``recent``: a bounded window of ``[request id, seq]`` applied lately."""
 
     key: str
     counters: dict[str, int]
@@ -203,8 +198,7 @@ class ReadModel(Protocol):
 
     def aggregate(self, key: str) -> Aggregate | None: ...
 
-    def aggregates_between(self, low: str, high: str) -> list[Aggregate]:
-        """Every aggregate whose key is ``low <= key < high`` (one ranged read of the ids)."""
+    def aggregates_between(self, low: str, high: str) -> list[Aggregate]: ...
 
     def save_aggregate(self, aggregate: Aggregate) -> str:
         """Create (no etag) or replace the version ``etag``; ``Conflict`` / ``PreconditionFailed``."""
