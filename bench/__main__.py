@@ -28,7 +28,7 @@ class Sizes:
     render_warmup: int
     round_trip_rounds: int
     round_trip_requests: int
-    scale_sqlite: tuple[int, int] = (1000, 30000)
+    scale_sqlite: tuple[int, int] = (1000, 10000)
     scale_cosmos: tuple[int, int] = (1000, 5000)
     scale_calls: int = 30
     contention_requests: int = 300
