@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from bench import (
-    cold_start, hostile_documents, intake, lighthouse, pipeline, rendering, round_trip, scale, store_economy,
+    cold_start, contention, hostile_documents, intake, lighthouse, pipeline, rendering, round_trip, scale, store_economy,
 )
 from bench.report import machine, misses, progress, render
 
@@ -29,9 +29,10 @@ class Sizes:
     render_warmup: int
     round_trip_rounds: int
     round_trip_requests: int
-    scale_sqlite: tuple[int, int] = (1000, 30000)
+    scale_sqlite: tuple[int, int] = (1000, 10000)
     scale_cosmos: tuple[int, int] = (1000, 5000)
     scale_calls: int = 30
+    contention_requests: int = 300
 
 
 FULL = Sizes(cold_starts=15, intake_threads=8, intake_rounds=3, intake_seconds=4.0,
@@ -40,11 +41,11 @@ FULL = Sizes(cold_starts=15, intake_threads=8, intake_rounds=3, intake_seconds=4
 QUICK = Sizes(cold_starts=3, intake_threads=4, intake_rounds=1, intake_seconds=0.5,
               pipeline_requests=20, lifecycles=2, renders=50, render_warmup=5,
               round_trip_rounds=1, round_trip_requests=30,
-              scale_sqlite=(40, 120), scale_cosmos=(40, 120), scale_calls=5)
+              scale_sqlite=(40, 120), scale_cosmos=(40, 120), scale_calls=5, contention_requests=20)
 
 # Each figure: run(sizes, workdir, figures measured so far) -> its figures, and describe(figures) -> Markdown.
 FIGURES = {module.__name__.rsplit(".", 1)[1]: module for module in (cold_start, intake, pipeline, store_economy, rendering,
-                                                                round_trip, scale, hostile_documents,
+                                                                round_trip, scale, contention, hostile_documents,
                                                                 lighthouse)}
 
 

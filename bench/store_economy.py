@@ -146,7 +146,8 @@ def steady_read_model(ctx: Any) -> None:
     from shared.app.ports import Aggregate
     from shared.domain import reporting as rules
 
-    for key in [rules.current_key(s) for s in range(rules.SHARDS)] + [rules.day_key(ctx.clock().date())]:
+    for key in [rules.current_key(s) for s in range(rules.SHARDS)] + [
+            rules.day_key(ctx.clock().date(), s) for s in range(rules.SHARDS)]:
         if ctx.reports.aggregate(key) is None:
             ctx.reports.save_aggregate(Aggregate(key, {}))
 

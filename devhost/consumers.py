@@ -5,6 +5,8 @@ delivery count), the lock renewed while a handler runs long."""
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import logging
 import threading
 import time
@@ -28,6 +30,39 @@ def _utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
 
+class _Renewals:
+    """One thread renews the lock of every message being handled in this
+    process, each every half lock duration: no thread started per message."""
+
+    def __init__(self) -> None:
+        self._wake = threading.Condition()
+        self._due: list[tuple[float, int, "LockRenewer"]] = []
+        self._count = itertools.count()
+        self._thread: threading.Thread | None = None
+
+    def add(self, renewer: "LockRenewer") -> None:
+        with self._wake:
+            heapq.heappush(self._due, (time.monotonic() + renewer.period, next(self._count), renewer))
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="devhost-lock-renewals", daemon=True)
+                self._thread.start()
+            self._wake.notify()
+
+    def _run(self) -> None:
+        while True:
+            with self._wake:
+                while not self._due or self._due[0][0] > time.monotonic():
+                    self._wake.wait(None if not self._due else self._due[0][0] - time.monotonic())
+                _, _, renewer = heapq.heappop(self._due)
+            if renewer.done.is_set() or not renewer.renew():
+                continue
+            with self._wake:
+                heapq.heappush(self._due, (time.monotonic() + renewer.period, next(self._count), renewer))
+
+
+_RENEWALS = _Renewals()
+
+
 class LockRenewer:
     """Renews a message's lock every half lock duration until stopped."""
 
@@ -35,29 +70,28 @@ class LockRenewer:
         self._bus = bus
         self._message = message
         self._function = function
-        self._done = threading.Event()
+        self.done = threading.Event()
         remaining = (message.locked_until - clock()).total_seconds() if message.locked_until else 0
-        self._period = max(MIN_RENEW_SECONDS, remaining / 2)
-        self._thread = threading.Thread(target=self._run, name=f"devhost-renew-{function.name}", daemon=True)
+        self.period = max(MIN_RENEW_SECONDS, remaining / 2)
 
     def __enter__(self) -> "LockRenewer":
-        self._thread.start()
+        _RENEWALS.add(self)
         return self
 
     def __exit__(self, *exc_info: Any) -> None:
-        self._done.set()
-        self._thread.join()
+        self.done.set()  # the renewals' thread drops it when it comes due
+        self._message = self._bus = None
 
-    def _run(self) -> None:
-        while not self._done.wait(self._period):
-            try:
-                self._bus.renew_lock(self._message)
-            except Exception as exc:
-                log.warning(
-                    "function %s: lock renewal failed for message %s (%s)",
-                    self._function.name, self._message.message_id, type(exc).__qualname__,
-                )
-                return
+    def renew(self) -> bool:
+        try:
+            self._bus.renew_lock(self._message)
+            return True
+        except Exception as exc:
+            log.warning(
+                "function %s: lock renewal failed for message %s (%s)",
+                self._function.name, self._message.message_id, type(exc).__qualname__,
+            )
+            return False
 
 
 def handle_message(bus: Any, function: TopicFunction, invoker: Invoker, message: Any, clock: Clock = _utc_now) -> str:

@@ -173,9 +173,7 @@ class ParkedMessages(Protocol):
 
 @dataclass
 class Projection:
-    """What one request contributes to the reports, as of its event ``seq``.
-    ``pending`` is a change written here first and not yet applied to every
-    aggregate (each aggregate records the ``seq`` it applied, so twice counts once)."""
+    """What one request contributes to the reports as of event ``seq``; ``pending``: the change it owes the aggregates."""
 
     request_id: str
     seq: int
@@ -186,12 +184,11 @@ class Projection:
 
 @dataclass
 class Aggregate:
-    """A few counters many requests add to; ``applied`` holds, for each request
-    that changed them lately, ``[the sequence number applied, when (epoch s)]``."""
+    """Counters many requests add to; ``recent``: a bounded window of ``[request id, seq]`` applied lately."""
 
     key: str
     counters: dict[str, int]
-    applied: dict[str, list[int]] = field(default_factory=dict)
+    recent: list[list] = field(default_factory=list)
     etag: str | None = None
 
 
@@ -203,6 +200,8 @@ class ReadModel(Protocol):
         """Create (no etag) or replace the version ``etag``; ``Conflict`` / ``PreconditionFailed``."""
 
     def aggregate(self, key: str) -> Aggregate | None: ...
+
+    def aggregates_between(self, low: str, high: str) -> list[Aggregate]: ...
 
     def save_aggregate(self, aggregate: Aggregate) -> str:
         """Create (no etag) or replace the version ``etag``; ``Conflict`` / ``PreconditionFailed``."""

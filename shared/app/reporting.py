@@ -1,21 +1,11 @@
-"""The read model behind the counts, the workload balancer and the SLA report.
-
-Each request has a projection: the last event sequence number applied and what
-the request contributes to each aggregate document (shared.domain.reporting).
-An event brings the projection forward to its sequence number: the change is
-written into the projection first (``pending``, ETag-guarded: one writer wins),
-then added to each aggregate it touches (ETag-guarded, retried on contention;
-each aggregate records the sequence number it applied for that request, so a
-second pass over the same change adds nothing), then the projection commits.
-A crash anywhere leaves a pending change that the next delivery finishes.
-An event at or below the projection's number changes nothing: a redelivery, a
-replay, or an older event arriving after a newer one (whose prefix covers it).
+"""The read model behind the counts, the workload balancer and the SLA report:
+its consumer (``update_reports``), the inline refresh after an action, the
+readers and the rebuild. How a change reaches the aggregates exactly once,
+with documents that do not grow, is shared.app.read_model.
 """
 
 from __future__ import annotations
 
-import random
-import time
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
@@ -24,7 +14,8 @@ from shared.app.commands import SlaReport
 from shared.app.context import Context
 from shared.app.errors import Busy, Forbidden, Poison, invalid_field
 from shared.app.outbox import Outcome
-from shared.app.ports import Aggregate, Conflict, PreconditionFailed, Projection, RequestFilter
+from shared.app.ports import Aggregate, Projection, RequestFilter
+from shared.app.read_model import project
 from shared.domain import reporting as rules
 from shared.domain.access import can_read_reports
 from shared.domain.model import Event, FtaRequest
@@ -32,65 +23,7 @@ from shared.domain.principal import Principal
 
 log = telemetry.get_logger("fta.reporting")
 
-ATTEMPTS = 30
 MAX_REPORT_DAYS = 366
-# How long an aggregate remembers which change of a request it applied: far
-# longer than a function may run (host.json functionTimeout, 5 minutes), so a
-# finisher that read a pending change can never outlive the record that it was applied.
-APPLIED_MEMORY_SECONDS = 3600
-
-
-def _backoff(attempt: int) -> None:
-    time.sleep(random.uniform(0, 0.002 * 2 ** min(attempt, 6)))
-
-
-def _apply(ctx: Context, key: str, delta: dict[str, int], request_id: str, seq: int) -> None:
-    for attempt in range(ATTEMPTS):
-        now = int(ctx.clock().timestamp())
-        found = ctx.reports.aggregate(key) or Aggregate(key, {})
-        applied = {rid: mark for rid, mark in found.applied.items() if now - mark[1] < APPLIED_MEMORY_SECONDS}
-        if found.applied.get(request_id, [0])[0] >= seq:
-            return
-        applied[request_id] = [seq, now]
-        try:
-            ctx.reports.save_aggregate(Aggregate(key, rules.add(found.counters, delta), applied, found.etag))
-            return
-        except (Conflict, PreconditionFailed):
-            _backoff(attempt)
-    raise Busy(f"the report document {key} stayed contended")
-
-
-def _finish(ctx: Context, projection: Projection) -> None:
-    for key, delta in sorted((projection.pending or {}).items()):
-        _apply(ctx, key, delta, projection.request_id, projection.seq)
-    try:
-        ctx.reports.save_projection(Projection(projection.request_id, projection.seq, projection.contribution,
-                                               None, projection.etag))
-    except PreconditionFailed:
-        pass  # another pass committed it (or moved it on, after finishing this change first)
-
-
-def project(ctx: Context, request: FtaRequest, seq: int) -> bool:
-    """Bring the request's projection forward to event ``seq``; whether it moved."""
-    for attempt in range(ATTEMPTS):
-        current = ctx.reports.projection(request.id)
-        if current is not None and current.pending is not None:
-            _finish(ctx, current)
-            continue
-        if current is not None and current.seq >= seq:
-            return False
-        new = rules.contribution(rules.facts(request, seq, ctx.sla))
-        delta = rules.difference(current.contribution if current else {}, new)
-        written = Projection(request.id, seq, new, delta or None, current.etag if current else None)
-        try:
-            written.etag = ctx.reports.save_projection(written)
-        except (Conflict, PreconditionFailed):
-            _backoff(attempt)
-            continue
-        if delta:
-            _finish(ctx, written)
-        return True
-    raise Busy(f"the projection of {request.id} stayed contended")
 
 
 def event_sequence(event: Event) -> int:
@@ -109,7 +42,7 @@ def update_reports(ctx: Context, event: Event) -> Outcome:
     request, _ = loaded
     if seq > len(request.history):
         raise Busy(f"event {seq} is not in the request's history yet")  # raised: the bus redelivers
-    moved = project(ctx, request, seq)
+    moved = project(ctx, request)
     return Outcome("projected" if moved else "already-projected", {"requestId": request.id, "seq": seq})
 
 
@@ -118,7 +51,7 @@ def refresh(ctx: Context, request: FtaRequest) -> None:
     caller's next read (the balancer, the counts) sees it; the consumer would
     do the same a moment later, and does nothing when this got there first."""
     try:
-        project(ctx, request, len(request.history))
+        project(ctx, request)
     except Exception:  # the reporting consumer catches up; the action itself succeeded
         log.warning("read model not refreshed inline: request=%s", request.id, exc_info=True)
 
@@ -157,7 +90,7 @@ def sla_report(ctx: Context, principal: Principal, command: SlaReport) -> dict[s
         raise invalid_field("from", "must not be after to", "query")
     if (last - first).days >= MAX_REPORT_DAYS:
         raise invalid_field("from", f"the period may span at most {MAX_REPORT_DAYS} days", "query")
-    day_docs = [ctx.reports.aggregate(rules.day_key(day)) for day in rules.days(first, last)]
+    day_docs = ctx.reports.aggregates_between(*rules.day_range(first, last))
     known = list(ctx.routing.group_ids) if command.group_by == "leadGroup" else []
     if command.group_by == "region":
         known = list(ctx.routing.regions)
@@ -204,9 +137,18 @@ def rebuild(ctx: Context, *, page_size: int = 500) -> dict[str, int]:
 
 
 def snapshot(ctx: Context, keys: list[str]) -> dict[str, dict[str, int]]:
-    """The counters of these aggregates (tests and the operators' tool compare them)."""
-    found = {key: ctx.reports.aggregate(key) for key in keys}
-    return {key: doc.counters for key, doc in found.items() if doc is not None and doc.counters}
+    """The counters of these aggregates, a day's (``rules.day_key(day)``) as its
+    shards added up (tests and the operators' tool compare them)."""
+    found = {}
+    for key in keys:
+        if key.startswith("sla.") and key.count(".") == 1:
+            counters = rules.merged(doc.counters for doc in ctx.reports.aggregates_between(key, key + "/"))
+        else:
+            doc = ctx.reports.aggregate(key)
+            counters = doc.counters if doc is not None else {}
+        if counters:
+            found[key] = counters
+    return found
 
 
 def known_keys(ctx: Context, first: datetime, last: datetime) -> list[str]:

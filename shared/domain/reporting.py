@@ -18,17 +18,16 @@ from shared.domain.events import Event, EventType
 from shared.domain.model import OPEN_STATUSES, FtaRequest, Status
 from shared.domain.sla import Sla
 
-# The "current" figures (counts, loads, open and waiting requests) are spread
-# over this many documents, by request id, so that concurrent writers rarely
-# meet on one document; readers add the shards up.
-SHARDS = 4
+# The "current" figures (counts, loads, open and waiting requests) and each
+# day's cohort are spread over this many documents each, by request id, so that
+# concurrent writers rarely meet on one document; readers add the shards up.
+SHARDS = 8
 DIMENSIONS = ("leadGroup", "region", "requestType", "architect")
 NO_GROUP = "-"
 
-# Time to assign, in business hours, as a histogram: the upper edges of its
-# buckets (half an hour within the first business day, then hours, then days).
-BUCKET_EDGES: tuple[float, ...] = (
-    *(h / 2 for h in range(1, 17)), *range(9, 41), *range(48, 161, 8))
+# Time to assign is counted per hundredth of a business hour, the figure the
+# CSV prints (``round(hours, 2)``), so the report's percentiles are the CSV's.
+TIME_TO_ASSIGN_DECIMALS = 2
 
 Counters = dict[str, int]
 Contribution = dict[str, Counters]  # aggregate document key -> counter -> value
@@ -108,20 +107,20 @@ def current_key(shard: int) -> str:
     return f"current.{shard}"
 
 
-def day_key(day: date) -> str:
-    return f"sla.{day.isoformat()}"
+def day_key(day: date, shard: int | None = None) -> str:
+    """A shard of the day's cohort; without a shard, the day as a whole (a
+    reader adds up the documents whose keys begin with it)."""
+    return f"sla.{day.isoformat()}" + ("" if shard is None else f".{shard}")
 
 
-def bucket_of(hours: float) -> int:
-    for index, edge in enumerate(BUCKET_EDGES):
-        if hours <= edge + 1e-9:
-            return index
-    return len(BUCKET_EDGES)
+def day_range(first: date, last: date) -> tuple[str, str]:
+    """Keys ``low <= key < high`` of every shard of the days from ``first`` to ``last``."""
+    return day_key(first), day_key(last) + "/"  # "/" sorts just after "."
 
 
-def bucket_edge(index: int) -> float | None:
-    """The upper edge of a bucket; ``None`` for the last, open one."""
-    return BUCKET_EDGES[index] if index < len(BUCKET_EDGES) else None
+def hundredths(hours: float) -> int:
+    """Business hours as the whole hundredths the CSV prints them with."""
+    return round(round(hours, TIME_TO_ASSIGN_DECIMALS) * 10 ** TIME_TO_ASSIGN_DECIMALS)
 
 
 def _epoch(moment: datetime) -> int:
@@ -159,11 +158,12 @@ def contribution(f: RequestFacts) -> Contribution:
         day[f"{dim}|{key}|submitted"] = 1
         if f.time_to_assign is not None:
             day[f"{dim}|{key}|assigned"] = 1
-            day[f"{dim}|{key}|h{bucket_of(f.time_to_assign)}"] = 1
+            day[f"{dim}|{key}|t{hundredths(f.time_to_assign)}"] = 1
             if f.within_sla:
                 day[f"{dim}|{key}|withinSla"] = 1
-    found: Contribution = {current_key(shard_of(f.request_id)): current}
-    found[day_key(f.submitted_at.astimezone(timezone.utc).date())] = day
+    shard = shard_of(f.request_id)
+    found: Contribution = {current_key(shard): current}
+    found[day_key(f.submitted_at.astimezone(timezone.utc).date(), shard)] = day
     return found
 
 
@@ -197,6 +197,15 @@ def total(contributions: Iterable[Contribution]) -> Contribution:
     return {doc: counters for doc, counters in docs.items() if counters}
 
 
+def whole_days(docs: Contribution) -> Contribution:
+    """The documents with each day's shards added up under the day's own key."""
+    merged_docs: Contribution = {}
+    for key, counters in docs.items():
+        whole = key.rsplit(".", 1)[0] if key.startswith("sla.") and key.count(".") == 2 else key
+        merged_docs[whole] = add(merged_docs.get(whole, {}), counters)
+    return {key: counters for key, counters in merged_docs.items() if counters}
+
+
 # -- reading the aggregates ------------------------------------------------------------
 
 
@@ -223,17 +232,17 @@ def architect_loads(current: Mapping[str, int], pool: Sequence[str]) -> tuple[di
     return ({a: current.get(f"open|{a}", 0) for a in pool}, {a: current.get(f"ever|{a}", 0) for a in pool})
 
 
-def percentile(histogram: Mapping[int, int], q: float) -> float | None:
-    """The upper edge of the bucket holding the q-th sample (nearest rank)."""
-    n = sum(histogram.values())
+def percentile(counts: Mapping[int, int], q: float) -> float | None:
+    """The q-th of the times counted (hundredths of an hour -> how many), by
+    nearest rank, in hours: one of the figures the CSV prints."""
+    n = sum(counts.values())
     if n == 0:
         return None
     rank, seen = max(1, math.ceil(q * n)), 0
-    for index in sorted(histogram):
-        seen += histogram[index]
+    for value in sorted(counts):
+        seen += counts[value]
         if seen >= rank:
-            edge = bucket_edge(index)
-            return edge if edge is not None else float(BUCKET_EDGES[-1])
+            return value / 10 ** TIME_TO_ASSIGN_DECIMALS
     return None
 
 
@@ -251,7 +260,7 @@ def sla_groups(day_docs: Iterable[Mapping[str, int]], current: Mapping[str, int]
             dim, key, figure = name.split("|", 2)
             if dim != group_by:
                 continue
-            if figure.startswith("h"):
+            if figure.startswith("t"):
                 hist = histograms.setdefault(key, {})
                 hist[int(figure[1:])] = hist.get(int(figure[1:]), 0) + value
             else:

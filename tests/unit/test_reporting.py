@@ -79,39 +79,48 @@ def test_counters_cover_status_loads_cohort_and_what_waits():
     calendar = BusinessCalendar()
     request = routed_at(at(2026, 11, 24, 10, 0), calendar, sla=0)
     waiting = rules.contribution(rules.facts(request, 2, Sla(calendar, 0)))
-    current = waiting[rules.current_key(rules.shard_of(request.id))]
+    shard = rules.shard_of(request.id)
+    day = rules.day_key(date(2026, 11, 24), shard)
+    current = waiting[rules.current_key(shard)]
     assert current["status|routed|emea-leads"] == 1
     assert current[f"due|leadGroup|emea-leads|{int(at(2026, 11, 24, 10, 0).timestamp())}"] == 1  # due on the hour
-    assert waiting["sla.2026-11-24"] == {f"{d}|{k}|submitted": 1 for d, k in (
+    assert day == f"sla.2026-11-24.{shard}" and waiting[day] == {f"{d}|{k}|submitted": 1 for d, k in (
         ("leadGroup", "emea-leads"), ("region", "emea"), ("requestType", "non-ecif"))}
     request.assign("eva@contoso.com", "lee@contoso.com", at(2026, 11, 24, 10, 20))
     assigned = rules.contribution(rules.facts(request, 3, Sla(calendar, 16)))
     delta = rules.difference(waiting, assigned)
     assert delta[rules.current_key(rules.shard_of(request.id))]["status|routed|emea-leads"] == -1
-    assert assigned["sla.2026-11-24"]["architect|eva@contoso.com|h0"] == 1  # within the first half hour
-    assert rules.add(rules.total([waiting]).get("sla.2026-11-24", {}), delta["sla.2026-11-24"]) == assigned["sla.2026-11-24"]
+    assert assigned[day]["architect|eva@contoso.com|t33"] == 1  # 20 minutes: 0.33 h, as the CSV prints it
+    assert rules.add(rules.total([waiting]).get(day, {}), delta[day]) == assigned[day]
 
 
-def test_percentiles_are_bucket_edges_by_nearest_rank():
-    histogram = {rules.bucket_of(h): 0 for h in ()}
-    for hours in [0.2, 1.0, 3.0, 3.0, 7.5, 12.0, 16.0, 20.0, 30.0, 100.0]:
-        histogram[rules.bucket_of(hours)] = histogram.get(rules.bucket_of(hours), 0) + 1
-    assert rules.percentile(histogram, 0.5) == 7.5
-    assert rules.percentile(histogram, 0.9) == 30
+def test_percentiles_are_the_hundredths_the_csv_prints_by_nearest_rank():
+    counts: dict[int, int] = {}
+    for hours in [0.004, 1.0, 3.0, 3.0, 7.456, 12.0, 16.0, 20.0, 30.0, 100.0]:
+        counts[rules.hundredths(hours)] = counts.get(rules.hundredths(hours), 0) + 1
+    assert rules.percentile(counts, 0.5) == 7.46 == round(7.456, 2)
+    assert rules.percentile(counts, 0.9) == 30
+    assert rules.percentile({0: 3}, 0.5) == 0.0 == round(0.004, 2), "the CSV's 0.0, never a bucket's 0.5"
     assert rules.percentile({}, 0.5) is None
+
+
+def test_every_hundredth_reads_back_as_the_figure_round_prints():
+    for k in range(0, 20001):
+        hours = k / 100 + 0.004999
+        assert rules.hundredths(hours) / 100 == round(hours, 2)
 
 
 def test_the_sla_groups_add_days_and_count_overdue_at_the_given_moment():
     now = at(2026, 11, 24, 12, 0)
     days = [{"leadGroup|emea-leads|submitted": 2, "leadGroup|emea-leads|assigned": 2,
-             "leadGroup|emea-leads|withinSla": 1, "leadGroup|emea-leads|h1": 1, "leadGroup|emea-leads|h40": 1},
+             "leadGroup|emea-leads|withinSla": 1, "leadGroup|emea-leads|t100": 1, "leadGroup|emea-leads|t4025": 1},
             {"leadGroup|emea-leads|submitted": 1, "region|emea|submitted": 1}]
     current = {"openNow|leadGroup|emea-leads": 1,
                f"due|leadGroup|emea-leads|{rules.due_hour(now - timedelta(minutes=70))}": 1,
                f"due|leadGroup|emea-leads|{rules.due_hour(now + timedelta(minutes=1))}": 2}
     [group] = rules.sla_groups(days, current, "leadGroup", now)
     assert group == {"key": "emea-leads", "submitted": 3, "assigned": 2, "assignedWithinSla": 1,
-                     "withinSlaPercent": 50.0, "timeToAssignBusinessHours": {"p50": 1.0, "p90": rules.BUCKET_EDGES[40]},
+                     "withinSlaPercent": 50.0, "timeToAssignBusinessHours": {"p50": 1.0, "p90": 40.25},
                      "openNow": 1, "overdueNow": 1}
 
 

@@ -4,7 +4,7 @@ the aggregate documents (``a.<key>``) of the read model."""
 from __future__ import annotations
 
 from shared import topology
-from shared.adapters.store.base import DocumentStore, ItemNotFound, PreconditionFailed
+from shared.adapters.store.base import DocumentStore, ItemNotFound, PreconditionFailed, Where
 from shared.app.ports import Aggregate, Projection
 
 _PROJECTION, _AGGREGATE = "p.", "a."
@@ -27,24 +27,35 @@ class StoredReadModel:
         if item is None:
             return None
         doc = item.doc
-        return Projection(doc["requestId"], doc["seq"], doc["contribution"], doc.get("pending"), item.etag)
+        pending = doc["contribution"] if doc.get("owesAll") else doc.get("pending")
+        return Projection(doc["requestId"], doc["seq"], doc["contribution"], pending, item.etag)
 
     def save_projection(self, projection: Projection) -> str:
         doc = {"id": _PROJECTION + projection.request_id, "kind": "projection", "requestId": projection.request_id,
                "seq": projection.seq, "contribution": projection.contribution}
-        if projection.pending is not None:
+        if projection.pending is not None and projection.pending == projection.contribution:
+            doc["owesAll"] = True  # a request's first change: its whole contribution, not written twice
+        elif projection.pending is not None:
             doc["pending"] = projection.pending
         return self._save(doc, projection.etag)
 
     def aggregate(self, key: str) -> Aggregate | None:
         item = self.store.read(topology.REPORTS, _AGGREGATE + key)
-        if item is None:
-            return None
-        return Aggregate(key, item.doc["counters"], item.doc.get("applied", {}), item.etag)
+        return None if item is None else _aggregate(item.doc, item.etag)
+
+    def aggregates_between(self, low: str, high: str) -> list[Aggregate]:
+        where = (Where("id", ">=", _AGGREGATE + low), Where("id", "<", _AGGREGATE + high))
+        found, continuation = [], None
+        while True:
+            page = self.store.query(topology.REPORTS, where, limit=500, continuation=continuation)
+            found += [_aggregate(doc, None) for doc in page.items]
+            continuation = page.continuation
+            if continuation is None:
+                return found
 
     def save_aggregate(self, aggregate: Aggregate) -> str:
         doc = {"id": _AGGREGATE + aggregate.key, "kind": "aggregate", "counters": aggregate.counters,
-               "applied": aggregate.applied}
+               "recent": aggregate.recent}
         return self._save(doc, aggregate.etag)
 
     def clear(self) -> int:
@@ -60,3 +71,10 @@ class StoredReadModel:
             continuation = page.continuation
             if continuation is None:
                 return removed
+
+
+def _aggregate(doc: dict, etag: str | None) -> Aggregate:
+    recent = doc.get("recent")
+    if recent is None:  # a document of the former shape: its per-request map becomes marks to trim
+        recent = [[request_id, mark[0]] for request_id, mark in doc.get("applied", {}).items()]
+    return Aggregate(doc["id"][len(_AGGREGATE):], doc["counters"], recent, etag)
