@@ -268,7 +268,7 @@ def decline_request(req: func.HttpRequest) -> DeclineRequest:
 
 SLA_PARAMETERS = ("from", "to", "groupBy")
 EXPORT_PARAMETERS = ("from", "to", "status", "leadGroup")
-GROUP_BY = ("leadGroup", "region", "requestType", "architect")
+GROUP_BY = ("leadGroup", "region", "requestType", "architect", "exceptionType")  # exceptionType: the exceptions tracker
 
 
 def _known(params: dict[str, str], allowed: tuple[str, ...]) -> None:

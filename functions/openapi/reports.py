@@ -27,6 +27,13 @@ SLA_GROUP = {
                                       "properties": {"p50": _FIGURES, "p90": _FIGURES}},
         "openNow": {"type": "integer", "minimum": 0},
         "overdueNow": {"type": "integer", "minimum": 0},
+        "rated": {"type": "integer", "minimum": 0, "description": "completed reviews the requestor rated"},
+        "averageRating": {"type": ["number", "null"], "minimum": 1, "maximum": 5},
+        "firstContacts": {"type": "integer", "minimum": 0, "description": "architects' first contacts recorded"},
+        "firstContactsOnTime": {"type": "integer", "minimum": 0,
+                                "description": "of them, by the due time (FTA_FIRST_CONTACT_BUSINESS_DAYS)"},
+        "decisions": {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0},
+                      "description": "migration exceptions' decisions (approved, declined): the exceptions tracker"},
     },
 }
 
@@ -38,7 +45,7 @@ SLA_REPORT = {
         "generatedAt": {"type": "string", "format": "date-time"},
         "from": {"type": "string", "format": "date"},
         "to": {"type": "string", "format": "date"},
-        "groupBy": {"type": "string", "enum": ["leadGroup", "region", "requestType", "architect"]},
+        "groupBy": {"type": "string", "enum": ["leadGroup", "region", "requestType", "architect", "exceptionType"]},
         "slaBusinessHours": {"type": "number"},
     },
 }
@@ -72,7 +79,7 @@ def report_paths() -> dict[str, Any]:
                        "architect, how many within the SLA, time to assign; and what is open and overdue now",
             "tags": ["reports"],
             "parameters": [*period, _query("groupBy", {"type": "string", "default": "leadGroup",
-                                                       "enum": ["leadGroup", "region", "requestType", "architect"]},
+                                                       "enum": ["leadGroup", "region", "requestType", "architect", "exceptionType"]},
                                            "what the groups are")],
             "responses": {"200": {"description": "the figures, from the read model",
                                   "content": {"application/json": {"schema": SLA_REPORT}}}, **_errors(ERRORS)},

@@ -122,7 +122,7 @@ class DeclineRequest:
 class SlaReport:
     first_day: date | None = None  # UTC days, both included: the cohort of requests submitted on them
     last_day: date | None = None  # (default: the 30 days ending today)
-    group_by: Literal["leadGroup", "region", "requestType", "architect"] = "leadGroup"
+    group_by: Literal["leadGroup", "region", "requestType", "architect", "exceptionType"] = "leadGroup"
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from shared.app.outbox import Outcome
 from shared.app.ports import Aggregate, Projection, RequestFilter
 from shared.app.read_model import project
 from shared.domain import reporting as rules
+from shared.domain.forms import ExceptionType
 from shared.domain.access import can_read_reports
 from shared.domain.model import Event, FtaRequest
 from shared.domain.principal import Principal
@@ -94,6 +95,8 @@ def sla_report(ctx: Context, principal: Principal, command: SlaReport) -> dict[s
     known = list(ctx.routing.group_ids) if command.group_by == "leadGroup" else []
     if command.group_by == "region":
         known = list(ctx.routing.regions)
+    if command.group_by == "exceptionType":  # the exceptions tracker: every kind, decided or not
+        known = [kind.value for kind in ExceptionType]
     groups = rules.sla_groups((doc.counters for doc in day_docs if doc is not None), current_figures(ctx),
                               command.group_by, now, known)
     return {"groups": groups, "from": first.isoformat(), "to": last.isoformat(),

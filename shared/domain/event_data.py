@@ -35,6 +35,8 @@ class AssignedData(CamelModel):
     architect: str = Field(description="the assigned architect's email")
     auto: bool = Field(description="chosen by the workload balancer rather than by hand")
     architect_name: str | None = Field(default=None, description="the architect's name in the routing file, when it gives one")
+    first_contact_due_at: UtcDateTime | None = Field(
+        default=None, description="when this architect's first contact with the account team is due")
     previous_architect: str | None = Field(default=None, description="present on a reassignment only")
 
 

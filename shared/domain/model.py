@@ -133,7 +133,8 @@ class FtaRequest(RequestForm, Engagement):
         self.architect = architect
         self.next_reminder_at = self.first_contact_at = None
         self.first_contact_due_at = self.first_contact_reminder_at = first_contact_due  # the new architect's
-        data: dict[str, Any] = {"architect": architect, "auto": auto, **({"architectName": architect_name} if architect_name else {})}
+        data: dict[str, Any] = {"architect": architect, "auto": auto, **({"architectName": architect_name} if architect_name else {}),
+                                **({"firstContactDueAt": iso(first_contact_due)} if first_contact_due else {})}
         if previous:
             data["previousArchitect"] = previous
         return self._record(EventType.ASSIGNED, actor, now, data)

@@ -17,12 +17,13 @@ from typing import Iterable, Mapping, Sequence
 from shared.domain.events import Event, EventType
 from shared.domain.model import OPEN_STATUSES, FtaRequest, Status
 from shared.domain.sla import Sla
+from shared.domain.values import iso
 
 # The "current" figures (counts, loads, open and waiting requests) and each
 # day's cohort are spread over this many documents each, by request id, so that
 # concurrent writers rarely meet on one document; readers add the shards up.
 SHARDS = 8
-DIMENSIONS = ("leadGroup", "region", "requestType", "architect")
+DIMENSIONS = ("leadGroup", "region", "requestType", "architect", "exceptionType")
 NO_GROUP = "-"
 
 # Time to assign is counted per hundredth of a business hour, the figure the
@@ -61,6 +62,10 @@ class RequestFacts:
     time_to_assign: float | None  # business hours from routing to the first assignment, pauses taken out
     within_sla: bool | None
     assign_due_at: datetime | None  # while routed: when it becomes overdue
+    exception_type: str | None = None  # a migration exception's kind
+    decision: str | None = None  # a migration exception's decision, once completed
+    rating: int | None = None  # the requestor's rating of the completed review
+    first_contact_on_time: bool | None = None  # once the architect recorded their first contact
 
 
 def facts(request: FtaRequest, seq: int, sla: Sla) -> RequestFacts:
@@ -68,8 +73,9 @@ def facts(request: FtaRequest, seq: int, sla: Sla) -> RequestFacts:
     events: Sequence[Event] = request.history[:seq]
     status = Status.SUBMITTED
     lead_group = architect = first_architect = None
-    routed_at = assigned_at = None
+    routed_at = assigned_at = contact_due = None
     paused = 0.0
+    decision = rating = on_time = None
     for event in events:
         status = _STATUS_OF.get(event.type, status)
         if event.type is EventType.INFO_PROVIDED:
@@ -82,8 +88,15 @@ def facts(request: FtaRequest, seq: int, sla: Sla) -> RequestFacts:
             routed_at, paused = event.occurred_at, 0.0
         elif event.type is EventType.ASSIGNED:
             architect = event.data.get("architect")
+            contact_due, on_time = event.data.get("firstContactDueAt"), None  # the new architect's first contact
             if assigned_at is None:
                 assigned_at, first_architect = event.occurred_at, architect
+        elif event.type is EventType.FIRST_CONTACT and on_time is None:
+            on_time = contact_due is None or iso(event.occurred_at) <= contact_due
+        elif event.type is EventType.COMPLETED:
+            decision = (event.data.get("outcome") or {}).get("decision")
+        elif event.type is EventType.FEEDBACK_GIVEN:
+            rating = int(event.data.get("rating", 0)) or None
     time_to_assign = within = due = None
     if routed_at is not None and assigned_at is not None:
         time_to_assign = sla.time_to_assign(routed_at, assigned_at, paused)
@@ -96,6 +109,8 @@ def facts(request: FtaRequest, seq: int, sla: Sla) -> RequestFacts:
         first_architect=first_architect, submitted_at=events[0].occurred_at if events else request.created_at,
         routed_at=routed_at, assigned_at=assigned_at, paused_business_hours=paused,
         time_to_assign=time_to_assign, within_sla=within, assign_due_at=due,
+        exception_type=request.migration.exception_type.value if request.migration else None,
+        decision=decision, rating=rating, first_contact_on_time=on_time,
     )
 
 
@@ -151,11 +166,19 @@ def contribution(f: RequestFacts) -> Contribution:
             if key:
                 current[f"due|{dim}|{key}|{due_hour(f.assign_due_at)}"] = 1
     day: Counters = {}
-    cohort_keys = {**now_keys, "architect": f.first_architect}
+    cohort_keys = {**now_keys, "architect": f.first_architect, "exceptionType": f.exception_type}
     for dim, key in cohort_keys.items():
         if not key:
             continue
         day[f"{dim}|{key}|submitted"] = 1
+        if f.rating is not None:  # the engagement: ratings, first contacts, exception decisions
+            day[f"{dim}|{key}|rated"], day[f"{dim}|{key}|ratingSum"] = 1, f.rating
+        if f.first_contact_on_time is not None:
+            day[f"{dim}|{key}|firstContacts"] = 1
+            if f.first_contact_on_time:
+                day[f"{dim}|{key}|firstContactsOnTime"] = 1
+        if f.decision:
+            day[f"{dim}|{key}|decision:{f.decision}"] = 1
         if f.time_to_assign is not None:
             day[f"{dim}|{key}|assigned"] = 1
             day[f"{dim}|{key}|t{hundredths(f.time_to_assign)}"] = 1
@@ -293,5 +316,11 @@ def sla_groups(day_docs: Iterable[Mapping[str, int]], current: Mapping[str, int]
             "timeToAssignBusinessHours": {"p50": percentile(hist, 0.5), "p90": percentile(hist, 0.9)},
             "openNow": open_now.get(key, 0),
             "overdueNow": overdue_now.get(key, 0),
+            "rated": figures.get("rated", 0),
+            "averageRating": round(figures["ratingSum"] / figures["rated"], 1) if figures.get("rated") else None,
+            "firstContacts": figures.get("firstContacts", 0),
+            "firstContactsOnTime": figures.get("firstContactsOnTime", 0),
+            "decisions": {name.split(":", 1)[1]: value for name, value in sorted(figures.items())
+                          if name.startswith("decision:")},
         })
     return groups

@@ -135,3 +135,51 @@ def test_bad_parameters_are_400_naming_the_parameter(app, name, params, field):
     answer = report(app, name, **params)
     assert answer.status == 400, answer.body
     assert field in [d["field"] for d in answer.body["details"]]
+
+
+def test_the_report_shows_ratings_first_contacts_and_the_exceptions_tracker_and_the_rebuild_agrees(app):
+    from shared.domain.forms import REQUIRED_FACTS, ExceptionType
+
+    def migration(kind):
+        facts = {"mailboxCount": 6000, "averageMailboxSizeGb": 3.0, "sharedMailboxCount": 10,
+                 "expectedStart": "2027-01-11", "expectedFinish": "2027-02-26", "sourceEnvironment": "Domino 12",
+                 "justification": "Exit"}
+        camel = {name: "".join(p.capitalize() if i else p for i, p in enumerate(name.split("_")))
+                 for name in REQUIRED_FACTS[kind]}
+        return form(requestType="migration-exception",
+                    migration={"exceptionType": kind.value, **{c: facts[c] for c in camel.values()}})
+
+    decided = {ExceptionType.DOMINO_90_DAY: "approved", ExceptionType.PARALLEL_MAILBOX: "declined"}
+    ids = {kind: app.submit(migration(kind), REQUESTOR).body["id"] for kind in decided}
+    app.pump()
+    for kind, request_id in ids.items():
+        assert app.act("assign", request_id, LEAD, LEAD_ROLES, {"architect": "ana.alves@contoso.com"}).status == 200
+    early = ids[ExceptionType.DOMINO_90_DAY]
+    assert workflow(app, "record_milestone", "milestones", early, {"kind": "first-contact"}).status == 200
+    app.clock.advance(days=6)  # past the other's first-contact due time
+    late = ids[ExceptionType.PARALLEL_MAILBOX]
+    assert workflow(app, "record_milestone", "milestones", late, {"kind": "first-contact"}).status == 200
+    for kind, request_id in ids.items():
+        assert app.act("complete", request_id, LEAD, LEAD_ROLES, {"outcome": {"decision": decided[kind]}}).status == 200
+    for request_id, rating in ((early, 5), (late, 2)):
+        assert app.call("give_feedback", "POST", f"http://localhost/api/requests/{request_id}/feedback",
+                        body={"rating": rating}, user=REQUESTOR, route_params={"id": request_id}).status == 200
+    app.pump()
+    period = {"from": "2026-11-24", "to": "2026-11-24"}
+    tracker = report(app, "sla_report", groupBy="exceptionType", **period).body["groups"]
+    by_kind = {g["key"]: g for g in tracker}
+    assert set(by_kind) == {kind.value for kind in ExceptionType}, "every kind, decided or not"
+    assert by_kind["domino-90-day"]["decisions"] == {"approved": 1}
+    assert by_kind["parallel-mailbox"]["decisions"] == {"declined": 1}
+    assert by_kind["local-migrators"]["decisions"] == {} and by_kind["local-migrators"]["submitted"] == 0
+    [ana] = report(app, "sla_report", groupBy="architect", **period).body["groups"]
+    assert (ana["key"], ana["rated"], ana["averageRating"]) == ("ana.alves@contoso.com", 2, 3.5)
+    assert (ana["firstContacts"], ana["firstContactsOnTime"]) == (2, 1)
+    fta = {g["key"]: g for g in report(app, "sla_report", **period).body["groups"]}["fta-alignment"]
+    assert (fta["rated"], fta["averageRating"]) == (2, 3.5)
+    keys = [rules.current_key(s) for s in range(rules.SHARDS)] + [rules.day_key(app.clock().date())] + [
+        rules.day_key(d, s) for d in rules.days(app.clock().date().replace(day=20), app.clock().date())
+        for s in range(rules.SHARDS)]
+    incremental = reporting.snapshot(app.ctx, keys)
+    reporting.rebuild(app.ctx)
+    assert reporting.snapshot(app.ctx, keys) == incremental

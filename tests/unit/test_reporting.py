@@ -121,7 +121,8 @@ def test_the_sla_groups_add_days_and_count_overdue_at_the_given_moment():
     [group] = rules.sla_groups(days, current, "leadGroup", now)
     assert group == {"key": "emea-leads", "submitted": 3, "assigned": 2, "assignedWithinSla": 1,
                      "withinSlaPercent": 50.0, "timeToAssignBusinessHours": {"p50": 1.0, "p90": 40.25},
-                     "openNow": 1, "overdueNow": 1}
+                     "openNow": 1, "overdueNow": 1, "rated": 0, "averageRating": None, "firstContacts": 0,
+                     "firstContactsOnTime": 0, "decisions": {}}
 
 
 def test_a_request_counts_overdue_from_the_end_of_the_hour_it_falls_due_in():
