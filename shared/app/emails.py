@@ -85,8 +85,8 @@ def recipients_for(ctx: Context, event: Event, request: FtaRequest) -> list[str]
             found = _group_members(ctx, event.data.get("escalateTo") or ctx.routing.escalate_to)
         case EventType.ASSIGNED:
             found = requestor + [event.data.get("architect") or request.architect or ""]
-        case EventType.CANCELLED | EventType.COMPLETED:
-            found = requestor + architect
+        case EventType.CANCELLED | EventType.COMPLETED:  # the architect of the event's moment (a reopen clears it)
+            found = requestor + ([event.data["architect"]] if event.data.get("architect") else architect)
     author = event.actor.lower() if event.type is EventType.COMMENTED else ""
     return list(dict.fromkeys(r.lower() for r in found if r and r.lower() != author))
 

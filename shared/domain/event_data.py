@@ -63,6 +63,7 @@ class CancelledData(CamelModel):
 class CompletedData(CamelModel):
     """The FTA review is done; the outcome is the requestor's proof of the review."""
 
+    architect: str | None = Field(default=None, description="the architect who did the review, when one was assigned")
     outcome: SowEcifOutcome | MigrationOutcome | NonEcifOutcome | None = Field(
         default=None,
         description="sow-ecif: recommendation and category; migration-exception: the decision; "

@@ -149,7 +149,8 @@ class FtaRequest(RequestForm, Engagement):
         self._move(Status.COMPLETED, "completed")
         self.next_reminder_at = None
         self.outcome = outcome
-        return self._record(EventType.COMPLETED, actor, now, {"outcome": outcome} if outcome else {})
+        data = {**({"outcome": outcome} if outcome else {}), **({"architect": self.architect} if self.architect else {})}
+        return self._record(EventType.COMPLETED, actor, now, data)
 
     # -- waiting on the requestor -------------------------------------------------
 

@@ -1,5 +1,6 @@
-"""The work after routing under faults: ask, answer, assign, complete; nothing
-lost, every email once, whatever the store, the bus and the mail server do."""
+"""The work after routing under faults: ask, answer, assign, the first contact and
+the workshop, complete, reopen; nothing lost, every email once, whatever the
+store, the bus and the mail server do."""
 
 from __future__ import annotations
 
@@ -19,8 +20,11 @@ LEADS = ("FTA.Lead",)
 ARCHITECT = "eva.novak@contoso.com"
 EMAILS_PER_REQUEST = {  # event -> recipients
     "request.submitted": 1, "request.routed": 1, "request.info-requested": 1, "request.commented": 1,
-    "request.info-provided": 1, "request.assigned": 2, "request.completed": 2,
+    "request.info-provided": 1, "request.assigned": 2, "request.completed": 2, "request.reopened": 2,
 }
+WORKSHOP = {"kind": "workshop-held", "customerUnderstanding": "medium", "outOfScope": ["Telephony"],
+            "engagementStart": "2027-01-11", "dibs": {"dueDate": "2027-03-31", "intent": "Mail in the cloud",
+                                                      "businessReason": "Datacentre exit", "successOwners": ["CIO"]}}
 
 
 def call_until_done(app, method, path, body, done, **who):
@@ -42,7 +46,7 @@ def call_until_done(app, method, path, body, done, **who):
     raise AssertionError(f"{path} never took effect")
 
 
-@pytest.mark.timeout(300)
+@pytest.mark.timeout(420)
 def test_ask_answer_assign_complete_under_faults_loses_nothing_and_mails_once(tmp_path):
     data_dir = tmp_path / "data"
     app = live.start(data_dir, FTA_FAULTS=FAULTS, FTA_FAULTS_SEED=SEED,
@@ -68,8 +72,14 @@ def test_ask_answer_assign_complete_under_faults_loses_nothing_and_mails_once(tm
                             lambda r: r["status"] == "routed", user=REQUESTOR)
             call_until_done(app, "POST", f"{path}/assign", {"architect": ARCHITECT},
                             lambda r: r["status"] == "assigned", **lead)
+            call_until_done(app, "POST", f"{path}/milestones", {"kind": "first-contact", "notes": "Called the ATU."},
+                            lambda r: r.get("firstContactAt") is not None, user=ARCHITECT)
+            call_until_done(app, "POST", f"{path}/milestones", WORKSHOP, lambda r: r.get("workshop") is not None,
+                            user=ARCHITECT)
             call_until_done(app, "POST", f"{path}/complete", {"outcome": {"notes": "Done."}},
                             lambda r: r["status"] == "completed", user=ARCHITECT)
+            call_until_done(app, "POST", f"{path}/reopen", {"reason": "Revised SOW from the partner"},
+                            lambda r: r["status"] == "routed", **lead)
 
         wanted = sum(EMAILS_PER_REQUEST.values()) * REQUESTS
 
@@ -79,18 +89,19 @@ def test_ask_answer_assign_complete_under_faults_loses_nothing_and_mails_once(tm
             dispatched = all(e["dispatched"] for r in requests for e in r["history"])
             return (requests, emails) if dispatched and len(emails) >= wanted else None
 
-        result = app.wait_for(settled, timeout=180, interval=1)
+        result = app.wait_for(settled, timeout=240, interval=1)
         requests, emails = result
         time.sleep(2)  # a duplicate would arrive meanwhile
         emails = outbox_headers(data_dir / "outbox")
     finally:
         app.stop()
 
-    assert all(r["status"] == "completed" for r in requests)
+    assert all(r["status"] == "routed" for r in requests), "reopened for a second review"
     for r in requests:
         types = [e["type"] for e in r["history"]]
         assert types == ["request.submitted", "request.routed", "request.info-requested", "request.commented",
-                         "request.info-provided", "request.assigned", "request.completed"], types
+                         "request.info-provided", "request.assigned", "request.first-contact",
+                         "request.workshop-held", "request.completed", "request.reopened"], types
     by_kind = collections.Counter((e["event"], e["request"], e["to"]) for e in emails)
     assert not {k: n for k, n in by_kind.items() if n > 1}, "no email twice"
     per_event = collections.Counter((e["event"], e["request"]) for e in emails)
