@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import signal
 import socket
 import sys
@@ -54,6 +55,19 @@ def configure_logging(level: str) -> None:
 
 def one_line(exc: BaseException) -> str:
     return "; ".join(line.strip() for line in str(exc).splitlines() if line.strip()) or type(exc).__name__
+
+
+def public_url_default(sock: socket.socket) -> dict[str, str]:
+    """The environment with ``FTA_PUBLIC_URL`` defaulting to where devhost listens,
+    so the links in mails and Teams cards open this devhost whatever its port."""
+    environment = dict(os.environ)
+    if not environment.get("FTA_PUBLIC_URL"):
+        address, port = sock.getsockname()[:2]
+        if address in ("0.0.0.0", "::"):
+            address = "localhost"
+        shown = f"[{address}]" if ":" in address else address
+        environment["FTA_PUBLIC_URL"] = f"http://{shown}:{port}"
+    return environment
 
 
 def bind(host: str, port: int) -> socket.socket:
@@ -194,9 +208,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     from shared.settings import load_settings
 
     try:
-        settings = load_settings()
+        sock = bind(args.host, args.port)
+    except ValueError as exc:
+        print(f"devhost: {one_line(exc)}", file=sys.stderr)
+        return EXIT_CONFIGURATION
+    try:
+        settings = load_settings(public_url_default(sock))
         ctx = bootstrap.build(settings)
     except ValueError as exc:  # SettingsError, RoutingError: one line naming the setting
+        sock.close()
         print(f"devhost: {one_line(exc)}", file=sys.stderr)
         return EXIT_CONFIGURATION
     bootstrap.install(ctx)
@@ -215,8 +235,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             app = import_app(args.app)
             host = DevHost.prepare(ctx, app, consumer_count=args.consumers, workers=args.workers)
-            sock = bind(args.host, args.port)
         except ValueError as exc:
+            sock.close()
             print(f"devhost: {one_line(exc)}", file=sys.stderr)
             return EXIT_CONFIGURATION
         names = ", ".join(f"{f.name} ({f.kind})" for f in host.catalog.functions) or "none"

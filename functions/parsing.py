@@ -28,9 +28,10 @@ from shared.app.commands import (
 from shared.domain.model import Person, RequestForm, Status
 from shared.domain.partial_form import field_errors, read_partial_form, region_error
 from shared.domain.routing import Routing
+from shared.domain.search import SORT_FIELDS, BadQuery, search_query
 from shared.domain.values import bounded_day
 
-LIST_PARAMETERS = ("status", "leadGroup", "tpid", "mine", "view", "counts", "limit", "continuationToken")
+LIST_PARAMETERS = ("status", "leadGroup", "tpid", "mine", "view", "counts", "limit", "continuationToken", "q", "sort")
 VIEWS = ("all", "queue", "assigned")
 _BodyT = TypeVar("_BodyT", bound="_Body")
 
@@ -117,11 +118,21 @@ def list_requests(req: func.HttpRequest) -> ListRequests:
         details.append(_query_error("view", "must be all, queue or assigned"))
     elif view == "queue" and "status" in params:
         details.append(_query_error("status", "the queue view chooses its own statuses"))
+    text = None
+    if "q" in params:
+        try:
+            text = search_query(params["q"])
+        except BadQuery as problem:
+            details.append(_query_error("q", str(problem)))
+    sort = params.get("sort")
+    if sort is not None and sort.removeprefix("-") not in SORT_FIELDS:
+        details.append(_query_error("sort", f"must be one of {', '.join(SORT_FIELDS)}, each optionally after '-'"))
     if details:
         raise invalid("invalid filters: " + ", ".join(d["field"] for d in details), details)
     return ListRequests(statuses=statuses, lead_group=params.get("leadGroup"), tpid=tpid, mine=mine,
                         view=view, counts=counts, limit=limit,  # type: ignore[arg-type]
-                        continuation=params.get("continuationToken") or None)
+                        continuation=params.get("continuationToken") or None, text=text,
+                        sort=sort.removeprefix("-") if sort else None, descending=bool(sort and sort.startswith("-")))
 
 
 def _request_id(req: func.HttpRequest) -> str:

@@ -121,6 +121,15 @@ def cmd_rebuild_stats(session: Session, args: argparse.Namespace, out: Out) -> i
     return 0
 
 
+def cmd_reindex_requests(session: Session, args: argparse.Namespace, out: Out) -> int:
+    from shared.app.reindex import reindex_requests
+
+    written = reindex_requests(session.context())
+    out.data({"requests": written})
+    out.line(f"{written} requests written again with what lists search and sort them by")
+    return 0
+
+
 # -- parsing ----------------------------------------------------------------------------
 
 
@@ -201,6 +210,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     command(commands, "rebuild-stats", cmd_rebuild_stats,
             "recompute the reports' read model (counts, loads, SLA figures) from the stored requests")
+    command(commands, "reindex-requests", cmd_reindex_requests,
+            "write every request again so that search (q) and sort=due find requests stored before they existed")
     return parser
 
 

@@ -8,8 +8,13 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict
 from pydantic.alias_generators import to_camel
 
+from shared.domain import access
 from shared.domain.principal import Principal
 from shared.domain.routing import Routing
+
+# App Service Authentication (Easy Auth) in Azure; devhost answers the same paths locally.
+SIGN_IN_URL = "/.auth/login/aad?post_login_redirect_uri=/"
+SIGN_OUT_URL = "/.auth/logout?post_logout_redirect_uri=/"
 
 
 # -- response bodies without a domain model ------------------------------------------
@@ -94,14 +99,23 @@ class SignedInUser(_Body):
     is_lead: bool
     regions: list[str]
     lead_groups: list[LeadGroupView]
+    views: list[Literal["home", "new", "request", "queue", "assigned", "reports"]]
+    home: str
+    sign_in_url: str
+    sign_out_url: str
 
     @classmethod
     def of(cls, principal: Principal, routing: Routing) -> "SignedInUser":
+        architect = any(a.email.lower() == principal.email.lower() for g in routing.lead_groups for a in g.architects)
         return cls(
             email=principal.email,
             name=principal.name,
             roles=sorted(principal.roles),
             is_lead=principal.is_lead,
+            views=access.views(principal, architect=architect),
+            home=access.home_path(principal, architect=architect),
+            sign_in_url=SIGN_IN_URL,
+            sign_out_url=SIGN_OUT_URL,
             regions=list(routing.regions),
             lead_groups=[
                 LeadGroupView(

@@ -90,6 +90,22 @@ def component_schemas() -> dict[str, Any]:
         "type": "boolean",
         "description": "routed and still without an architect after the assignment SLA",
     }
+    view["properties"]["dueAt"] = {
+        "type": ["string", "null"], "format": "date-time",
+        "description": "when the step FastTrack owes falls due (the assignment); null when nothing is owed",
+    }
+    view["properties"]["dueState"] = {
+        "type": ["string", "null"], "enum": ["on-time", "due-soon", "overdue", None],
+        "description": "due-soon: within 4 business hours; null when nothing is owed",
+    }
+    view["properties"]["businessHoursLeft"] = {
+        "type": ["number", "null"],
+        "description": "business hours until dueAt, one decimal (negative: how long overdue); null when nothing is owed",
+    }
+    view["properties"]["architectName"] = {
+        "type": ["string", "null"], "description": "the assigned architect's name in the routing file",
+    }
+    view["required"] += ["dueAt", "dueState", "businessHoursLeft", "architectName"]
     view["properties"]["allowedActions"] = {
         "type": "array",
         "items": {"type": "string", "enum": list(ACTIONS)},
@@ -103,10 +119,16 @@ def component_schemas() -> dict[str, Any]:
     schemas["Vocabulary"] = {
         "type": "object",
         "additionalProperties": False,
-        "required": sorted(TABLES),
-        "properties": {name: {"type": "object", "additionalProperties": {"type": "string"},
-                              "required": sorted(str(k) for k in table)}
-                       for name, table in sorted(TABLES.items())},
+        "required": sorted([*TABLES, "regions", "leadGroups"]),
+        "properties": {
+            **{name: {"type": "object", "additionalProperties": {"type": "string"},
+                      "required": sorted(str(k) for k in table)}
+               for name, table in sorted(TABLES.items())},
+            "regions": {"type": "object", "additionalProperties": {"type": "string"},
+                        "description": "the routing file's regions, by id"},
+            "leadGroups": {"type": "object", "additionalProperties": {"type": "string"},
+                           "description": "the routing file's lead groups' names, by id"},
+        },
     }
     schemas["FtaRequestWithOverdue"] = {
         "allOf": [schema_ref("FtaRequest"), {"required": ["overdue"]}],

@@ -10,9 +10,9 @@ from typing import Any
 
 from functions.http import MAX_BODY_BYTES
 from functions.openapi.documents import document_paths
+from functions.openapi.parameters import list_parameters
 from functions.openapi.reports import report_paths
 from functions.openapi.schemas import component_schemas, schema_ref
-from shared.domain.model import Status
 from shared.topology import PAGE_ROUTE
 
 OPENAPI_VERSION = "3.1.0"
@@ -107,28 +107,6 @@ def _action(operation_id: str, summary: str, *, body: dict[str, Any] | None, err
     if body is not None:
         operation["requestBody"] = body
     return operation
-
-
-def _list_parameters() -> list[dict[str, Any]]:
-    described = {
-        "status": ({"type": "string", "examples": ["routed", "submitted,routed"]},
-                   "one status or a comma list: " + ", ".join(s.value for s in Status)),
-        "leadGroup": ({"type": "string"}, "a lead group id of the routing configuration"),
-        "tpid": ({"type": "string", "pattern": "^[0-9]{1,12}$"}, "Top Parent ID"),
-        "mine": ({"type": "string", "enum": ["true", "false"], "default": "false"},
-                 "only the caller's own requests (always the case for a requestor)"),
-        "view": ({"type": "string", "enum": ["all", "queue", "assigned"], "default": "all"},
-                 "queue: requests waiting for an architect first (oldest first), then assigned, then closed ones; "
-                 "assigned: the requests assigned to the caller as architect"),
-        "counts": ({"type": "string", "enum": ["true", "false"], "default": "false"},
-                   "also answer counts per status under the same filters"),
-        "limit": ({"type": "integer", "minimum": 1, "maximum": 200, "default": 50}, "page size"),
-        "continuationToken": ({"type": "string"}, "the previous page's continuationToken"),
-    }
-    return [
-        {"name": name, "in": "query", "required": False, "description": text, "schema": schema}
-        for name, (schema, text) in described.items()
-    ]
 
 
 def _paths() -> dict[str, Any]:
@@ -257,7 +235,7 @@ def _paths() -> dict[str, Any]:
                 "operationId": "list_requests",
                 "summary": "Requests, newest first: a requestor's own, every request for leads and admins",
                 "tags": ["requests"],
-                "parameters": _list_parameters(),
+                "parameters": list_parameters(),
                 "responses": {"200": {"description": "one page", "content": _json("RequestList")},
                               **_errors("400", "401", "503")},
             },

@@ -96,6 +96,8 @@ def signed_in_user(req: func.HttpRequest) -> func.HttpResponse:
 @bp.function_name("vocabulary")
 @bp.route(route="api/vocabulary", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
 def vocabulary(req: func.HttpRequest) -> func.HttpResponse:
-    from shared.domain.vocabulary import vocabulary as tables
+    from shared.domain.vocabulary import routing_vocabulary, vocabulary as tables
 
-    return handle(req, lambda ctx, principal: json_response(tables(), 200, {"Cache-Control": "private, max-age=300"}))
+    return handle(req, lambda ctx, principal: json_response({**tables(), **routing_vocabulary(
+        ctx.routing.regions, ((group.id, group.name) for group in ctx.routing.lead_groups))}, 200,
+                                                            {"Cache-Control": "private, max-age=300"}))

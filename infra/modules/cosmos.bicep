@@ -124,6 +124,26 @@ var indexingPolicy = {
         order: 'descending'
       }
     ]
+    [
+      {
+        path: '/dueOrder'
+        order: 'ascending'
+      }
+      {
+        path: '/id'
+        order: 'ascending'
+      }
+    ]
+    [
+      {
+        path: '/dueOrder'
+        order: 'descending'
+      }
+      {
+        path: '/id'
+        order: 'descending'
+      }
+    ]
   ]
 }
 

@@ -31,6 +31,9 @@ class ListRequests:
     counts: bool = False
     limit: int = 50
     continuation: str | None = None
+    text: str | None = None  # a search query, as shared.domain.search.search_query makes it
+    sort: str | None = None  # due, created or updated; None: the view's own order
+    descending: bool = False
 
 
 @dataclass(frozen=True)

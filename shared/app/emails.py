@@ -6,6 +6,7 @@ from typing import Any
 
 from shared.app.context import Context
 from shared.app.errors import Poison
+from shared.app.teams_card import request_url
 from shared.domain.model import Event, EventType, FtaRequest
 from shared.domain.vocabulary import REQUEST_TYPES, label
 
@@ -89,7 +90,7 @@ def email_context(ctx: Context, event: Event, request: FtaRequest) -> dict[str, 
     return template_context(
         request.public_view(internal=False),  # an email never carries an internal comment it is not about
         event.envelope(),
-        request_url=f"{base}/?request={request.id}",
+        request_url=request_url(base, request.id),
         dashboard_url=f"{base}/",
         lead_group=_group_view(ctx, event.data.get("leadGroup") or request.lead_group),
         escalate_to=_group_view(ctx, event.data.get("escalateTo") or ctx.routing.escalate_to),

@@ -14,19 +14,20 @@ from shared.app.errors import Forbidden, invalid_field
 from shared.app.ports import RequestFilter
 from shared.domain import reporting as rules
 from shared.domain.access import can_read_reports
-from shared.domain.model import FtaRequest, iso
+from shared.domain.model import EventType, FtaRequest, iso
 from shared.domain.principal import Principal
 
 PAGE_SIZE = 200
 BOM = "\ufeff"
 
 # No comment, no instructions and no history: the export never carries what
-# was written in the timeline, internal or not.
+# was written in the timeline, internal or not. The outcome is the review's
+# record (mailed to the requestor as its proof), its notes included.
 COLUMNS = (
     "id", "createdAt", "updatedAt", "status", "requestType", "region", "leadGroup", "architect",
     "requestorEmail", "tpid", "tenant", "customerName", "partner", "segment", "totalUsers", "salesStagePercent",
     "fundingAmountUsd", "routedAt", "firstAssignedAt", "timeToAssignBusinessHours", "assignedWithinSla",
-    "pausedBusinessHours", "declineReason",
+    "pausedBusinessHours", "declineReason", "completedAt", "recommendation", "category", "decision", "outcomeNotes",
 )
 
 # OWASP "CSV injection": a cell a spreadsheet would read as a formula.
@@ -45,8 +46,13 @@ def neutralised(value: Any) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
+OUTCOME_COLUMNS = {"recommendation": "recommendation", "category": "category", "decision": "decision",
+                   "outcomeNotes": "notes"}
+
+
 def row(ctx: Context, request: FtaRequest) -> list[str]:
     facts = rules.facts(request, len(request.history), ctx.sla)
+    outcome = request.outcome or {}
     values = {
         "id": request.id, "createdAt": request.created_at, "updatedAt": request.updated_at,
         "status": request.status.value, "requestType": request.request_type.value, "region": request.region,
@@ -59,6 +65,8 @@ def row(ctx: Context, request: FtaRequest) -> list[str]:
         "assignedWithinSla": facts.within_sla,
         "pausedBusinessHours": round(facts.paused_business_hours, 2) if facts.paused_business_hours else 0,
         "declineReason": request.decline.reason if request.decline else None,
+        "completedAt": next((e.occurred_at for e in request.history if e.type is EventType.COMPLETED), None),
+        **{column: outcome.get(field) for column, field in OUTCOME_COLUMNS.items()},
     }
     return [neutralised(values[name]) for name in COLUMNS]
 

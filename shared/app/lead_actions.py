@@ -16,7 +16,8 @@ from shared.app.queries import valid_id
 from shared.domain import access
 from shared.domain.balancer import choose_architect
 from shared.domain.documents import Incomplete
-from shared.domain.model import DomainError, FtaRequest, InvalidTransition
+from shared.domain.events import Event
+from shared.domain.model import DomainError, FtaRequest, InvalidTransition, Person
 from shared.domain.outcomes import CancelReason, OutcomeRequired, parse_outcome
 from shared.domain.principal import Principal
 from shared.domain.routing import UnknownArchitect, check_architect
@@ -46,6 +47,15 @@ def balance(ctx: Context, lead_group: str, current: str | None = None) -> str:
     return choose_architect(pool, open_counts, ever_counts)
 
 
+def name_the_actor(events: list[Event], principal: Principal) -> None:
+    """The signed-in person's display name on the events they caused (left out when
+    it breaks the text rule: an identity provider's name is not ours to trust)."""
+    name = Person.signed_in(principal.email, principal.name).name
+    for event in events:
+        if name and event.actor == principal.actor:
+            event.actor_name = name
+
+
 def run_action(ctx: Context, principal: Principal, request_id: str, if_match: str | None, action: str,
                apply: Callable[[FtaRequest], Any]) -> tuple[FtaRequest, str]:
     """One read; then, in this order: not found unless the caller may see the
@@ -63,12 +73,15 @@ def run_action(ctx: Context, principal: Principal, request_id: str, if_match: st
     def guarded(request: FtaRequest) -> Any:
         if not access.state_allows(request, action):
             raise WrongState(f"a {request.status.value} request does not allow {action}")
+        recorded = len(request.history)
         try:
             return apply(request)
         except InvalidTransition as exc:
             raise WrongState(str(exc)) from None
         except DomainError as exc:
             raise Forbidden(str(exc)) from None
+        finally:
+            name_the_actor(request.history[recorded:], principal)
 
     request, etag, _ = change(ctx, request_id, guarded, if_match=if_match, guard=guard)
     request, etag = dispatch(ctx, request, etag)
@@ -88,7 +101,8 @@ def assign_architect(ctx: Context, principal: Principal, command: AssignArchitec
         chosen = (balance(ctx, request.lead_group or ctx.routing.default, request.architect)
                   if command.auto else command.architect)
         try:
-            return request.assign(chosen, principal.actor, ctx.clock(), auto=command.auto)
+            return request.assign(chosen, principal.actor, ctx.clock(), auto=command.auto,
+                                  architect_name=ctx.routing.architect_name(chosen))
         except Incomplete as exc:
             raise WrongState(f"{exc}: upload them before assigning", code="incomplete",
                              extra={"missingDocuments": [kind.value for kind in exc.missing]}) from None

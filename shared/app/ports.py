@@ -53,6 +53,7 @@ class RequestFilter:
     architect: str | None = None
     created_from: datetime | None = None  # createdAt >= this
     created_before: datetime | None = None  # createdAt < this
+    text: str | None = None  # a search query (shared.domain.search): id, TPID, customer, tenant or partner contain it
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,10 @@ class RequestRepository(Protocol):
 
     def lead_queue(self, where: RequestFilter, *, limit: int, continuation: str | None) -> RequestPage:
         """Waiting for an architect first (oldest first), then assigned, then closed."""
+
+    def sorted_by(self, where: RequestFilter, sort: str, *, descending: bool, limit: int,
+                  continuation: str | None) -> RequestPage:
+        """Ordered by ``due``, ``created`` or ``updated`` (shared.domain.search.SORT_FIELDS)."""
 
     def count(self, where: RequestFilter) -> int: ...
 

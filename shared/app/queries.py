@@ -14,6 +14,8 @@ from shared.domain.access import allowed_actions, can_read, may_remove_document,
 from shared.domain.documents import funding_review
 from shared.domain.model import FtaRequest, Status
 from shared.domain.principal import Principal
+from shared.domain.search import due_at
+from shared.domain.values import iso
 
 
 def valid_id(request_id: str) -> bool:
@@ -23,7 +25,14 @@ def valid_id(request_id: str) -> bool:
 def request_view(ctx: Context, principal: Principal, request: FtaRequest) -> dict[str, Any]:
     """The request as this caller sees it, with what the caller may do with it."""
     view = request.public_view(internal=sees_internal(principal, request))
-    view["overdue"] = request.is_overdue(ctx.clock())
+    now = ctx.clock()
+    view["overdue"] = request.is_overdue(now)
+    due = due_at(request)
+    state = ctx.sla.due_state(due, now)
+    view["dueAt"] = iso(due) if due is not None else None
+    view["dueState"] = state.value if state is not None else None
+    view["businessHoursLeft"] = round(ctx.sla.business_hours_left(due, now), 1) if due is not None else None
+    view["architectName"] = ctx.routing.architect_name(request.architect) or None
     view["allowedActions"] = allowed_actions(request, principal)
     view["missingDocuments"] = [kind.value for kind in request.missing_documents]
     for entry, document in zip(view["documents"], request.documents):
@@ -55,9 +64,13 @@ def list_requests(ctx: Context, principal: Principal, command: ListRequests) -> 
         tpid=command.tpid,
         requestor=principal.email if own else None,
         architect=principal.email if assigned else None,
+        text=command.text,
     )
     try:
-        if command.view == "queue":
+        if command.sort is not None:
+            page = ctx.requests.sorted_by(where, command.sort, descending=command.descending, limit=command.limit,
+                                          continuation=command.continuation)
+        elif command.view == "queue":
             page = ctx.requests.lead_queue(where, limit=command.limit, continuation=command.continuation)
         else:
             page = ctx.requests.newest_first(where, limit=command.limit, continuation=command.continuation)
@@ -67,13 +80,14 @@ def list_requests(ctx: Context, principal: Principal, command: ListRequests) -> 
         "items": [request_view(ctx, principal, request) for request in page.items],
         "continuationToken": page.continuation,
     }
-    if command.counts and where.requestor is None and where.tpid is None and where.architect is None:
+    if command.counts and where.requestor is None and where.tpid is None and where.architect is None \
+            and where.text is None:
         answer["counts"] = reporting.status_counts(ctx, where.lead_group)  # the read model: a few documents
     elif command.counts:  # one person's requests (made or assigned), or one TPID's: a small, indexed count
         answer["counts"] = {
             status.value: ctx.requests.count(RequestFilter(
                 statuses=(status,), lead_group=where.lead_group, tpid=where.tpid, requestor=where.requestor,
-                architect=where.architect))
+                architect=where.architect, text=where.text))
             for status in Status
         }
     return answer

@@ -35,7 +35,8 @@ def escape_markdown(text: str) -> str:
 
 
 def request_url(public_url: str, request_id: str) -> str:
-    return f"{public_url.rstrip('/')}/?request={quote(request_id, safe='')}"
+    """The request's own address in the page, where every mail and card links."""
+    return f"{public_url.rstrip('/')}/requests/{quote(request_id, safe='')}"
 
 
 def _due(request: FtaRequest) -> str:

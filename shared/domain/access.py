@@ -106,3 +106,27 @@ def may_remove_document(principal: Principal, request: FtaRequest, document: Doc
     """Its uploader (while they may still read the request), a lead or an admin; open requests only."""
     mine = document.uploaded_by == principal.email and can_read(principal, request)
     return (mine or principal.is_lead) and state_allows(request, UPLOAD_DOCUMENT)
+
+
+# -- the page's views ----------------------------------------------------------------
+
+VIEWS = ("home", "new", "request", "queue", "assigned", "reports")
+VIEW_PATHS = {"home": "/", "queue": "/queue", "assigned": "/assigned"}
+
+
+def views(principal: Principal, *, architect: bool) -> list[str]:
+    """The page's views this caller may open: everyone their own requests and a new
+    one; leads and admins the queue and the reports; architects their assignments."""
+    allowed = {"home", "new", "request"}
+    if principal.is_lead:
+        allowed |= {"queue", "reports"}
+    if architect or principal.is_lead:
+        allowed.add("assigned")
+    return [view for view in VIEWS if view in allowed]
+
+
+def home_path(principal: Principal, *, architect: bool) -> str:
+    """Where "/" lands: a lead on the queue, an architect on their assignments."""
+    if principal.is_lead:
+        return VIEW_PATHS["queue"]
+    return VIEW_PATHS["assigned"] if architect else VIEW_PATHS["home"]

@@ -88,10 +88,15 @@ def split_storage_name(name: str) -> tuple[str, str] | None:
     return (request_id, document_id) if request_id and valid_document_id(document_id) else None
 
 
-def answers_request(kind: DocumentKind, missing: list[DocumentKind], info_requested: dict[str, Any]) -> bool:
-    """Whether a document of ``kind`` is what a request waiting on its requestor lacks
-    (for its review) or was asked for (the last ``request.info-requested``)."""
-    return kind in missing or kind.value in (info_requested.get("missingDocuments") or [])
+def answers_request(kind: DocumentKind, missing_before: list[DocumentKind], missing_after: list[DocumentKind],
+                    info_requested: dict[str, Any], present: set[DocumentKind]) -> bool:
+    """Whether an upload of ``kind`` answers a request waiting on its requestor: it is a
+    kind the review lacked or the leads asked for (the last ``request.info-requested``),
+    and with it every asked-for kind and every kind the review needs is there. An
+    upload before that is recorded without answering."""
+    asked = {value for value in (info_requested.get("missingDocuments") or [])}
+    relevant = kind in missing_before or kind.value in asked
+    return relevant and not missing_after and asked <= {present_kind.value for present_kind in present}
 
 
 def missing_documents(request_type: RequestType, kinds: Iterable[DocumentKind]) -> list[DocumentKind]:

@@ -32,6 +32,7 @@ class AssignedData(CamelModel):
 
     architect: str = Field(description="the assigned architect's email")
     auto: bool = Field(description="chosen by the workload balancer rather than by hand")
+    architect_name: str | None = Field(default=None, description="the architect's name in the routing file, when it gives one")
     previous_architect: str | None = Field(default=None, description="present on a reassignment only")
 
 
@@ -153,6 +154,8 @@ def _envelope(event_type: EventType) -> type[CamelModel]:
         occurred_at=(UtcDateTime, Field(description="when it happened, ISO 8601 UTC",
                                         json_schema_extra={"format": "date-time"})),
         actor=(str, Field(description='the email of who caused it, or "system"')),
+        actor_name=(str | None, Field(None, description="the display name of who caused it (their sign-in's name claim); "
+                                                          "absent for the system and for a name that breaks the text rule")),
         data=(EVENT_DATA[event_type], ...),
         schema_version=(Literal[SCHEMA_VERSION], Field(description="raised on a change a consumer must know of")),
     )

@@ -39,6 +39,7 @@ class Event(CamelModel):
     request_id: str
     occurred_at: UtcDateTime
     actor: str
+    actor_name: str | None = None  # the display name of who caused it, when a person did
     data: dict[str, Any] = Field(default_factory=dict)
     schema_version: int = SCHEMA_VERSION
     dispatched: bool = False
@@ -49,4 +50,4 @@ class Event(CamelModel):
         return self.type is EventType.COMMENTED and bool(self.data.get("internal"))
 
     def envelope(self) -> dict[str, Any]:
-        return self.to_json_dict(exclude={"dispatched"})
+        return self.to_json_dict(exclude={"dispatched"} | ({"actor_name"} if self.actor_name is None else set()))

@@ -174,7 +174,7 @@ class FtaRequest(RequestForm):
             created_at=now,
             updated_at=now,
         )
-        request._record(EventType.SUBMITTED, requestor.email, now, {"region": form.region})
+        request._record(EventType.SUBMITTED, requestor.email, now, {"region": form.region}).actor_name = requestor.name or None
         return request
 
     # -- transitions --------------------------------------------------------
@@ -201,7 +201,7 @@ class FtaRequest(RequestForm):
         self.next_reminder_at = assign_due_at
         return self._record(EventType.ROUTED, "system", now, {"leadGroup": lead_group})
 
-    def assign(self, architect: str, actor: str, now: datetime, *, auto: bool = False) -> Event:
+    def assign(self, architect: str, actor: str, now: datetime, *, auto: bool = False, architect_name: str = "") -> Event:
         if self.status is Status.ASSIGNED and self.architect == architect:
             raise InvalidTransition(self.status, f"assigned to {architect} again")
         if can_transition(self.status, Status.ASSIGNED) and self.missing_documents:
@@ -210,7 +210,7 @@ class FtaRequest(RequestForm):
         previous = self.architect
         self.architect = architect
         self.next_reminder_at = None
-        data: dict[str, Any] = {"architect": architect, "auto": auto}
+        data: dict[str, Any] = {"architect": architect, "auto": auto, **({"architectName": architect_name} if architect_name else {})}
         if previous:
             data["previousArchitect"] = previous
         return self._record(EventType.ASSIGNED, actor, now, data)
@@ -297,9 +297,10 @@ class FtaRequest(RequestForm):
         if len(self.documents) >= MAX_DOCUMENTS:
             raise DocumentLimitReached()
         asked = next((e.data for e in reversed(self.history) if e.type is EventType.INFO_REQUESTED), {})
-        answers = (by_owner and self.status is Status.NEEDS_INFO
-                   and answers_request(document.kind, self.missing_documents, asked))
+        missing_before = self.missing_documents
         self.documents.append(document)
+        answers = (by_owner and self.status is Status.NEEDS_INFO and answers_request(
+            document.kind, missing_before, self.missing_documents, asked, {d.kind for d in self.documents}))
         data = document.event_data(self.architect)
         events = [self._record(EventType.DOCUMENT_ADDED, document.uploaded_by, now, data)]
         return events + ([self.resume(document.uploaded_by, now, sla, reply=True)] if answers else [])

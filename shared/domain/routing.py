@@ -186,6 +186,11 @@ class Routing(_Model):
                 return group
         raise KeyError(group_id)
 
+    def architect_name(self, email: str | None) -> str:
+        """The architect's name as this file gives it, or "" when it names them not."""
+        wanted = (email or "").lower()
+        return next((a.name for g in self.lead_groups for a in g.architects if a.email.lower() == wanted and a.name), "")
+
     @property
     def group_ids(self) -> list[str]:
         return [g.id for g in self.lead_groups]

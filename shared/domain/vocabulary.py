@@ -4,6 +4,8 @@ entitlement, a cloud or an event is named to people. The page takes them from
 
 from __future__ import annotations
 
+from typing import Iterable
+
 from shared.domain.model import Cloud, DocumentKind, Entitlement, EventType, RequestType, Segment, Status
 from shared.domain.outcomes import Category, Decision, DeclineReason, Recommendation
 
@@ -135,6 +137,18 @@ VALUE_LABELS: dict[str, str] = {
 def vocabulary() -> dict[str, dict[str, str]]:
     """Every table, keyed by plain strings, as the API answers it."""
     return {name: {str(k): v for k, v in table.items()} for name, table in TABLES.items()}
+
+
+# The regions a routing file usually names; another region reads as its id in words.
+REGION_LABELS = {"americas": "Americas", "emea": "Europe, Middle East and Africa", "asia-pacific": "Asia Pacific"}
+
+
+def routing_vocabulary(regions: Iterable[str], lead_groups: Iterable[tuple[str, str]]) -> dict[str, dict[str, str]]:
+    """The words for what the routing file defines: its regions and its lead groups (id, name)."""
+    return {
+        "regions": {region: REGION_LABELS.get(region, region.replace("-", " ").capitalize()) for region in regions},
+        "leadGroups": dict(lead_groups),
+    }
 
 
 def label(table: dict[str, str], value: str) -> str:

@@ -36,7 +36,7 @@ def test_the_card_carries_id_customer_type_region_due_and_link():
     assert (card["type"], card["version"]) == ("AdaptiveCard", "1.5")
     assert facts(message) == {"Request": escape_markdown(request.id), "Customer": "Contoso Ltd",
                               "Type": "Non\\-ECIF related", "Region": "emea", "Due": "2026\\-11\\-26 10\\:00 UTC"}
-    assert card["actions"][0]["url"] == f"https://fta.example/?request={request.id}"
+    assert card["actions"][0]["url"] == f"https://fta.example/requests/{request.id}"
 
 
 def test_the_tenant_stands_in_for_a_missing_customer_name():

@@ -222,7 +222,7 @@ def test_twenty_documents_at_most(app):
 
 
 def test_the_requestors_upload_of_a_missing_kind_resumes_a_request_waiting_on_them(app):
-    request_id = routed(app)
+    request_id = routed(app, form())
     asked = app.call("request_info", "POST", f"{BASE}/{request_id}/request-info", user=LEAD, roles=LEADS,
                      body={"message": "The review needs the SOW", "missingDocuments": ["sow"]},
                      route_params={"id": request_id})
@@ -230,6 +230,24 @@ def test_the_requestors_upload_of_a_missing_kind_resumes_a_request_waiting_on_th
     assert upload(app, request_id, "sow", "SOW.pdf", PDF, REQUESTOR).status == 201
     view = app.get(request_id, REQUESTOR).body
     assert view["status"] == "routed" and view["history"][-1]["type"] == "request.info-provided"
+
+
+def test_asked_for_two_documents_the_first_upload_tells_nobody_answered(app):
+    request_id = routed(app, form())
+    app.call("request_info", "POST", f"{BASE}/{request_id}/request-info", user=LEAD, roles=LEADS,
+             body={"message": "The WBS and the cost breakdown, please", "missingDocuments": ["wbs", "cost-breakdown"]},
+             route_params={"id": request_id})
+    app.pump()
+    assert upload(app, request_id, "wbs", "WBS.pdf", PDF, REQUESTOR).status == 201
+    app.pump()
+    view = app.get(request_id, LEAD, LEADS).body
+    assert view["status"] == "needs-info" and [d["kind"] for d in view["documents"]] == ["wbs"]
+    assert "request.info-provided" not in [e["type"] for e in view["history"]]
+    assert not [m for m in app.outbox() if m["X-FTA-Event"] == "request.info-provided"], "nobody is told answered"
+    assert upload(app, request_id, "cost-breakdown", "Costs.pdf", PDF, REQUESTOR).status == 201
+    app.pump()
+    assert app.get(request_id, LEAD, LEADS).body["status"] == "routed"
+    assert [m["X-FTA-Event"] for m in app.outbox()].count("request.info-provided") >= 1
 
 
 @pytest.mark.parametrize("body, content_type, status, field", [

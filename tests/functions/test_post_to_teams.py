@@ -108,7 +108,7 @@ def test_a_routed_request_posts_one_card_to_its_groups_channel(app, webhook):
     assert rendered_text(post.fact("Region")) == "emea"
     assert rendered_text(post.fact("Due")) == request["assignDueAt"][:16].replace("T", " ") + " UTC"
     assert post.card["actions"] == [{"type": "Action.OpenUrl", "title": "Open the request",
-                                     "url": f"https://fta.contoso.com/?request={request_id}"}]
+                                     "url": f"https://fta.contoso.com/requests/{request_id}"}]
 
     app.pump()
     assert len(webhook.posts) == 1, "a drained bus posts nothing more"

@@ -9,7 +9,8 @@ import pytest
 
 from shared.app import reporting
 from shared.domain import reporting as rules
-from tests.factories import LEAD, REQUESTOR, form
+from tests.document_samples import upload_funding_documents
+from tests.factories import LEAD, REQUESTOR, form, sow_form
 
 LEAD_ROLES = ("FTA.Lead",)
 
@@ -87,6 +88,31 @@ def test_the_csv_export_filters_and_carries_no_comment(app):
     first = {r["id"]: r for r in rows}[ids[0]]
     assert first["status"] == "assigned" and first["assignedWithinSla"] == "true"
     assert first["timeToAssignBusinessHours"] == "2.0" and first["createdAt"] == "2026-11-24T10:00:00.000000Z"
+
+
+def test_the_csv_carries_the_completion_the_outcome_and_the_decline(app):
+    completed = app.submit(sow_form(), REQUESTOR).body["id"]
+    migration = app.submit(form(requestType="migration-exception", migration={
+        "mailboxCount": 1200, "sourceEnvironment": "Exchange 2016", "justification": "Datacentre exit"}), REQUESTOR).body["id"]
+    declined = app.submit(form(), REQUESTOR).body["id"]
+    app.pump()
+    upload_funding_documents(app, completed, REQUESTOR)
+    for request_id in (completed, migration):
+        assert app.act("assign", request_id, LEAD, LEAD_ROLES, {"architect": "auto"}).status == 200
+    app.clock.advance(hours=3)
+    done = app.act("complete", completed, LEAD, LEAD_ROLES, {"outcome": {
+        "recommendation": "approve", "category": "cat-2a", "notes": "Scope matches the SOW"}})
+    assert done.status == 200, done.body
+    assert app.act("complete", migration, LEAD, LEAD_ROLES, {"outcome": {"decision": "approved"}}).status == 200
+    assert workflow(app, "decline_request", "decline", declined, {"reason": "out-of-scope"}).status == 200
+    app.pump()
+    answer = report(app, "export_requests")
+    rows = {r["id"]: r for r in csv.DictReader(io.StringIO(answer.body[1:], newline=""))}
+    assert {k: rows[completed][k] for k in ("completedAt", "recommendation", "category", "decision", "outcomeNotes")} == {
+        "completedAt": "2026-11-24T13:00:00.000000Z", "recommendation": "approve", "category": "cat-2a",
+        "decision": "", "outcomeNotes": "Scope matches the SOW"}
+    assert (rows[migration]["decision"], rows[migration]["recommendation"]) == ("approved", "")
+    assert (rows[declined]["declineReason"], rows[declined]["completedAt"]) == ("out-of-scope", "")
 
 
 @pytest.mark.parametrize("name", ["sla_report", "export_requests"])

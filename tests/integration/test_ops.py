@@ -296,3 +296,21 @@ def test_rebuild_stats_recomputes_the_read_model_the_consumer_kept(data, open_ap
     assert "rebuilt from 3 requests" in done.stdout
     assert reporting.snapshot(app.ctx, keys) == incremental
     assert ops_json(data, "rebuild-stats")["requests"] == 3
+
+
+def test_reindex_requests_makes_requests_stored_before_search_findable(data, open_app):
+    from shared import topology
+
+    app = open_app()
+    request_id = app.submit(form(customerName="Adatum Retail"), REQUESTOR).body["id"]
+    app.pump()
+    item = app.ctx.store.read(topology.REQUESTS, request_id)
+    old = {k: v for k, v in item.doc.items() if k not in ("searchText", "dueOrder")}  # as stored before search existed
+    app.ctx.store.replace(topology.REQUESTS, old, etag=item.etag)
+    lead = ("lee@contoso.com", ("FTA.Lead",))
+    assert app.list(*lead, q="adatum").body["items"] == []
+    done = run_ops(data, "reindex-requests")
+    assert done.returncode == 0, done.stderr
+    assert "1 requests written again" in done.stdout
+    assert [i["id"] for i in app.list(*lead, q="adatum").body["items"]] == [request_id]
+    assert [i["id"] for i in app.list(*lead, sort="due").body["items"]] == [request_id]

@@ -42,6 +42,17 @@ def test_a_request_is_confirmed_once_and_its_leads_are_told(app, smtp):
     assert routed.recipients == ["americas-leads@contoso.com"]
 
 
+def test_the_link_in_a_mail_opens_the_request_on_this_devhost_whatever_its_port(app, smtp):
+    """FTA_PUBLIC_URL is not set: it defaults to where devhost listens (a free port here)."""
+    request_id = app.request("POST", "/api/requests", form(region="emea")).body["id"]
+    app.wait_for(lambda: smtp.collector.by_event("request.submitted"))
+    [mail] = smtp.collector.by_event("request.submitted")
+    link = f"{app.url}/requests/{request_id}"
+    assert not app.url.endswith(":7071")
+    assert link in mail.message.get_body(("plain",)).get_content()
+    assert f'href="{link}"' in mail.message.get_body(("html",)).get_content()
+
+
 def test_a_burst_of_fifty_requests_is_all_routed_with_fifty_confirmations(app, smtp):
     ids = []
     for n in range(50):

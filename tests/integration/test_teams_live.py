@@ -39,7 +39,7 @@ def test_a_routed_request_reaches_its_channel_once_through_failures_and_the_url_
     card = webhook.posts[-1]
     assert card.fact("Request") == emea.body["id"].replace("-", "\\-")
     assert card.fact("Customer") == "\\[Pay\\]\\(https\\://evil\\.example\\)"
-    assert card.card["actions"][0]["url"] == f"https://fta.contoso.com/?request={emea.body['id']}"
+    assert card.card["actions"][0]["url"] == f"https://fta.contoso.com/requests/{emea.body['id']}"
     log = app.log()
     assert "post_to_teams" in log
     assert webhook.secret("emea-leads") not in log and "127.0.0.1:%d/workflows" % webhook.port not in log

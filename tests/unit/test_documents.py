@@ -114,10 +114,25 @@ def test_the_owners_upload_of_a_missing_kind_answers_a_request_for_information()
     assert events[1].data["reply"] is True
 
 
-def test_a_missing_funding_document_answers_too():
+def test_the_funding_documents_answer_only_once_all_three_are_there():
     request = request_of(sow_form())
     request.request_info("lee@contoso.com", NOW, "The review needs its documents", [], None)
-    request.add_document(document(DocumentKind.WBS), NOW, by_owner=True, sla=Sla(CALENDAR))
+    for kind in (DocumentKind.WBS, DocumentKind.SOW):
+        events = request.add_document(document(kind), NOW, by_owner=True, sla=Sla(CALENDAR))
+        assert request.status is Status.NEEDS_INFO and [e.type.value for e in events] == ["request.document-added"]
+    request.add_document(document(DocumentKind.COST_BREAKDOWN), NOW, by_owner=True, sla=Sla(CALENDAR))
+    assert request.status is Status.ROUTED
+
+
+def test_asked_for_two_kinds_one_upload_is_recorded_and_answers_nothing():
+    request = request_of(form())
+    request.request_info("lee@contoso.com", NOW, "The WBS and the cost breakdown, please",
+                         [DocumentKind.WBS, DocumentKind.COST_BREAKDOWN], None)
+    events = request.add_document(document(DocumentKind.WBS), NOW, by_owner=True, sla=Sla(CALENDAR))
+    assert [e.type.value for e in events] == ["request.document-added"]
+    assert request.status is Status.NEEDS_INFO and len(request.documents) == 1
+    events = request.add_document(document(DocumentKind.COST_BREAKDOWN), NOW, by_owner=True, sla=Sla(CALENDAR))
+    assert [e.type.value for e in events] == ["request.document-added", "request.info-provided"]
     assert request.status is Status.ROUTED
 
 

@@ -11,6 +11,7 @@ from shared import topology
 from shared.adapters.store.base import DocumentStore, Where
 from shared.app.ports import InvalidContinuation, RequestFilter, RequestPage
 from shared.domain.model import OPEN_STATUSES, FtaRequest, Status, iso
+from shared.domain.search import SORT_FIELDS, due_order, search_text
 
 WAITING = [Status.SUBMITTED.value, Status.ROUTED.value, Status.NEEDS_INFO.value]
 CLOSED = [Status.COMPLETED.value, Status.DECLINED.value, Status.CANCELLED.value]
@@ -43,7 +44,14 @@ def _conditions(where: RequestFilter) -> list[Where]:
         found.append(Where("createdAt", ">=", iso(where.created_from)))
     if where.created_before is not None:
         found.append(Where("createdAt", "<", iso(where.created_before)))
+    if where.text is not None:
+        found.append(Where("searchText", "contains", where.text))
     return found
+
+
+def _document(request: FtaRequest) -> dict:
+    """The stored form: the request and what lists search and sort it by."""
+    return {**request.to_json_dict(), "searchText": search_text(request), "dueOrder": due_order(request)}
 
 
 def _queue_token(phase: int, inner: str | None) -> str:
@@ -72,10 +80,10 @@ class StoredRequests:
         return FtaRequest.model_validate(item.doc), item.etag
 
     def add(self, request: FtaRequest) -> str:
-        return self.store.create(topology.REQUESTS, request.to_json_dict())
+        return self.store.create(topology.REQUESTS, _document(request))
 
     def save(self, request: FtaRequest, etag: str) -> str:
-        return self.store.replace(topology.REQUESTS, request.to_json_dict(), etag=etag)
+        return self.store.replace(topology.REQUESTS, _document(request), etag=etag)
 
     def _page(self, where: list[Where], *, descending: bool, limit: int, continuation: str | None):
         try:
@@ -105,6 +113,15 @@ class StoredRequests:
                 next_token = _queue_token(phase, None) if phase < len(_QUEUE_PHASES) else None
                 break
         return RequestPage([FtaRequest.model_validate(doc) for doc in docs], next_token)
+
+    def sorted_by(self, where: RequestFilter, sort: str, *, descending: bool, limit: int,
+                  continuation: str | None) -> RequestPage:
+        try:
+            page = self.store.query(topology.REQUESTS, _conditions(where), order_by=SORT_FIELDS[sort],
+                                    descending=descending, limit=limit, continuation=continuation)
+        except ValueError:
+            raise InvalidContinuation("continuation token is not valid") from None
+        return RequestPage([FtaRequest.model_validate(doc) for doc in page.items], page.continuation)
 
     def count(self, where: RequestFilter) -> int:
         return self.store.count(topology.REQUESTS, _conditions(where))

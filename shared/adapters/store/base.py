@@ -20,7 +20,7 @@ class ItemNotFound(StoreError):
     """``replace``/``delete`` of a document that does not exist."""
 
 
-Op = Literal["=", "!=", "<", "<=", ">", ">=", "in"]
+Op = Literal["=", "!=", "<", "<=", ">", ">=", "in", "contains"]
 
 
 @dataclass(frozen=True)

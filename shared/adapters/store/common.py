@@ -59,6 +59,13 @@ def in_values(where: Where) -> tuple[list[Any], bool]:
     return present, len(present) != len(values)
 
 
+def contained(where: Where) -> str:
+    """The text of a ``contains`` condition: a substring matched literally, case as given."""
+    if not isinstance(where.value, str) or not where.value:
+        raise ValueError("'contains' needs a non-empty string")
+    return where.value
+
+
 def comparable(where: Where) -> Any:
     """The value of a ``<``, ``<=``, ``>`` or ``>=`` condition (never null)."""
     if where.op not in ("<", "<=", ">", ">="):

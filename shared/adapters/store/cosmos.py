@@ -30,6 +30,7 @@ from shared.adapters.store.common import (
     RESERVED_FIELDS,
     checked_page_size,
     comparable,
+    contained,
     decode_continuation,
     encode_continuation,
     query_fingerprint,
@@ -45,7 +46,7 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-ORDERABLE_FIELDS = ("createdAt", "updatedAt", "routedAt", "assignDueAt", "nextReminderAt")
+ORDERABLE_FIELDS = ("createdAt", "updatedAt", "routedAt", "assignDueAt", "nextReminderAt", "dueOrder")
 SYSTEM_FIELDS = RESERVED_FIELDS
 OWNER_RESOURCE_MISSING = 1003
 
@@ -127,6 +128,8 @@ def _condition(where: Where, params: _Parameters) -> str:
         if with_null:
             terms.append(_absent(ref))
         return "(" + " OR ".join(terms) + ")" if terms else "false"
+    if op == "contains":
+        return f"CONTAINS({ref}, {params.add(contained(where))})"
     value = json_scalar(value)
     if op == "=":
         return _absent(ref) if value is None else f"{ref} = {params.add(value)}"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any, Sequence
 
 from shared.adapters.store.base import Where
-from shared.adapters.store.common import comparable, in_values, json_scalar, validated_field
+from shared.adapters.store.common import comparable, contained, in_values, json_scalar, validated_field
 
 # An ``in`` over at most this many values is run as one ordered part per value
 # (UNION ALL), each reading its own range of a (field, order field) index: a
@@ -33,6 +33,9 @@ def condition(where: Where, params: list[Any]) -> str:
         if with_null:
             terms.append(f"{target} IS NULL")
         return "(" + " OR ".join(terms) + ")" if terms else "0"
+    if op == "contains":  # instr: a literal substring, no LIKE wildcards to escape
+        params.append(contained(where))
+        return f"instr({target}, ?) > 0"
     value = json_scalar(value)
     if op == "=":
         if value is None:

@@ -131,6 +131,10 @@ class SqliteStore:
         connection.execute(
             f'CREATE INDEX IF NOT EXISTS "{REQUESTS}_created_at" ON "{REQUESTS}"({_column("createdAt")}, id)'
         )
+        for field, index_name in (("dueOrder", "due_order"), ("updatedAt", "updated_at")):  # the lists' sorts
+            connection.execute(
+                f'CREATE INDEX IF NOT EXISTS "{REQUESTS}_{index_name}" ON "{REQUESTS}"({_column(field)}, id)'
+            )
         # A status's requests in creation order: the lists and a lead's queue read one range per status.
         connection.execute(
             f'CREATE INDEX IF NOT EXISTS "{REQUESTS}_status_created_at" ON "{REQUESTS}"'
