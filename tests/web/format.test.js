@@ -23,6 +23,8 @@ test("due times read in whole business hours, overdue when negative, nothing whe
   assert.equal(dueText(null), "");
   assert.equal(dueText(undefined), "");
   assert.equal(dueText(Number.NaN), "");
+  assert.equal(dueText(0, "overdue"), "overdue under 1 h");
+  assert.equal(dueText(2, "due-soon"), "due in 2 h");
 });
 
 test("percentages keep their unit apart and figures missing read as a dash", () => {

@@ -93,11 +93,11 @@ function renderNav(current) {
   clear(list);
   if (!me) return;
   const open = viewsOf(me);
-  const home = homeOf(me);
   for (const [view, label] of NAV) {
-    if (!open.includes(view) || (view === "home" && home !== "/")) continue;
+    if (!open.includes(view)) continue;
+    /** @type {Record<string, string>} */
     const attrs = { href: href(view) };
-    if (view === current || (current === "request" && view === "home" && home === "/")) attrs["aria-current"] = "page";
+    if (view === current) attrs["aria-current"] = "page";
     list.appendChild(el("li", {}, [el("a", { text: label, attrs })]));
   }
   $("nav").hidden = false;
@@ -125,8 +125,8 @@ async function render() {
     navigate(requestHref(legacy), { replace: true }); // a link of an older mail: /?request={id}
     return;
   }
-  if (route.view === "home" && home !== "/") {
-    navigate(home, { replace: true });
+  if (route.view === "home" && home !== "/" && first) {
+    navigate(home, { replace: true }); // a lead lands on the queue, an architect on their assignments
     return;
   }
   renderNav(route.view);

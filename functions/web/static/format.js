@@ -27,22 +27,23 @@ function hoursText(hours) {
 
 /**
  * When a request falls due for the step FastTrack owes, in business hours:
- * "due in 5 h", "overdue 3 h"; "" when nothing is owed.
+ * "due in 5 h", "overdue 3 h"; "" when nothing is owed. The server's dueState
+ * has the last word on "overdue" (at the due time itself no hour is left).
  * @param {number | null | undefined} businessHoursLeft negative when overdue
+ * @param {string | null} [dueState]
  */
-export function dueText(businessHoursLeft) {
+export function dueText(businessHoursLeft, dueState = null) {
   if (typeof businessHoursLeft !== "number" || !Number.isFinite(businessHoursLeft)) return "";
-  if (businessHoursLeft < 0) return `overdue ${hoursText(-businessHoursLeft)}`;
+  if (businessHoursLeft < 0 || dueState === "overdue") return `overdue ${hoursText(Math.abs(businessHoursLeft))}`;
   return `due in ${hoursText(businessHoursLeft)}`;
 }
 
 /**
- * The due state the server gave, else one read from the hours left (4 business hours: "due-soon").
+ * The due state the server gave, if it is one the page knows.
  * @param {string | null | undefined} dueState
- * @param {number | null | undefined} businessHoursLeft
  * @returns {"on-time" | "due-soon" | "overdue" | ""}
  */
-export function dueStateOf(dueState, businessHoursLeft) {
+export function dueStateOf(dueState) {
   if (dueState === "on-time" || dueState === "due-soon" || dueState === "overdue") return dueState;
   return "";
 }

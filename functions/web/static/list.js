@@ -47,8 +47,8 @@ export function statusBadge(status) {
 
 /** @param {RequestItem} item */
 export function dueBadge(item) {
-  const text = dueText(item.businessHoursLeft);
-  if (text) return el("span", { text, className: `due due-${dueStateOf(item.dueState, item.businessHoursLeft) || "none"}` });
+  const text = dueText(item.businessHoursLeft, item.dueState);
+  if (text) return el("span", { text, className: `due due-${dueStateOf(item.dueState) || "none"}` });
   if (item.overdue) return el("span", { text: "overdue", className: "due due-overdue" });
   return null;
 }

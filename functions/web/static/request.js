@@ -36,7 +36,7 @@ function facts(request) {
   /** @type {Array<[string, string | Node | null | undefined]>} */
   return [
     ["Status", statusBadge(request.status)],
-    ["Due", dueText(request.businessHoursLeft) || (request.overdue ? "overdue" : "")],
+    ["Due", dueText(request.businessHoursLeft, request.dueState) || (request.overdue ? "overdue" : "")],
     ["Customer", request.customerName],
     ["TPID", request.tpid],
     ["Tenant", request.tenant],
