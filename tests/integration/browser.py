@@ -95,7 +95,12 @@ class WebHost(live.LiveApp):
         return answer.body["items"]
 
     def wait_for_status(self, request_id: str, status: str, user: str, timeout: float = 15.0) -> dict:
-        return wait_for(lambda: (r := self.request(request_id, user)) and r["status"] == status and r, timeout)
+        """The request once it has this status and every event of it is published (the outbox's mark
+        changes the request's ETag: a page opened before it would send a stale If-Match)."""
+        def settled():
+            r = self.request(request_id, user)
+            return r["status"] == status and all(e.get("dispatched", True) for e in r["history"]) and r
+        return wait_for(settled, timeout)
 
 
 def start_web_host(data_dir: Path) -> WebHost:

@@ -539,6 +539,8 @@ def test_markup_in_the_requests_fields_is_shown_as_text_and_never_runs(open_page
     expect(detail_value(page, "Customer")).to_have_text(XSS_FLAG)
     expect(detail_value(page, "Instructions")).to_have_text(XSS_ALERT)
     expect(detail_value(page, "Status")).to_have_text("Routed to leads", timeout=15_000)  # the view follows the request
+    web_host.wait_for_status(request_id, "routed", me)
+    page.reload()
     act(page, "Cancel request", fill={"Reason for cancelling (optional)": XSS_ALERT})
     expect(page.locator('#timeline li[data-event-type="request.cancelled"]')).to_contain_text(f"Reason: {XSS_ALERT}")
     page.get_by_role("link", name="My requests").click()

@@ -6,7 +6,7 @@
 
 import { api, serverMessage } from "./api.js";
 import { $, clear, el, timeElement } from "./dom.js";
-import { ago, dueStateOf, dueText, listWords } from "./format.js";
+import { ago, dateTime, dueStateOf, dueText, listWords } from "./format.js";
 import { href, listUrl, Q_MAX, Q_MIN, requestHref, searchable } from "./router.js";
 import { actorOf } from "./sentences.js";
 import { groupName, personName, state, words } from "./state.js";
@@ -125,7 +125,7 @@ function cells(item, view) {
       : type),
     "Lead group": () => groupName(item.leadGroup),
     Status: () => statusBadge(item.status),
-    "Waiting since": () => el("span", {}, [timeElement(since), el("span", { text: ` (${ago(since, new Date())})`, className: "muted" })]),
+    "Waiting since": () => el("time", { text: ago(since, new Date()), attrs: { datetime: String(since || ""), title: dateTime(since) } }),
     Submitted: () => timeElement(item.createdAt),
     Updated: () => timeElement(item.updatedAt),
     Due: () => dueBadge(item) || "",

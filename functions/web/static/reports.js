@@ -86,7 +86,7 @@ export function renderReport(report) {
     text: `Requests submitted ${report.from} to ${report.to} (UTC); the promise: an architect within ${report.slaBusinessHours} business hours.` }));
   target.appendChild(figure("chart-sla", `Assigned within the SLA, per ${per}`,
     bars("Within the SLA", groups.map((g) => ({ label: name(g), value: g.withinSlaPercent, text: percent(g.withinSlaPercent) })), 100),
-    table(`Assigned within the SLA, per ${per}`, [title, "Submitted", "Assigned", "Within SLA", "Within SLA %"],
+    table(`Assigned within the SLA, per ${per}`, [title, "Submitted", "Assigned", "In SLA", "In SLA %"],
       groups.map((g) => [name(g), count(g.submitted), count(g.assigned), count(g.assignedWithinSla), percent(g.withinSlaPercent)]))));
   const slowest = Math.max(1, ...groups.map((g) => g.timeToAssignBusinessHours.p90 || 0));
   target.appendChild(figure("chart-time", "Time to assign (business hours, p90)",

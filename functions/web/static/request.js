@@ -248,8 +248,9 @@ async function follow() {
   const generation = shown.generation;
   const answer = await api("GET", `/api/requests/${encodeURIComponent(request.id)}`);
   if (generation !== shown.generation || !shown.request || document.querySelector("#dialogs dialog[open]")) return;
-  if (answer.ok && answer.body && answer.body.updatedAt !== shown.request.updatedAt) {
-    render(answer.body, answer.headers.get("ETag"));
+  const etag = answer.headers.get("ETag");
+  if (answer.ok && answer.body && (etag !== shown.etag || answer.body.updatedAt !== shown.request.updatedAt)) {
+    render(answer.body, etag);
   }
 }
 
