@@ -9,6 +9,7 @@ from functions.lead_actions import bp as lead_actions
 from functions.notify import bp as notify
 from functions.openapi import bp as openapi
 from functions.post_to_teams import bp as post_to_teams
+from functions.read_replies import bp as read_replies
 from functions.read_requests import bp as read_requests
 from functions.remind import bp as remind
 from functions.reports import bp as reports
@@ -21,5 +22,5 @@ from functions.workflow import bp as workflow
 app = func.FunctionApp(http_auth_level=func.AuthLevel.ANONYMOUS)
 
 for blueprint in (create_request, eligibility, read_requests, lead_actions, workflow, documents, health, route_to_leads,
-                  notify, post_to_teams, remind, sweep, web, openapi, asyncapi, reports, update_reports):
+                  notify, post_to_teams, remind, sweep, read_replies, web, openapi, asyncapi, reports, update_reports):
     app.register_functions(blueprint)

@@ -18,6 +18,7 @@ from typing import Any, Sequence
 from devhost.asgi import DevHostApp, NotRunnable
 from devhost.catalog import AppSettings, Catalog, Function, HttpFunction, TimerFunction, TopicFunction, discover, import_app
 from devhost.consumers import SubscriptionConsumer, run_direct_message
+from devhost.inbound import start_inbound
 from devhost.invocation import Invoker
 from devhost.timers import Schedule, TimerRunner, run_timer_function, timer_request
 from shared import topology
@@ -242,7 +243,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         names = ", ".join(f"{f.name} ({f.kind})" for f in host.catalog.functions) or "none"
         log.info("functions: %s", names)
         host.start_background()
-        status = serve(host, sock, stopping)
+        inbound = start_inbound(ctx, "127.0.0.1", settings.inbound_smtp_port)
+        try:
+            status = serve(host, sock, stopping)
+        finally:
+            if inbound is not None:
+                inbound.stop()
         log.info("stopping")
         return status
     finally:

@@ -12,6 +12,7 @@ from pydantic.alias_generators import to_camel
 
 from functions.http import if_match, invalid, json_body
 from shared.app.commands import (
+    ReopenRequest,
     AddComment,
     AssignArchitect,
     CancelRequest,
@@ -172,6 +173,14 @@ class RequestInfoBody(_Body):
     missing_documents: list[str] = []
 
 
+class DocumentChangeBody(_Body):
+    kind: str
+
+
+def document_change(req: func.HttpRequest) -> DocumentChangeBody:
+    return _body(DocumentChangeBody, req)
+
+
 class CommentBody(_Body):
     text: str
     internal: bool = False
@@ -183,6 +192,15 @@ class ResumeBody(_Body):
 
 class CancelBody(_Body):
     reason: str | None = None
+
+
+class ReopenBody(_Body):
+    reason: str
+
+
+def reopen_request(req: func.HttpRequest) -> ReopenRequest:
+    body = _body(ReopenBody, req)
+    return ReopenRequest(_request_id(req), body.reason, if_match(req))
 
 
 class DeclineBody(_Body):

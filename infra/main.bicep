@@ -39,12 +39,19 @@ param teamsWebhooks array = []
 @description('Time to live of a message in the leads-<id> subscriptions, which the app does not consume: unread messages expire and are dropped (see modules/servicebus.bicep).')
 param leadFeedMessageTimeToLive string = 'P7D'
 
-@description('How the app sends email: smtp (an SMTP relay: Azure Communication Services, Exchange Online or the Amazon SES SMTP endpoint) or outbox (files on the instance: nothing is delivered).')
+@description('How the app sends email: graph (Microsoft Graph as the shared mailbox mailSender, with the app\'s managed identity: no secret; docs/deployment.md, "Mail through Microsoft Graph"), smtp (an SMTP relay) or outbox (files on the instance: nothing is delivered).')
 @allowed([
+  'graph'
   'smtp'
   'outbox'
 ])
 param emailBackend string = 'outbox'
+
+@description('The shared mailbox the app sends as and reads replies from (emailBackend graph).')
+param mailSender string = ''
+
+@description('Key Vault secret holding the key of reply addresses (FTA_REPLY_KEY): store it before deploying (docs/deployment.md).')
+param replyKeySecretName string = 'fta-reply-key'
 
 @description('Sender address of every email.')
 param emailFrom string = 'fta-requests@localhost'
@@ -53,9 +60,8 @@ param smtpHost string = ''
 param smtpPort int = 587
 param smtpUsername string = ''
 
-@secure()
-@description('SMTP password, when the relay needs one; passed to the app as the SMTP_PASSWORD setting.')
-param smtpPassword string = ''
+@description('Key Vault secret holding the SMTP relay\'s password, when it needs one (SMTP_PASSWORD is a Key Vault reference to it); empty: none.')
+param smtpPasswordSecretName string = ''
 param smtpStartTls bool = true
 
 @description('NCRONTAB of the remind timer (default in shared/settings.py: hourly on weekdays).')
@@ -175,7 +181,9 @@ module api 'modules/functionapp.bicep' = {
     smtpHost: smtpHost
     smtpPort: smtpPort
     smtpUsername: smtpUsername
-    smtpPassword: smtpPassword
+    smtpPasswordSecretName: smtpPasswordSecretName
+    mailSender: mailSender
+    replyKeySecretName: replyKeySecretName
     smtpStartTls: smtpStartTls
     remindSchedule: remindSchedule
     sweepSchedule: sweepSchedule

@@ -8,6 +8,7 @@ modules import their SDK only when built, so a cold start pays for what it uses.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,6 +21,7 @@ from shared.adapters.repositories import (
     StoredNotificationRecords,
     StoredParkedMessages,
     StoredReadModel,
+    StoredReplyRecords,
     StoredRequests,
     StoredSubmissionCounts,
 )
@@ -98,7 +100,30 @@ def build_bus(settings: Settings, routing: Routing, clock: Clock = system_clock,
     return LocalBus(settings.data_dir / "bus.sqlite3", handlers.subscriptions(routing.group_ids), clock=clock)
 
 
-def build_mailer(settings: Settings) -> Mailer:
+def build_graph(settings: Settings, clients: list[Any]) -> Any:
+    """One Graph client for the process when it mails through Graph (sending, the inbox, availability)."""
+    if settings.email != "graph":
+        return None
+    from shared.adapters.graph.client import GraphClient, default_credential
+
+    client = GraphClient(settings.graph_url, default_credential())
+    clients.append(client)
+    return client
+
+
+def build_inbox(settings: Settings, graph: Any, store: Any) -> Any:
+    if graph is None:
+        return None
+    from shared.adapters.graph.inbox import GraphInbox
+
+    return GraphInbox(graph, settings.mail_sender, settings.replies_folder, store)
+
+
+def build_mailer(settings: Settings, graph: Any = None) -> Mailer:
+    if graph is not None:
+        from shared.adapters.mail.graph import GraphMailer
+
+        return GraphMailer(graph, settings.mail_sender)
     if settings.email == "smtp":
         from shared.adapters.mail.smtp import SmtpMailer
 
@@ -174,7 +199,28 @@ def policy(settings: Settings, routing: Routing) -> Policy:
         max_document_bytes=settings.max_document_bytes,
         documents_require_scan=settings.documents_require_scan,
         organization_domains=domains,
+        reply_address=settings.reply_address or settings.email_from,
+        reply_key=reply_key(settings),
+        own_senders=frozenset(a.lower() for a in (settings.email_from, settings.mail_sender, settings.reply_address) if a),
     )
+
+
+def reply_key(settings: Settings) -> bytes:
+    """FTA_REPLY_KEY (a Key Vault reference in Azure), or a key generated once into FTA_DATA_DIR."""
+    given = settings.reply_key.get_secret_value()
+    if given:
+        return given.encode("utf-8")
+    import secrets
+
+    path = settings.data_dir / "reply.key"
+    if not path.exists():
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            with open(path, "x", encoding="ascii", opener=lambda p, f: os.open(p, f, 0o600)) as out:
+                out.write(secrets.token_hex(32))
+        except FileExistsError:  # another process of this app made it first
+            pass
+    return path.read_text(encoding="ascii").strip().encode("ascii")
 
 
 def _render(name: str, values: dict[str, Any]):
@@ -193,7 +239,8 @@ def build(settings: Settings | None = None, clock: Clock = system_clock) -> Runt
     clients: list[Any] = []
     store = build_store(settings, clock, clients)
     bus = build_bus(settings, routing, clock, clients)
-    mailer = build_mailer(settings)
+    graph = build_graph(settings, clients)
+    mailer = build_mailer(settings, graph)
     documents = build_documents(settings)
     if settings.faults:
         from shared.adapters.faults import FaultPlan, FaultyBus, FaultyDocuments, FaultyMailer, FaultyStore
@@ -211,6 +258,7 @@ def build(settings: Settings | None = None, clock: Clock = system_clock) -> Runt
         bus=bus, mailer=mailer, render=_render, clock=clock,
         components={"store": store, "bus": bus, "email": mailer, "documents": documents, **({"teams": teams} if teams else {})},
         teams=teams, reports=StoredReadModel(store), settings=settings, store=store, clients=clients, documents=documents,
+        inbox=build_inbox(settings, graph, store), replies=StoredReplyRecords(store),
     )
     return runtime
 

@@ -7,7 +7,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from contextvars import ContextVar
 from pathlib import Path
@@ -17,7 +16,11 @@ from urllib.parse import urlparse
 from pydantic import Field, PrivateAttr, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, PydanticBaseSettingsSource, SettingsConfigDict
 
+from shared.setting_values import as_origin, is_loopback_url, origin_of, validate_ncrontab
 from shared.topology import DOCUMENT_STORAGE_CONNECTION, DOCUMENTS_CONTAINER, SERVICE_BUS_CONNECTION
+
+__all__ = ["Settings", "SettingsError", "load_settings", "as_origin", "is_loopback_url", "origin_of",
+           "validate_ncrontab"]
 
 SHIPPED_ROUTING_FILE = Path(__file__).parent / "config" / "routing.yaml"
 DEFAULT_REMIND_SCHEDULE = "0 0 * * * 1-5"
@@ -31,55 +34,6 @@ class SettingsError(ValueError):
     def __init__(self, name: str, problem: str):
         super().__init__(f"setting {name}: {problem}")
         self.name = name
-
-
-def is_loopback_url(url: str) -> bool:
-    host = urlparse(url).hostname or ""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-DEFAULT_PORTS = {"http": 80, "https": 443}
-
-
-def origin_of(url: str) -> str | None:
-    """``scheme://host[:port]`` of an http(s) URL, lower case, without a default port; None when it has none."""
-    try:
-        parsed = urlparse(url.strip())
-        port = parsed.port
-    except ValueError:
-        return None
-    scheme = parsed.scheme.lower()
-    if scheme not in DEFAULT_PORTS or not parsed.hostname or parsed.username is not None or parsed.password is not None:
-        return None
-    host = parsed.hostname.lower()
-    if ":" in host:
-        host = f"[{host}]"
-    return f"{scheme}://{host}" + (f":{port}" if port is not None and port != DEFAULT_PORTS[scheme] else "")
-
-
-def as_origin(value: str) -> str:
-    """An origin as a browser sends it in ``Origin``: scheme, host and port, nothing else."""
-    origin = origin_of(value) if isinstance(value, str) else None
-    rest = urlparse(value.strip()) if origin else None
-    if origin is None or rest is None or rest.path not in ("", "/") or rest.query or rest.fragment or rest.params:
-        raise ValueError(f"expected origins like https://forms.contoso.com (scheme, host, port), got {value!r}")
-    return origin
-
-
-def validate_ncrontab(expression: str) -> None:
-    """NCRONTAB as the Functions host reads it: six fields, seconds first."""
-    fields = expression.split()
-    if len(fields) != 6:
-        raise ValueError("expected six NCRONTAB fields: second minute hour day month day-of-week")
-    from croniter import croniter
-
-    if not croniter.is_valid(expression, second_at_beginning=True):
-        raise ValueError(f"not a valid NCRONTAB expression: {expression!r}")
 
 
 _explicit: ContextVar[Mapping[str, str] | None] = ContextVar("fta_settings_source", default=None)
@@ -118,7 +72,7 @@ class Settings(BaseSettings):
     bus: Literal["local", "servicebus"] = _setting("local", "FTA_BUS")
     servicebus_connection: SecretStr = _setting(SecretStr(""), SERVICE_BUS_CONNECTION)
     servicebus_namespace: str = _setting("", f"{SERVICE_BUS_CONNECTION}__fullyQualifiedNamespace")
-    email: Literal["outbox", "smtp", "ses"] = _setting("outbox", "FTA_EMAIL")
+    email: Literal["outbox", "smtp", "ses", "graph"] = _setting("outbox", "FTA_EMAIL")
     email_from: str = _setting("fta-requests@localhost", "FTA_EMAIL_FROM")
     smtp_host: str = _setting("", "SMTP_HOST")
     smtp_port: int = _setting(25, "SMTP_PORT", ge=1, le=65535)
@@ -126,6 +80,12 @@ class Settings(BaseSettings):
     smtp_password: SecretStr = _setting(SecretStr(""), "SMTP_PASSWORD")
     smtp_starttls: bool = _setting(False, "SMTP_STARTTLS")
     smtp_timeout_seconds: float = _setting(30.0, "SMTP_TIMEOUT_SECONDS", ge=1, le=600)
+    mail_sender: str = _setting("", "FTA_MAIL_SENDER")  # the shared mailbox Graph sends as and reads replies from
+    graph_url: str = _setting("https://graph.microsoft.com/v1.0", "FTA_GRAPH_URL")
+    reply_address: str = _setting("", "FTA_REPLY_ADDRESS")  # blank: FTA_EMAIL_FROM
+    reply_key: SecretStr = _setting(SecretStr(""), "FTA_REPLY_KEY")  # blank: generated once into FTA_DATA_DIR
+    replies_folder: str = _setting("archive", "FTA_REPLIES_FOLDER", pattern=r"^[A-Za-z0-9=_-]{1,200}$")
+    inbound_smtp_port: int = _setting(2525, "FTA_INBOUND_SMTP_PORT", ge=0, le=65535)  # devhost; 0: off
     aws_region: str = _setting("", "AWS_REGION")
     aws_default_region: str = _setting("", "AWS_DEFAULT_REGION")
     public_url: str = _setting("http://127.0.0.1:7071", "FTA_PUBLIC_URL")
@@ -233,14 +193,16 @@ class Settings(BaseSettings):
             return parse_faults(value)
         return value
 
-    @field_validator("email_from")
+    @field_validator("email_from", "mail_sender", "reply_address")
     @classmethod
-    def _sender(cls, value: str) -> str:
+    def _sender(cls, value: str, info: Any) -> str:
+        if not value and info.field_name != "email_from":
+            return value
         if "@" not in value or any(c in value for c in "\r\n"):
             raise ValueError(f"expected an email address, got {value!r}")
         return value
 
-    @field_validator("public_url")
+    @field_validator("public_url", "graph_url")
     @classmethod
     def _url(cls, value: str) -> str:
         parsed = urlparse(value)
@@ -297,6 +259,10 @@ class Settings(BaseSettings):
             raise SettingsError("SMTP_HOST", "required when FTA_EMAIL=smtp")
         if self.email == "ses" and not self.region:
             raise SettingsError("AWS_REGION", "required when FTA_EMAIL=ses")
+        if self.email == "graph" and not self.mail_sender:
+            raise SettingsError("FTA_MAIL_SENDER", "required when FTA_EMAIL=graph (the shared mailbox it sends as)")
+        if urlparse(self.graph_url).scheme != "https" and not is_loopback_url(self.graph_url):
+            raise SettingsError("FTA_GRAPH_URL", "expected an https URL (http only for a loopback address)")
         return self
 
     def app_setting(self, name: str) -> SecretStr:

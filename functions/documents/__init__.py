@@ -68,6 +68,21 @@ def download_document(req: func.HttpRequest) -> func.HttpResponse:
     return handle(req, action)
 
 
+@bp.function_name("change_document")
+@bp.route(route="api/requests/{id}/documents/{docId}", methods=["PATCH"], auth_level=func.AuthLevel.ANONYMOUS)
+def change_document(req: func.HttpRequest) -> func.HttpResponse:
+    """``{"kind": ...}``: a document's kind set right (e.g. an attachment of a reply by mail)."""
+    from functions import parsing
+    from shared.app import documents
+    from shared.app.queries import request_view
+
+    def action(ctx, principal):
+        request, etag = documents.change_document_kind(ctx, principal, _ref(req), parsing.document_change(req).kind)
+        return json_response(request_view(ctx, principal, request), 200, etag_header(etag))
+
+    return handle(req, action)
+
+
 @bp.function_name("remove_document")
 @bp.route(route="api/requests/{id}/documents/{docId}", methods=["DELETE"], auth_level=func.AuthLevel.ANONYMOUS)
 def remove_document(req: func.HttpRequest) -> func.HttpResponse:

@@ -41,6 +41,15 @@ def cancel_request(req: func.HttpRequest) -> func.HttpResponse:
     return act(req, parsing.cancel_request, cancel_request)
 
 
+@bp.function_name("reopen_request")
+@bp.route(route="api/requests/{id}/reopen", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
+def reopen_request(req: func.HttpRequest) -> func.HttpResponse:
+    from functions import parsing
+    from shared.app.lead_actions import reopen_request
+
+    return act(req, parsing.reopen_request, reopen_request)
+
+
 @bp.function_name("complete_request")
 @bp.route(route="api/requests/{id}/complete", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
 def complete_request(req: func.HttpRequest) -> func.HttpResponse:

@@ -144,6 +144,7 @@ class OperationsFigures(BaseModel):
     overdueUnassigned: int | None
     parked: int | None
     deadLetters: int | None
+    unmatchedReplies: dict[str, int] | None = None  # mails that were no reply the service could take, by reason
 
 
 class HealthStatus(BaseModel):

@@ -27,7 +27,7 @@ def document_schemas(schemas: dict[str, Any]) -> None:
         "allOf": [_ref("Document")],
         "type": "object",
         "required": ["allowedActions"],
-        "properties": {"allowedActions": {"type": "array", "items": {"enum": ["remove"]},
+        "properties": {"allowedActions": {"type": "array", "items": {"enum": ["remove", "change-kind"]},
                                           "description": "what the caller may do with this document"}},
         "unevaluatedProperties": False,
     }
@@ -97,6 +97,20 @@ def document_paths(json: Any, errors: Any, header: Any) -> dict[str, Any]:
                             "content": {t: {"schema": {"type": "string", "format": "binary"}} for t in ACCEPTED_TYPES}},
                     **errors("401", "404", "409", "503"),
                 },
+            },
+            "patch": {
+                "operationId": "change_document",
+                "summary": "Set a document's kind right, e.g. an attachment of a reply by mail stored as other "
+                           "(its uploader, leads, admins; open requests). Like an upload, it answers a request "
+                           "waiting on its requestor once every asked-for and needed kind is there",
+                "tags": ["documents"],
+                "parameters": [*ids, {"$ref": "#/components/parameters/IfMatch"}],
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                    "type": "object", "required": ["kind"], "additionalProperties": False,
+                    "properties": {"kind": {"type": "string", "enum": [k.value for k in DocumentKind]}}}}}},
+                "responses": {"200": {"description": "the request as the caller sees it", "content": json("FtaRequest"),
+                                      "headers": {"ETag": {"$ref": "#/components/headers/ETag"}}},
+                              **errors("400", "401", "403", "404", "409", "412", "415")},
             },
             "delete": {
                 "operationId": "remove_document",

@@ -15,6 +15,7 @@ from shared.domain.access import ACTIONS
 from shared.domain.model import TENANT_PATTERN, Event, FtaRequest, RequestForm, RequestType, Status
 from shared.domain.outcomes import (
     CancelReason,
+    ReopenReason,
     Category,
     CommentText,
     Decision,
@@ -183,6 +184,10 @@ def component_schemas() -> dict[str, Any]:
         "type": "object",
         "additionalProperties": False,
         "properties": {"reason": _text(CancelReason)},
+    }
+    schemas["ReopenBody"] = {
+        "type": "object", "additionalProperties": False, "required": ["reason"],
+        "properties": {"reason": {**_text(ReopenReason), "examples": ["Revised SOW v3 from the partner"]}},
     }
     schemas.update(workflow_bodies())
     document_schemas(schemas)

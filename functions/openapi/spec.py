@@ -279,6 +279,13 @@ def _paths() -> dict[str, Any]:
                 errors=("400", "401", "403", "404", "409", "412", "413", "415", "503"),
             )
         },
+        "/api/requests/{id}/reopen": {
+            "post": _action(
+                "reopen_request", "Reopen a completed or declined request for a second review: back in the "
+                                  "queue, the assignment SLA anew, the earlier outcome kept (leads and admins)",
+                body={"required": True, "content": _json("ReopenBody")}, errors=ACTION_ERRORS,
+            )
+        },
         "/api/requests/{id}/complete": {
             "post": _action(
                 "complete_request", "Complete an assigned request with the FTA review's outcome "

@@ -27,17 +27,19 @@ param formOrigin string
 param publicUrl string
 
 @allowed([
+  'graph'
   'smtp'
   'outbox'
 ])
 param emailBackend string
+param mailSender string
+param replyKeySecretName string
 param emailFrom string
 param smtpHost string
 param smtpPort int
 param smtpUsername string
 
-@secure()
-param smtpPassword string
+param smtpPasswordSecretName string
 param smtpStartTls bool
 param remindSchedule string
 param sweepSchedule string
@@ -212,7 +214,15 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
         }
         {
           name: 'SMTP_PASSWORD'
-          value: smtpPassword
+          value: empty(smtpPasswordSecretName) ? '' : '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${smtpPasswordSecretName})'
+        }
+        {
+          name: 'FTA_MAIL_SENDER'
+          value: mailSender
+        }
+        {
+          name: 'FTA_REPLY_KEY'
+          value: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${replyKeySecretName})'
         }
         {
           name: 'SMTP_STARTTLS'

@@ -48,6 +48,13 @@ class AssignArchitect:
 
 
 @dataclass(frozen=True)
+class ReopenRequest:
+    request_id: str
+    reason: str
+    if_match: str | None = None
+
+
+@dataclass(frozen=True)
 class CancelRequest:
     request_id: str
     reason: str | None = None

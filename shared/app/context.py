@@ -12,11 +12,13 @@ from shared.app.ports import (
     EmailRenderer,
     HealthReporter,
     IdempotencyKeys,
+    Inbox,
     Mailer,
     NotificationRecords,
     ParkedMessages,
     Publisher,
     ReadModel,
+    ReplyRecords,
     RequestRepository,
     TeamsChannels,
     SubmissionCounts,
@@ -40,6 +42,9 @@ class Policy:
     max_document_bytes: int = 25 * 1024 * 1024
     documents_require_scan: bool = False
     organization_domains: frozenset[str] = frozenset()  # who may be an architect (by address)
+    reply_address: str = ""  # the base of every Reply-To (shared.domain.replies); "": no replies by mail
+    reply_key: bytes = field(default=b"", repr=False)  # the HMAC key of reply addresses: a secret
+    own_senders: frozenset[str] = frozenset()  # the service's own addresses: mail from them is never a reply
 
 
 @dataclass
@@ -62,6 +67,8 @@ class Context:
     public_status: Cached[str] = field(default_factory=lambda: Cached(30.0))
     reports: ReadModel | None = None  # the read model behind counts, the balancer and the reports
     documents: DocumentStorage | None = None
+    replies: ReplyRecords | None = None  # how many mails could not be taken as replies, by reason
+    inbox: Inbox | None = None  # the shared mailbox's inbox (Graph), where replies arrive in Azure
 
     @property
     def sla(self) -> Sla:

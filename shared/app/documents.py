@@ -10,6 +10,7 @@ from datetime import timedelta
 from typing import Any
 
 from shared import telemetry
+from shared.app import reporting
 from shared.app.commands import DocumentRef, UploadDocument
 from shared.app.content import judge_content
 from shared.app.context import Context
@@ -136,6 +137,30 @@ def document_content(ctx: Context, principal: Principal, ref: DocumentRef) -> tu
         log.warning("document bytes missing: request=%s document=%s", request.id, document.id)
         raise NotFound(f"document {ref.document_id} does not exist")
     return document, content
+
+
+def change_document_kind(ctx: Context, principal: Principal, ref: DocumentRef, kind: str) -> tuple[FtaRequest, str]:
+    """Set a document's kind right (the uploader, a lead or an admin; open requests only)."""
+    if kind not in KIND_VALUES:
+        raise invalid_field("kind", f"must be one of {', '.join(sorted(KIND_VALUES))}")
+    _document(ctx, principal, ref)  # 404 for a request or document the caller cannot see
+
+    def apply(current: FtaRequest) -> Any:
+        found = current.document(ref.document_id)
+        if found is None:
+            raise NotFound(f"document {ref.document_id} does not exist")
+        if not access.may_remove_document(principal, current, found):
+            if not access.state_allows(current, access.UPLOAD_DOCUMENT):
+                raise WrongState(f"the documents of a {current.status.value} request are kept as they are")
+            raise Forbidden("only the uploader, FTA leads and admins change a document's kind")
+        by_owner = access.is_owner(principal, current) and not access.sees_internal(principal, current)
+        return current.change_document_kind(found, DocumentKind(kind), principal.actor, ctx.clock(),
+                                            by_owner=by_owner, sla=ctx.sla) or None
+
+    request, etag, _ = change(ctx, ref.request_id, apply, if_match=ref.if_match)
+    request, etag = dispatch(ctx, request, etag)
+    reporting.refresh(ctx, request)
+    return request, etag
 
 
 def remove_document(ctx: Context, principal: Principal, ref: DocumentRef) -> tuple[FtaRequest, str]:

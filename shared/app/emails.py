@@ -26,6 +26,8 @@ TEMPLATE_FOR: dict[EventType, str | None] = {
     EventType.DECLINED: "declined",
     EventType.DOCUMENT_ADDED: None,
     EventType.DOCUMENT_REMOVED: None,
+    EventType.DOCUMENT_CHANGED: None,
+    EventType.REOPENED: "reopened",
 }
 
 
@@ -59,10 +61,12 @@ def recipients_for(ctx: Context, event: Event, request: FtaRequest) -> list[str]
             found = _team(ctx, event, request)
         case EventType.COMMENTED:
             found = requestor
-        case EventType.DOCUMENT_ADDED | EventType.DOCUMENT_REMOVED:
+        case EventType.DOCUMENT_ADDED | EventType.DOCUMENT_REMOVED | EventType.DOCUMENT_CHANGED:
             found = []
         case EventType.SUBMITTED:
             found = requestor
+        case EventType.REOPENED:
+            found = _group_members(ctx, event.data.get("leadGroup") or request.lead_group) + requestor
         case EventType.ROUTED | EventType.REMINDER:
             found = _group_members(ctx, event.data.get("leadGroup") or request.lead_group)
         case EventType.ESCALATED:
@@ -114,6 +118,7 @@ def template_context(
             "type": event["type"],
             "occurredAt": event["occurredAt"],
             "actor": event["actor"],
+            "actorName": event.get("actorName"),  # the display name, when a person's sign-in gave one
             "data": dict(event.get("data") or {}),
         },
         "lead_group": dict(lead_group) if lead_group else None,

@@ -62,8 +62,9 @@ def operations(ctx: Context, components: dict[str, Any]) -> dict[str, Any]:
     try:
         figures["overdueUnassigned"] = reporting.overdue_now(ctx)  # the read model: a few documents, not a query
         figures["parked"] = ctx.parked.count()
+        figures["unmatchedReplies"] = ctx.replies.unmatched() if ctx.replies is not None else {}
     except StoreError:
-        figures["overdueUnassigned"] = figures["parked"] = None
+        figures["overdueUnassigned"] = figures["parked"] = figures["unmatchedReplies"] = None
     depths = components.get("bus", {}).get("subscriptions")
     if not isinstance(depths, dict):
         figures["deadLetters"] = None

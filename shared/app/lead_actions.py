@@ -8,7 +8,7 @@ from typing import Any, Callable
 from pydantic import TypeAdapter, ValidationError
 
 from shared.app import reporting
-from shared.app.commands import AssignArchitect, CancelRequest, CompleteRequest
+from shared.app.commands import AssignArchitect, CancelRequest, CompleteRequest, ReopenRequest
 from shared.app.context import Context
 from shared.app.errors import Forbidden, InvalidInput, NotFound, WrongState, invalid_field, invalid_model
 from shared.app.outbox import change, dispatch
@@ -18,11 +18,12 @@ from shared.domain.balancer import choose_architect
 from shared.domain.documents import Incomplete
 from shared.domain.events import Event
 from shared.domain.model import DomainError, FtaRequest, InvalidTransition, Person
-from shared.domain.outcomes import CancelReason, OutcomeRequired, parse_outcome
+from shared.domain.outcomes import CancelReason, OutcomeRequired, ReopenReason, parse_outcome
 from shared.domain.principal import Principal
 from shared.domain.routing import UnknownArchitect, check_architect
 
 _reason = TypeAdapter(CancelReason)
+_reopen_reason = TypeAdapter(ReopenReason)
 
 REFUSALS = {
     access.ASSIGN: "only FTA leads and admins assign architects",
@@ -34,6 +35,7 @@ REFUSALS = {
     access.COMMENT_INTERNAL: "only FTA leads, admins and the assigned architect write internal comments",
     access.CANCEL: "only the requestor, FTA leads and admins cancel a request",
     access.UPLOAD_DOCUMENT: "only the requestor, FTA leads, admins and the assigned architect add documents",
+    access.REOPEN: "only FTA leads and admins reopen a request",
 }
 
 
@@ -117,6 +119,16 @@ def cancel_request(ctx: Context, principal: Principal, command: CancelRequest) -
         raise invalid_model(exc, "reason") from None
     return run_action(ctx, principal, command.request_id, command.if_match, access.CANCEL,
                       lambda r: r.cancel(principal.actor, ctx.clock(), reason))
+
+
+def reopen_request(ctx: Context, principal: Principal, command: ReopenRequest) -> tuple[FtaRequest, str]:
+    """A completed or declined request back in the queue for a second review (leads, admins)."""
+    try:
+        reason = _reopen_reason.validate_python(command.reason)
+    except ValidationError as exc:
+        raise invalid_model(exc, "reason") from None
+    return run_action(ctx, principal, command.request_id, command.if_match, access.REOPEN,
+                      lambda r: r.reopen(principal.actor, ctx.clock(), reason, ctx.sla))
 
 
 def complete_request(ctx: Context, principal: Principal, command: CompleteRequest) -> tuple[FtaRequest, str]:

@@ -18,10 +18,18 @@ from shared.app.outbox import Outcome, load
 from shared.app.parking import park
 from shared.app.ports import Email, PermanentMailError, TransientMailError
 from shared.domain.model import Event, iso
+from shared.domain.replies import reply_address
 
 log = telemetry.get_logger("fta.notify")
 
 __all__ = ["NotificationRetry", "notification_key", "notify"]
+
+
+def _reply_to(ctx: Context, request_id: str, recipient: str) -> tuple[tuple[str, str], ...]:
+    """A reply address made for this recipient and request: their answer lands on the request."""
+    if not ctx.policy.reply_key or not ctx.policy.reply_address:
+        return ()
+    return (("Reply-To", reply_address(ctx.policy.reply_address, request_id, recipient, ctx.policy.reply_key)),)
 
 
 def notify(ctx: Context, event: Event) -> Outcome:
@@ -55,7 +63,7 @@ def notify(ctx: Context, event: Event) -> Outcome:
             subject=rendered.subject,
             text=rendered.text,
             html=rendered.html,
-            headers=(("X-FTA-Request-Id", request.id), ("X-FTA-Event", event.type.value)),
+            headers=(("X-FTA-Request-Id", request.id), ("X-FTA-Event", event.type.value), *_reply_to(ctx, request.id, recipient)),
         )
         try:
             ctx.mailer.send(email)

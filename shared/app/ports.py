@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Callable, Iterable, Protocol, Sequence, runtime_checkable
+from typing import Any, Callable, Iterable, Iterator, Protocol, Sequence, runtime_checkable
 
 from shared.domain.limits import SubmissionWindow
 from shared.domain.model import FtaRequest, Status
@@ -370,3 +370,30 @@ class DocumentStorage(Protocol):
     def health(self) -> dict[str, Any]: ...
 
     def close(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class InboundMessage:  # replies by mail: a message of the shared mailbox, its id there and its RFC 5322 bytes
+    id: str
+    raw: bytes
+
+
+@runtime_checkable
+class Inbox(Protocol):
+    def new_messages(self) -> Iterator[InboundMessage]:
+        """What arrived since the last ``commit`` (a Graph delta query), oldest first."""
+
+    def handled(self, message: InboundMessage) -> None:
+        """Move it out of the inbox (to the folder of handled replies)."""
+
+    def commit(self) -> None:
+        """Keep the point reached, so that the next read starts after it (a restart too)."""
+
+
+@runtime_checkable
+class ReplyRecords(Protocol):
+    def count_unmatched(self, reason: str) -> None:
+        """One more message that was no reply the service could take (no content kept)."""
+
+    def unmatched(self) -> dict[str, int]:
+        """How many, by reason, for operators."""

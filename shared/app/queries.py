@@ -36,7 +36,7 @@ def request_view(ctx: Context, principal: Principal, request: FtaRequest) -> dic
     view["allowedActions"] = allowed_actions(request, principal)
     view["missingDocuments"] = [kind.value for kind in request.missing_documents]
     for entry, document in zip(view["documents"], request.documents):
-        entry["allowedActions"] = ["remove"] if may_remove_document(principal, request, document) else []
+        entry["allowedActions"] = ["remove", "change-kind"] if may_remove_document(principal, request, document) else []
     thresholds = ctx.routing.funding_review
     review = funding_review(request.request_type, request.funding_amount_usd,
                             minimum_usd=thresholds.fta_review_minimum_usd,

@@ -20,7 +20,9 @@ COMMENT = "comment"
 COMMENT_INTERNAL = "comment-internal"
 CANCEL = "cancel"
 UPLOAD_DOCUMENT = "upload-document"
-ACTIONS = (ASSIGN, REQUEST_INFO, RESUME, DECLINE, COMPLETE, COMMENT, COMMENT_INTERNAL, CANCEL, UPLOAD_DOCUMENT)
+REOPEN = "reopen"
+ACTIONS = (ASSIGN, REQUEST_INFO, RESUME, DECLINE, COMPLETE, COMMENT, COMMENT_INTERNAL, CANCEL, UPLOAD_DOCUMENT,
+           REOPEN)
 
 OWNER, LEAD, ARCHITECT = "owner", "lead", "architect"
 
@@ -35,6 +37,7 @@ PARTS: dict[str, frozenset[str]] = {
     COMMENT_INTERNAL: frozenset({LEAD, ARCHITECT}),
     CANCEL: frozenset({OWNER, LEAD}),
     UPLOAD_DOCUMENT: frozenset({OWNER, LEAD, ARCHITECT}),
+    REOPEN: frozenset({LEAD}),
 }
 
 # In which statuses each action applies.
@@ -48,6 +51,7 @@ STATES: dict[str, frozenset[Status]] = {
     COMMENT_INTERNAL: OPEN_STATUSES,
     CANCEL: OPEN_STATUSES,
     UPLOAD_DOCUMENT: OPEN_STATUSES,
+    REOPEN: frozenset({Status.COMPLETED, Status.DECLINED}),
 }
 
 

@@ -93,6 +93,16 @@ class CommentedData(CamelModel):
     internal: bool = Field(description="an internal comment (leads and architects only): never show it to the requestor")
     by: Literal["requestor", "team"] = Field(description="who wrote it: the requestor, or a lead, admin or architect")
     architect: str = Field("", description="the architect assigned when it was written, empty before assignment")
+    mail_id: str | None = Field(None, description="a reply by mail: a digest of its Message-ID (each is taken once)")
+
+
+class ReopenedData(CamelModel):
+    """A lead reopened a completed or declined request for a second review: it is back in its lead
+    group's queue and the assignment SLA starts again; the earlier outcome stays in the history."""
+
+    reason: str = Field(description="why it is reviewed again, e.g. a revised SOW")
+    previous_status: Literal[Status.COMPLETED, Status.DECLINED] = Field(description="the status it left")
+    lead_group: str = Field(description="the lead group whose queue it is back in")
 
 
 class DeclinedData(Decline):
@@ -117,6 +127,12 @@ class DocumentRemovedData(DocumentData):
     """A document was removed from the request (its bytes are deleted after this event)."""
 
 
+class DocumentChangedData(DocumentData):
+    """A document's kind was changed (e.g. an attachment of a reply by mail, stored as other, is the WBS)."""
+
+    previous_kind: DocumentKind = Field(description="the kind it had before")
+
+
 EVENT_DATA: dict[EventType, type[CamelModel]] = {
     EventType.SUBMITTED: SubmittedData,
     EventType.ROUTED: RoutedData,
@@ -132,6 +148,8 @@ EVENT_DATA: dict[EventType, type[CamelModel]] = {
     EventType.DECLINED: DeclinedData,
     EventType.DOCUMENT_ADDED: DocumentAddedData,
     EventType.DOCUMENT_REMOVED: DocumentRemovedData,
+    EventType.DOCUMENT_CHANGED: DocumentChangedData,
+    EventType.REOPENED: ReopenedData,
 }
 
 # Declared, not yet recorded by any request: the documents feature will.

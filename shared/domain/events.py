@@ -27,6 +27,8 @@ class EventType(StrEnum):
     DECLINED = "request.declined"
     DOCUMENT_ADDED = "request.document-added"
     DOCUMENT_REMOVED = "request.document-removed"
+    DOCUMENT_CHANGED = "request.document-changed"
+    REOPENED = "request.reopened"
 
 
 class Event(CamelModel):

@@ -10,13 +10,14 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Any
 
-from pydantic import AfterValidator, ConfigDict, Field, StringConstraints, ValidationError, model_validator
+from pydantic import ConfigDict, Field
 
 from shared.domain.documents import MAX_DOCUMENTS, Document, DocumentLimitReached, answers_request, missing_documents
 from shared.domain.documents import Incomplete
 from shared.domain.events import SCHEMA_VERSION, Event, EventType
+from shared.domain.forms import Migration, Person, RequestForm
 from shared.domain.outcomes import Decline
 from shared.domain.sla import FollowUp, Sla
 from shared.domain.values import (
@@ -35,10 +36,7 @@ from shared.domain.values import (
     Tenant,
     Tpid,
     UtcDateTime,
-    free_text,
     iso,
-    no_control,
-    unique,
 )
 
 # The names other modules import from here, with the request itself.
@@ -70,8 +68,9 @@ TRANSITIONS: dict[Status, frozenset[Status]] = {
     # back to the status it came from when the requestor replies (or a lead resumes it)
     Status.NEEDS_INFO: frozenset({Status.ROUTED, Status.ASSIGNED, Status.DECLINED, Status.CANCELLED}),
     Status.ASSIGNED: frozenset({Status.ASSIGNED, Status.NEEDS_INFO, Status.COMPLETED, Status.CANCELLED}),
-    Status.COMPLETED: frozenset(),
-    Status.DECLINED: frozenset(),
+    # a second review (a revised SOW, a new migration plan): back in the queue
+    Status.COMPLETED: frozenset({Status.ROUTED}),
+    Status.DECLINED: frozenset({Status.ROUTED}),
     Status.CANCELLED: frozenset(),
 }
 
@@ -85,55 +84,6 @@ class InvalidTransition(DomainError):
         super().__init__(f"a {current.value} request cannot be {action}")
         self.current = current
         self.action = action
-
-
-class Migration(CamelModel):
-    mailbox_count: int = Field(ge=1, le=10_000_000)
-    source_environment: SingleLine
-    justification: free_text(4000, 1)  # type: ignore[valid-type]
-
-
-class RequestForm(CamelModel):
-    """What an account team submits (the body of ``POST /api/requests``)."""
-
-    tpid: Tpid
-    tenant: Tenant
-    customer_name: SingleLine | None = None
-    partner: SingleLine | None = None
-    total_users: int = Field(ge=1, le=10_000_000)
-    segment: Segment
-    entitlements: Annotated[list[Entitlement], AfterValidator(unique)] = Field(max_length=3)
-    sales_stage_percent: int = Field(ge=0, le=100)
-    compelling_event: free_text(500, multiline=False)  # type: ignore[valid-type]
-    request_type: RequestType
-    instructions: LongText | None = None
-    funding_amount_usd: float | None = Field(default=None, gt=0, le=1e12, allow_inf_nan=False)
-    migration: Migration | None = None
-    region: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
-    cloud: Cloud = Cloud.COMMERCIAL
-    trial: bool = False
-
-    @model_validator(mode="after")
-    def _type_specific_details(self) -> "RequestForm":
-        if self.request_type is RequestType.SOW_ECIF and self.funding_amount_usd is None:
-            raise ValueError("fundingAmountUsd is required for a sow-ecif request")
-        if self.request_type is RequestType.MIGRATION_EXCEPTION and self.migration is None:
-            raise ValueError("migration is required for a migration-exception request")
-        return self
-
-
-class Person(CamelModel):
-    email: EmailAddress
-    name: Annotated[str, StringConstraints(max_length=200), AfterValidator(no_control)] = ""
-
-    @classmethod
-    def signed_in(cls, email: str, name: str) -> "Person":
-        """The signed-in user: a display name that breaks the text rule (the identity
-        provider's, which guests may set themselves) is left out; the address identifies them."""
-        try:
-            return cls(email=email, name=name if name != email else "")
-        except ValidationError:
-            return cls(email=email)
 
 
 class FtaRequest(RequestForm):
@@ -265,16 +215,16 @@ class FtaRequest(RequestForm):
         return self._record(EventType.INFO_REMINDER, "system", now, {})
 
     def comment(self, actor: str, now: datetime, text: str, *, internal: bool, by_owner: bool,
-                sla: Sla) -> list[Event]:
-        """A comment in the timeline; the owner's comment on a request that waits
-        on them is their answer, and resumes it."""
-        if self.status in CLOSED_STATUSES:
+                sla: Sla, mail_id: str = "") -> list[Event]:
+        """A comment in the timeline; the owner's comment on a request that waits on them is their
+        answer, and resumes it. A reply by mail (``mail_id``) to a closed request stays, and reopens nothing."""
+        if self.status in CLOSED_STATUSES and not mail_id:
             raise InvalidTransition(self.status, "commented on")
         if internal and by_owner:
             raise DomainError("a requestor's comment is never internal")
         events = [self._record(EventType.COMMENTED, actor, now,
                                {"text": text, "internal": internal, "by": "requestor" if by_owner else "team",
-                                "architect": self.architect or ""})]
+                                "architect": self.architect or "", **({"mailId": mail_id} if mail_id else {})})]
         if by_owner and self.status is Status.NEEDS_INFO:
             events.append(self.resume(actor, now, sla, reply=True))
         return events
@@ -305,6 +255,23 @@ class FtaRequest(RequestForm):
         events = [self._record(EventType.DOCUMENT_ADDED, document.uploaded_by, now, data)]
         return events + ([self.resume(document.uploaded_by, now, sla, reply=True)] if answers else [])
 
+    def change_document_kind(self, document: Document, kind: DocumentKind, actor: str, now: datetime, *,
+                             by_owner: bool, sla: Sla) -> list[Event]:
+        """A document's kind set right; like an upload, it answers a request waiting on its owner
+        once every asked-for and needed kind is there."""
+        if self.status in CLOSED_STATUSES:
+            raise InvalidTransition(self.status, "changed")
+        if kind is document.kind:
+            return []
+        missing_before, previous = self.missing_documents, document.kind
+        document.kind = kind
+        asked = next((e.data for e in reversed(self.history) if e.type is EventType.INFO_REQUESTED), {})
+        answers = by_owner and self.status is Status.NEEDS_INFO and answers_request(
+            kind, missing_before, self.missing_documents, asked, {d.kind for d in self.documents})
+        data = {**document.event_data(self.architect), "previousKind": previous.value}
+        events = [self._record(EventType.DOCUMENT_CHANGED, actor, now, data)]
+        return events + ([self.resume(actor, now, sla, reply=True)] if answers else [])
+
     def remove_document(self, document: Document, actor: str, now: datetime) -> Event:
         if self.status in CLOSED_STATUSES:
             raise InvalidTransition(self.status, "changed")
@@ -316,6 +283,19 @@ class FtaRequest(RequestForm):
         self.decline = decline
         self.next_reminder_at = self.info_reminder_at = self.waiting_since = None
         return self._record(EventType.DECLINED, actor, now, decline.to_json_dict())
+
+    def reopen(self, actor: str, now: datetime, reason: str, sla: Sla) -> Event:
+        """A completed or declined request back in its lead group's queue for a second review: the
+        assignment SLA starts again; the earlier outcome or decline stays in the history."""
+        if self.status not in (Status.COMPLETED, Status.DECLINED):
+            raise InvalidTransition(self.status, "reopened")
+        previous = self.status
+        self._move(Status.ROUTED, "reopened")
+        self.outcome = self.decline = self.architect = self.waiting_since = self.info_reminder_at = None
+        self.routed_at, self.paused_business_hours, self.reminders_sent, self.escalated = now, 0.0, 0, False
+        self.assign_due_at = self.next_reminder_at = sla.assignment_due(now)
+        return self._record(EventType.REOPENED, actor, now, {"reason": reason, "previousStatus": previous.value,
+                                                             "leadGroup": self.lead_group or ""})
 
     def remind(self, now: datetime, next_reminder_at: datetime | None, lead_group: str) -> Event:
         if self.status is not Status.ROUTED:

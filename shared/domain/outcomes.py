@@ -21,6 +21,7 @@ Message = free_text(MAX_MESSAGE, 1)
 CommentText = free_text(MAX_COMMENT, 1)
 Notes = free_text(MAX_COMMENT)
 CancelReason = free_text(MAX_REASON, multiline=False)
+ReopenReason = free_text(MAX_REASON, 1, multiline=False)
 
 
 class Recommendation(StrEnum):

@@ -41,6 +41,7 @@ _STATUS_OF = {
     EventType.CANCELLED: Status.CANCELLED,
     EventType.COMPLETED: Status.COMPLETED,
     EventType.DECLINED: Status.DECLINED,
+    EventType.REOPENED: Status.ROUTED,
 }
 
 
@@ -78,6 +79,8 @@ def facts(request: FtaRequest, seq: int, sla: Sla) -> RequestFacts:
                 paused += float(event.data.get("pausedBusinessHours", 0.0))
         elif event.type is EventType.ROUTED:
             lead_group, routed_at = event.data.get("leadGroup"), event.occurred_at
+        elif event.type is EventType.REOPENED:  # a second review: due again from now; the first assignment stays
+            routed_at, paused = event.occurred_at, 0.0
         elif event.type is EventType.ASSIGNED:
             architect = event.data.get("architect")
             if assigned_at is None:

@@ -67,6 +67,11 @@ def _text_rule(value: str) -> str:
     return value
 
 
+def within_text_rule(value: str) -> str:
+    """Text from outside the service's forms (a mail) made to keep the text rule: what it refuses is left out."""
+    return _BIDI_CONTROL.sub("", _CONTROL.sub("", value))
+
+
 def no_control(value: str) -> str:
     """Single-line text: the text rule, and no line break."""
     _text_rule(value)

@@ -60,6 +60,8 @@ EVENT_TYPES: dict[str, str] = {
     EventType.DECLINED: "Declined",
     EventType.DOCUMENT_ADDED: "Document added",
     EventType.DOCUMENT_REMOVED: "Document removed",
+    EventType.DOCUMENT_CHANGED: "Document's kind changed",
+    EventType.REOPENED: "Reopened",
 }
 
 DECLINE_REASONS: dict[str, str] = {

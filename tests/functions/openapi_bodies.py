@@ -11,7 +11,7 @@ from typing import Any, Iterator
 
 from functions.openapi.spec import openapi_document
 from shared.domain.values import FREE_TEXT
-from tests.document_samples import upload_funding_documents
+from tests.document_samples import PDF, upload, upload_funding_documents
 from tests.factories import LEAD, REQUESTOR, form, migration_form, sow_form
 
 LEADS = ("FTA.Lead",)
@@ -84,7 +84,9 @@ def free_text_fields(doc: dict[str, Any]) -> list[Field]:
 
 
 def url(path: str, request_id: str) -> str:
-    return "http://localhost" + re.sub(r"\{id\}", request_id, path)
+    """``request_id`` is a request's id, or ``<request id>|<document id>`` for a document's routes."""
+    request, _, document = request_id.partition("|")
+    return "http://localhost" + re.sub(r"\{docId\}", document, re.sub(r"\{id\}", request, path))
 
 
 # -- a request in the state each operation needs, and a body it accepts ------------------
@@ -122,6 +124,17 @@ def prepare(app, operation: str, variant: str | None = None) -> tuple[str, dict[
         return assigned(app, make()), {"outcome": copy.deepcopy(outcome)}, LEAD, LEADS
     if operation == "assign_request":
         return routed(app), {"architect": ARCHITECT}, LEAD, LEADS
+    if operation == "reopen_request":
+        request_id = assigned(app, form())
+        answer = app.call("complete_request", "POST", url("/api/requests/{id}/complete", request_id), body={},
+                          user=LEAD, roles=LEADS, route_params={"id": request_id})
+        assert answer.status == 200, answer.body
+        return request_id, {"reason": "Revised SOW v3"}, LEAD, LEADS
+    if operation == "change_document":
+        request_id = routed(app)
+        document = upload(app, request_id, "other", "plan.pdf", PDF, REQUESTOR)
+        assert document.status == 201, document.body
+        return f"{request_id}|{document.body['id']}", {"kind": "migration-plan"}, REQUESTOR, ()
     bodies = {
         "cancel_request": ({"reason": "postponed"}, REQUESTOR, ()),
         "decline_request": ({"reason": "other", "note": "ok"}, LEAD, LEADS),
@@ -149,8 +162,10 @@ def with_value(body: dict[str, Any], field: tuple[str, ...], value: Any) -> dict
 
 def call(app, operation: str, method: str, path: str, request_id: str, body: Any, user: str,
          roles: tuple[str, ...], headers: dict[str, str] | None = None):
+    request, _, document = request_id.partition("|")
+    params = {"id": request, **({"docId": document} if document else {})} if request else {}
     return app.call(operation, method.upper(), url(path, request_id), body=body, user=user, roles=roles,
-                    headers=headers, route_params={"id": request_id} if request_id else {})
+                    headers=headers, route_params=params)
 
 
 def holds(answer: Any, value: str) -> bool:

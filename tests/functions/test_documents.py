@@ -191,7 +191,7 @@ def test_removal_takes_the_metadata_then_the_bytes_and_is_for_the_uploader_and_l
     mine = upload(app, request_id, "sow", "SOW.pdf", PDF, REQUESTOR).body["id"]
     leads = upload(app, request_id, "wbs", "wbs.csv", CSV, LEAD, LEADS).body["id"]
     view = app.get(request_id, REQUESTOR).body
-    assert {d["id"]: d["allowedActions"] for d in view["documents"]} == {mine: ["remove"], leads: []}
+    assert {d["id"]: d["allowedActions"] for d in view["documents"]} == {mine: ["remove", "change-kind"], leads: []}
     assert remove(app, request_id, leads, REQUESTOR).status == 403
     assert remove(app, request_id, mine, REQUESTOR).status == 204
     assert [d["id"] for d in app.get(request_id, REQUESTOR).body["documents"]] == [leads]
@@ -321,3 +321,35 @@ def test_with_scanning_required_only_clean_documents_are_served(make_app, tmp_pa
 
     with pytest.raises(SettingsError, match="FTA_DOCUMENTS_REQUIRE_SCAN"):
         load_settings({"FTA_DOCUMENTS_REQUIRE_SCAN": "true", "FTA_DATA_DIR": str(tmp_path)})
+
+
+def change_kind(app, request_id, document_id, kind, user, roles=()):
+    return app.call("change_document", "PATCH", f"{BASE}/{request_id}/documents/{document_id}", body={"kind": kind},
+                    user=user, roles=roles, route_params={"id": request_id, "docId": document_id})
+
+
+def test_a_document_stored_as_other_set_right_answers_the_request_once_all_is_there(app):
+    request_id = routed(app, form())
+    app.call("request_info", "POST", f"{BASE}/{request_id}/request-info", user=LEAD, roles=LEADS,
+             body={"message": "The WBS, please", "missingDocuments": ["wbs"]}, route_params={"id": request_id})
+    uploaded = upload(app, request_id, "other", "WBS.pdf", PDF, REQUESTOR)
+    assert uploaded.status == 201 and app.get(request_id, REQUESTOR).body["status"] == "needs-info"
+    document_id = uploaded.body["id"]
+    assert change_kind(app, request_id, document_id, "contract", REQUESTOR).status == 400
+    assert change_kind(app, request_id, document_id, "wbs", OTHER).status == 404
+    changed = change_kind(app, request_id, document_id, "wbs", REQUESTOR)
+    assert changed.status == 200, changed.body
+    assert changed.body["status"] == "routed" and [d["kind"] for d in changed.body["documents"]] == ["wbs"]
+    event = next(e for e in changed.body["history"] if e["type"] == "request.document-changed")
+    assert (event["data"]["kind"], event["data"]["previousKind"], event["data"]["fileName"]) == ("wbs", "other", "WBS.pdf")
+    again = change_kind(app, request_id, document_id, "wbs", LEAD, LEADS)
+    assert again.status == 200 and [e["type"] for e in again.body["history"]].count("request.document-changed") == 1
+
+
+def test_a_documents_kind_is_changed_by_its_uploader_or_a_lead_on_an_open_request_only(app):
+    request_id = routed(app, form())
+    document_id = upload(app, request_id, "other", "plan.pdf", PDF, REQUESTOR).body["id"]
+    assert change_kind(app, request_id, document_id, "migration-plan", LEAD, LEADS).status == 200
+    app.act("cancel", request_id, REQUESTOR)
+    refused = change_kind(app, request_id, document_id, "sow", LEAD, LEADS)
+    assert refused.status == 409

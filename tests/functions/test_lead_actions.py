@@ -152,3 +152,53 @@ def test_a_request_the_caller_cannot_see_is_404_whatever_else_is_wrong(app):
     assert app.act("cancel", request_id, REQUESTOR, body={"reason": "a\nb"}, headers=stale).status == 400
     assert app.act("cancel", request_id, REQUESTOR, headers=stale).status == 412
     assert app.act("complete", "../x", LEAD, LEAD_ROLES).status == 404
+
+
+def reopen(app, request_id, reason="Revised SOW v3 from the partner", user=LEAD, roles=LEAD_ROLES):
+    return app.act("reopen", request_id, user, roles, {"reason": reason})
+
+
+def test_a_completed_request_reopens_for_a_second_review_with_the_sla_anew_and_its_outcome_kept(app):
+    request_id = routed(app, region="emea")
+    app.act("assign", request_id, LEAD, LEAD_ROLES, {"architect": "eva.novak@contoso.com"})
+    app.act("complete", request_id, LEAD, LEAD_ROLES, {"outcome": {"notes": "Scope fits."}})
+    app.pump()
+    app.clock.advance(days=7)
+    answer = reopen(app, request_id)
+    assert answer.status == 200, answer.body
+    view = answer.body
+    assert view["status"] == "routed" and view["architect"] is None and view["outcome"] is None
+    assert view["dueAt"] == "2026-12-03T10:00:00.000000Z" and view["dueState"] == "on-time"
+    completed = next(e for e in view["history"] if e["type"] == "request.completed")
+    assert completed["data"]["outcome"]["notes"] == "Scope fits.", "the earlier outcome stays in the history"
+    reopened = view["history"][-1]
+    assert reopened["type"] == "request.reopened" and reopened["data"] == {
+        "reason": "Revised SOW v3 from the partner", "previousStatus": "completed", "leadGroup": "emea-leads"}
+    app.pump()
+    mails = sorted(m["To"] for m in app.outbox() if m["X-FTA-Event"] == "request.reopened")
+    assert mails == ["alex@contoso.com", "emea-leads@contoso.com"]
+    assert app.act("assign", request_id, LEAD, LEAD_ROLES, {"architect": "auto"}).status == 200
+
+
+def test_reopen_is_for_leads_on_closed_reviews_only_and_needs_a_reason(app):
+    request_id = routed(app)
+    assert reopen(app, request_id).status == 409, "an open request"
+    app.act("decline", request_id, LEAD, LEAD_ROLES, {"reason": "out-of-scope"})
+    assert reopen(app, request_id, user=REQUESTOR, roles=()).status == 403
+    assert reopen(app, request_id, reason="").status == 400
+    assert reopen(app, request_id, reason="a\u202eb").status == 400
+    assert reopen(app, request_id).body["status"] == "routed"
+    cancelled = routed(app)
+    app.act("cancel", cancelled, REQUESTOR)
+    assert reopen(app, cancelled).status == 409, "a cancelled request is not a review to repeat"
+
+
+def test_racing_reopens_have_one_winner(app):
+    request_id = routed(app)
+    app.act("decline", request_id, LEAD, LEAD_ROLES, {"reason": "out-of-scope"})
+    etag = app.get(request_id, LEAD, LEAD_ROLES).headers["ETag"]
+    first = app.act("reopen", request_id, LEAD, LEAD_ROLES, {"reason": "New plan"}, headers={"If-Match": etag})
+    second = app.act("reopen", request_id, ADMIN, ADMIN_ROLES, {"reason": "New plan"}, headers={"If-Match": etag})
+    assert (first.status, second.status) == (200, 412)
+    history = app.get(request_id, LEAD, LEAD_ROLES).body["history"]
+    assert [e["type"] for e in history].count("request.reopened") == 1

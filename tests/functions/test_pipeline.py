@@ -117,7 +117,8 @@ def test_poison_messages_are_parked_not_retried(app):
     assert app.ctx.bus.depth(topology.NOTIFY)["dead_letter"] == 0
     health = app.health_details().body
     feeds = {f"leads-{gid}": {"active": 0, "dead_letter": 0} for gid in app.ctx.routing.group_ids}
-    assert health["operations"] == {"overdueUnassigned": 0, "parked": 8, "deadLetters": 0, "leadFeeds": feeds}
+    assert health["operations"] == {"overdueUnassigned": 0, "parked": 8, "deadLetters": 0, "leadFeeds": feeds,
+                                    "unmatchedReplies": {}}
 
 
 def test_a_consumer_that_keeps_failing_is_dead_lettered_after_ten_deliveries(app):

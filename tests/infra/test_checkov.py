@@ -34,7 +34,9 @@ def test_checkov_parsed_every_file_and_ran_checks(checkov_report):
     assert summary["parsing_errors"] == 0, checkov_report["results"].get("parsing_errors")
     assert summary["passed"] > 0
     scanned = {c["file_path"] for c in checkov_report["results"]["passed_checks"]}
-    assert {"/main.bicep", "/modules/functionapp.bicep", "/modules/storage.bicep", "/modules/cosmos.bicep"} <= scanned
+    # main.bicep declares parameters and modules, no resource of its own (no secret parameter either):
+    # its checks run on the modules it calls, and a parse error in it would count above.
+    assert {"/modules/functionapp.bicep", "/modules/storage.bicep", "/modules/cosmos.bicep"} <= scanned
 
 
 def test_every_skip_gives_a_reason_a_reviewer_can_check(checkov_report):

@@ -38,6 +38,7 @@ DEPLOYMENT_TIME_SETTINGS = {
     "COSMOS_ENDPOINT": "https://cosmos-example.documents.azure.com:443/",
     "FTA_PUBLIC_URL": "https://func-example.azurewebsites.net",
     "DocumentStorage__blobServiceUri": "https://stexample.blob.core.windows.net/",
+    "FTA_REPLY_KEY": "a-key-the-platform-resolves-from-key-vault",
 }
 
 
@@ -80,8 +81,9 @@ def check_teams_webhooks(facts, routing_text: str) -> None:
     deployed = {w["group"]: w["setting"] for w in facts["teams_webhooks"]}
     assert deployed == named
     assert facts["key_vault_references"] == {
-        w["setting"]: f"@Microsoft.KeyVault(SecretUri={KEY_VAULT_URI_STAND_IN}secrets/{w['secretName']})"
-        for w in facts["teams_webhooks"]
+        **{w["setting"]: f"@Microsoft.KeyVault(SecretUri={KEY_VAULT_URI_STAND_IN}secrets/{w['secretName']})"
+           for w in facts["teams_webhooks"]},
+        "FTA_REPLY_KEY": f"@Microsoft.KeyVault(SecretUri={KEY_VAULT_URI_STAND_IN}secrets/fta-reply-key)",
     }
 
 
@@ -180,6 +182,14 @@ def test_smtp_settings_start_the_app_once_a_relay_is_named(facts):
     environment = {**facts["app_settings"], **DEPLOYMENT_TIME_SETTINGS, **relay}
     loaded = load_settings(environment)
     assert (loaded.email, loaded.smtp_port, loaded.smtp_starttls) == ("smtp", 587, True)
+
+
+def test_graph_settings_start_the_app_once_a_mailbox_is_named(facts):
+    graph = {"FTA_EMAIL": "graph", "FTA_MAIL_SENDER": "fta-requests@contoso.com"}
+    loaded = load_settings({**facts["app_settings"], **DEPLOYMENT_TIME_SETTINGS, **graph})
+    assert (loaded.email, loaded.mail_sender, loaded.graph_url) == ("graph", "fta-requests@contoso.com",
+                                                                    "https://graph.microsoft.com/v1.0")
+    assert loaded.reply_key.get_secret_value() == DEPLOYMENT_TIME_SETTINGS["FTA_REPLY_KEY"]
 
 
 def test_host_and_telemetry_use_the_managed_identity(facts):

@@ -81,7 +81,7 @@ def test_deploy_signs_in_with_oidc_and_no_stored_azure_secret():
     assert deploy["permissions"]["id-token"] == "write"
     for name in ("AZURE_CLIENT_ID", "AZURE_TENANT_ID", "AZURE_SUBSCRIPTION_ID"):
         assert deploy["env"][name] == f"${{{{ vars.{name} }}}}"
-    assert re.findall(r"secrets\.(\w+)", text) == ["SMTP_PASSWORD"], "Azure credentials come from OIDC, never secrets"
+    assert re.findall(r"secrets\.(\w+)", text) == [], "Azure credentials come from OIDC, other secrets from Key Vault"
     assert "client-secret" not in text and "creds:" not in text
     runs = [s["run"] for s in deploy["steps"] if "run" in s]
     assert "--federated-credential-provider github" in " ".join(runs[0].split())

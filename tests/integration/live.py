@@ -23,7 +23,8 @@ NEVER = "0 0 0 1 1 *"
 
 def app_env(data_dir: Path, **overrides: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(ISOLATED_PREFIXES)}
-    env.update(FTA_DATA_DIR=str(data_dir), FTA_REMIND_SCHEDULE=NEVER, FTA_DEV_USER="", PYTHONUNBUFFERED="1")
+    env.update(FTA_DATA_DIR=str(data_dir), FTA_REMIND_SCHEDULE=NEVER, FTA_DEV_USER="", PYTHONUNBUFFERED="1",
+               FTA_INBOUND_SMTP_PORT="0")
     env.update(overrides)
     return env
 

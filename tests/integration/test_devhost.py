@@ -47,6 +47,7 @@ def devhost_env(data_dir: Path, **overrides: str | None) -> dict[str, str]:
         DEVHOST_TEST_TICK_SCHEDULE=EVERY_SECOND,
         FTA_DEV_ROLES="FTA.Lead,FTA.Admin",
         FTA_MAX_DOCUMENT_MB="0.5",  # devhost's own 1 MiB limit stays the larger one
+        FTA_INBOUND_SMTP_PORT="0",
         PYTHONUNBUFFERED="1",
     )
     for key, value in overrides.items():

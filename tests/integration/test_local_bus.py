@@ -290,14 +290,18 @@ def test_two_threads_receiving_concurrently_never_get_the_same_message(tmp_path)
     published = [f"e{n}" for n in range(150)]
     bus.publish([event(i) for i in published])
     seen: dict[str, list[str]] = {"a": [], "b": []}
-    start = threading.Barrier(2)
+    start, both_hold_a_batch = threading.Barrier(2), threading.Barrier(2, timeout=30)
 
     def consume(name: str) -> None:
         start.wait()
+        first = True
         while batch := bus.receive("route-to-leads", max_messages=3):
             for message in batch:
                 seen[name].append(message.message_id)
                 bus.complete(message)
+            if first:  # each takes a batch before either goes on: both receive, however the threads are scheduled
+                both_hold_a_batch.wait()
+                first = False
 
     threads = [threading.Thread(target=consume, args=(n,)) for n in seen]
     for t in threads:

@@ -51,9 +51,11 @@ RBAC = {
     "comment_request":  (200, 404, 200, 200, 200, 404, 401),
     "resume_request":   (403, 404, 200, 200, 200, 404, 401),
     "decline_request":  (403, 404, 200, 200, 403, 404, 401),
+    "reopen_request":   (403, 404, 200, 200, 403, 404, 401),  # on a completed request
     "upload_document":  (201, 404, 201, 201, 201, 404, 401),
     "download_document": (200, 404, 200, 200, 200, 404, 401),
     "remove_document":  (204, 404, 204, 204, 403, 404, 401),  # the owner uploaded it
+    "change_document":  (200, 404, 200, 200, 403, 404, 401),  # the owner uploaded it
     "signed_in_user":   (200, 200, 200, 200, 200, 200, 401),
     "vocabulary":       (200, 200, 200, 200, 200, 200, 401),
     "health":           (200, 200, 200, 200, 200, 200, 200),
@@ -66,12 +68,13 @@ RBAC = {
     "export_requests":  (403, 403, 200, 200, 403, 403, 401),
 }
 WAITING_ROUTES = ("resume_request", "decline_request")
-DOCUMENT_ROUTES = ("download_document", "remove_document")  # on a document the owner uploaded
+DOCUMENT_ROUTES = ("download_document", "remove_document", "change_document")  # on a document the owner uploaded
 BODIES = {
     "assign_request": {"architect": OTHER_ARCHITECT},
     "request_info": {"message": "Please upload the SOW."},
     "comment_request": {"text": "Which workloads come first?"},
     "decline_request": {"reason": "out-of-scope", "note": "Not covered by FastTrack."},
+    "reopen_request": {"reason": "Revised SOW from the partner"},
 }
 HTTP_FUNCTIONS = {name for name, f in FUNCTIONS.items()
                   if json.loads(f.get_function_json())["bindings"][0]["type"] == "httpTrigger"}
@@ -96,6 +99,12 @@ def waiting(app) -> str:
                      body={"message": "Please upload the SOW."}, user=LEAD, roles=("FTA.Lead",),
                      route_params={"id": request_id})
     assert asked.status == 200, asked.body
+    return request_id
+
+
+def completed(app) -> str:
+    request_id = assigned(app)
+    assert app.act("complete", request_id, LEAD, ("FTA.Lead",)).status == 200
     return request_id
 
 
@@ -126,6 +135,9 @@ def call_route(app, name: str, who: str, request_id: str, document_id: str = "")
         case "download_document":
             return app.call(name, "GET", f"{base}/api/requests/{request_id}/documents/{document_id}", user=user,
                             roles=roles, route_params={"id": request_id, "docId": document_id})
+        case "change_document":
+            return app.call(name, "PATCH", f"{base}/api/requests/{request_id}/documents/{document_id}", user=user,
+                            roles=roles, body={"kind": "wbs"}, route_params={"id": request_id, "docId": document_id})
         case "remove_document":
             return app.call(name, "DELETE", f"{base}/api/requests/{request_id}/documents/{document_id}", user=user,
                             roles=roles, route_params={"id": request_id, "docId": document_id})
@@ -138,7 +150,7 @@ def call_route(app, name: str, who: str, request_id: str, document_id: str = "")
         case "get_request":
             return app.get(request_id, user, roles) if user else app.call(
                 name, "GET", f"{base}/api/requests/{request_id}", route_params={"id": request_id})
-        case "assign_request" | "cancel_request" | "complete_request":
+        case "assign_request" | "cancel_request" | "complete_request" | "reopen_request":
             return app.act(name.removesuffix("_request"), request_id, user, roles, BODIES.get(name))
         case "request_info" | "comment_request" | "resume_request" | "decline_request":
             return app.call(name, "POST", f"{base}/api/requests/{request_id}/{ROUTE_PATHS[name]}",
@@ -173,7 +185,7 @@ def test_the_matrix_covers_every_http_route():
 @pytest.mark.parametrize("who", WHO)
 @pytest.mark.parametrize("name", sorted(RBAC))
 def test_rbac_matrix(app, name, who):
-    request_id = waiting(app) if name in WAITING_ROUTES else assigned(app)
+    request_id = waiting(app) if name in WAITING_ROUTES else completed(app) if name == "reopen_request" else assigned(app)
     document_id = with_document(app, request_id) if name in DOCUMENT_ROUTES else ""
     before = app.get(request_id, LEAD, ("FTA.Lead",)).body
     answer = call_route(app, name, who, request_id, document_id)

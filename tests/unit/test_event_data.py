@@ -47,6 +47,8 @@ def lifecycles() -> list[FtaRequest]:
     funding.comment(REQUESTOR, at(46), "Uploaded.", internal=False, by_owner=True, sla=TIMES)  # + resume
     for kind in (DocumentKind.SOW, DocumentKind.WBS, DocumentKind.COST_BREAKDOWN, DocumentKind.OTHER):
         funding.add_document(document(kind), at(46.5), by_owner=True, sla=TIMES)
+    funding.change_document_kind(funding.documents[-1], DocumentKind.MIGRATION_PLAN, REQUESTOR, at(46.55),
+                                 by_owner=True, sla=TIMES)
     funding.remove_document(funding.documents[-1], REQUESTOR, at(46.6))
     funding.assign(ARCHITECT, LEAD, at(47), auto=True)
     funding.comment(LEAD, at(48), "Check the WBS first.", internal=True, by_owner=False, sla=TIMES)
@@ -55,6 +57,7 @@ def lifecycles() -> list[FtaRequest]:
     funding.assign(OTHER_ARCHITECT, LEAD, at(51))  # a reassignment: previousArchitect
     funding.complete(OTHER_ARCHITECT, at(52), parse_outcome(RequestType.SOW_ECIF,
                                                             {"recommendation": "approve", "category": "cat-2d"}))
+    funding.reopen(LEAD, at(60), "Revised SOW v3 from the partner", TIMES)
 
     migration = new_request(migration_form())
     migration.route("fta-alignment", at(0))

@@ -52,8 +52,9 @@ def test_assigning_the_same_architect_again_is_refused():
 
 @pytest.mark.parametrize("closed", sorted(CLOSED_STATUSES))
 @pytest.mark.parametrize("target", list(Status))
-def test_closed_states_are_final(closed, target):
-    assert not can_transition(closed, target)
+def test_closed_states_are_final_but_a_review_reopens_into_the_queue(closed, target):
+    reopens = closed in (Status.COMPLETED, Status.DECLINED) and target is Status.ROUTED
+    assert can_transition(closed, target) is reopens
 
 
 def test_a_submitted_request_cannot_be_assigned_or_completed():

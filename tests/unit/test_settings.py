@@ -66,3 +66,23 @@ def test_allowed_origins_are_origins_as_browsers_send_them():
     assert settings.allowed_origins == ("https://forms.contoso.com", "http://127.0.0.1:8080")
     assert settings.trusted_origins == {"https://forms.contoso.com", "http://127.0.0.1:8080", "https://fta.contoso.com"}
     assert load_settings({}).submissions_per_hour == 60
+
+
+@pytest.mark.parametrize("env, named", [
+    ({"FTA_EMAIL": "graph"}, "FTA_MAIL_SENDER"),
+    ({"FTA_EMAIL": "graph", "FTA_MAIL_SENDER": "not-an-address"}, "FTA_MAIL_SENDER"),
+    ({"FTA_EMAIL": "graph", "FTA_MAIL_SENDER": "fta@contoso.com", "FTA_GRAPH_URL": "http://graph.example.com/v1.0"},
+     "FTA_GRAPH_URL"),
+    ({"FTA_INBOUND_SMTP_PORT": "70000"}, "FTA_INBOUND_SMTP_PORT"),
+    ({"FTA_REPLY_ADDRESS": "replies"}, "FTA_REPLY_ADDRESS"),
+])
+def test_a_bad_mail_setting_is_one_line_naming_it(env, named):
+    with pytest.raises(SettingsError) as refused:
+        load_settings(env)
+    assert refused.value.name == named and "\n" not in str(refused.value)
+
+
+def test_graph_takes_a_loopback_peer_over_http():
+    loaded = load_settings({"FTA_EMAIL": "graph", "FTA_MAIL_SENDER": "fta@contoso.com",
+                            "FTA_GRAPH_URL": "http://127.0.0.1:8080/v1.0"})
+    assert (loaded.email, loaded.graph_url) == ("graph", "http://127.0.0.1:8080/v1.0")

@@ -7,8 +7,10 @@ from shared.adapters.repositories.records import (
     StoredParkedMessages,
     StoredSubmissionCounts,
 )
+from shared.adapters.repositories.replies import StoredReplyRecords
 from shared.adapters.repositories.reports import StoredReadModel
 from shared.adapters.repositories.requests import StoredRequests
 
-__all__ = ["StoredIdempotencyKeys", "StoredNotificationRecords", "StoredParkedMessages", "StoredReadModel", "StoredRequests",
+__all__ = ["StoredIdempotencyKeys", "StoredNotificationRecords", "StoredParkedMessages", "StoredReadModel", "StoredReplyRecords",
+           "StoredRequests",
            "StoredSubmissionCounts"]

@@ -1,0 +1,1 @@
+"""Microsoft Graph v1.0 over plain HTTP (httpx), with the app's managed identity."""
