@@ -405,3 +405,38 @@ def test_every_view_is_accessible_and_no_wider_than_the_screen(open_page, assign
     name = re.sub(r"[^a-z0-9]+", "-", f"{who}{path.split('?')[0]}")
     assert_fits(session, name, viewport["width"])
     assert_accessible(session, f"{name}-{viewport['width']}")
+
+
+def test_a_lead_reopens_a_declined_request_and_a_requestor_files_a_document_under_its_kind(open_page, web_host):
+    from tests.document_samples import PDF
+
+    owner = user("reopen")
+    request_id = web_host.submit(form(region="americas", customerName="Second look"), owner)
+    web_host.wait_for_status(request_id, "routed", owner)
+    assert web_host.call("POST", f"/api/requests/{request_id}/decline", user=LEAD, roles=LEAD_ROLES,
+                         body={"reason": "out-of-scope"}).status == 200
+    web_host.wait_for_status(request_id, "declined", owner)
+    lead = open_page(LEAD, LEAD_ROLES, path=f"/requests/{request_id}").page
+    expect(lead.locator("#detail-actions").get_by_role("button")).to_have_text(["Reopen"])
+    act(lead, "Reopen", fill={"Why it is reviewed again": "The customer sent a revised scope."})
+    expect(detail_value(lead, "Status")).to_have_text("Routed to leads")
+    reopened = lead.locator('#timeline li[data-event-type="request.reopened"]')
+    expect(reopened).to_contain_text("reopened the request for a second review; it is back with Americas Leads")
+    expect(reopened).to_contain_text("Reason: The customer sent a revised scope.")
+
+    requestor = open_page(owner, path=f"/requests/{request_id}").page
+    requestor.locator("#detail-actions").get_by_role("button", name="Upload document").click()
+    upload = requestor.get_by_role("dialog", name="Upload a document")
+    upload.get_by_label("Kind").select_option("other")
+    upload.get_by_label("File").set_input_files({"name": "scope.pdf", "mimeType": "application/pdf", "buffer": PDF})
+    upload.get_by_role("button", name="Upload", exact=True).click()
+    listed = requestor.locator("#documents-list li")
+    expect(listed).to_contain_text("scope.pdf Other document")
+    listed.get_by_role("button", name="Change the kind of scope.pdf").click()
+    dialog = requestor.get_by_role("dialog", name="The kind of scope.pdf")
+    dialog.get_by_label("Kind").select_option("sow")
+    dialog.get_by_role("button", name="Save").click()
+    expect(listed).to_contain_text("scope.pdf Statement of work (SOW)")
+    expect(requestor.locator('#timeline li[data-event-type="request.document-changed"]')).to_contain_text(
+        "filed scope.pdf as Statement of work (SOW) (was Other document)")
+    assert [d["kind"] for d in web_host.request(request_id, owner)["documents"]] == ["sow"]

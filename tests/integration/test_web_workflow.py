@@ -197,7 +197,8 @@ def test_a_lead_declines_with_a_reason_and_the_requestor_sees_it_declined_with_t
     dialog.get_by_role("button", name="Decline request").click()
     expect(page.locator("#action-message")).to_contain_text("Declined. Status: Declined")
     expect(detail_value(page, "Decline reason")).to_have_text("Out of FastTrack scope")
-    expect(page.locator("#detail-actions").get_by_role("button")).to_have_count(0)  # a declined request is closed
+    # a declined request is closed: a lead may only reopen it for a second review
+    expect(page.locator("#detail-actions").get_by_role("button")).to_have_text(["Reopen"])
     stored = web_host.request(request_id, owner)
     assert stored["status"] == "declined" and stored["decline"] == {"reason": "out-of-scope", "note": note}
 

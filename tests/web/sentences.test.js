@@ -58,4 +58,11 @@ test("every kind of event reads as a sentence with labels, not codes", () => {
   assert.equal(plain(say("request.reminder", { leadGroup: "emea-leads", reminder: 2 }, "system")),
     "The leads of EMEA leads were reminded (reminder 2)");
   assert.equal(plain(say("request.future", {})), "Something new: Lena Lead");
+  const reopened = say("request.reopened", { reason: "A revised SOW", previousStatus: "completed", leadGroup: "emea-leads" });
+  assert.equal(plain(reopened), "Lena Lead reopened the request for a second review; it is back with EMEA leads");
+  assert.deepEqual(reopened.texts, [["reason", "A revised SOW"]]);
+  const changed = say("request.document-changed", { documentId: "DOC-9", fileName: "plan.xlsx", kind: "wbs", previousKind: "sow" });
+  assert.equal(plain(changed), "Lena Lead filed plan.xlsx as WBS (was SOW)");
+  assert.deepEqual(changed.parts[1], { documentId: "DOC-9", fileName: "plan.xlsx" });
+  assert.equal(plain(say("request.commented", { text: "Attached", mailId: "m1" }, "rita@contoso.com", "Rita")), "Rita replied by mail");
 });

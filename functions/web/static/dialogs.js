@@ -163,6 +163,13 @@ function comment(request, answering) {
   };
 }
 
+/** @returns {DialogSpec} */
+function reopen() {
+  const reason = textArea("reopen-reason", MESSAGE_MAX, true);
+  return { controls: [field("Why it is reviewed again", reason, "For example: a revised SOW. The requestor is told.")],
+    read: () => ({ reason: reason.value.trim() }), submit: "Reopen" };
+}
+
 /**
  * The actions a request's allowedActions may hold: [action, button label, dialog title, the call's path, the dialog].
  * @type {Array<[string, string, string, string, (request: RequestItem, answering: boolean) => DialogSpec]>}
@@ -175,6 +182,7 @@ export const ACTIONS = [
   ["complete", "Record outcome", "Complete with the review's outcome", "complete", complete],
   ["decline", "Decline", "Decline this request", "decline", decline],
   ["cancel", "Cancel request", "Cancel this request", "cancel", cancel],
+  ["reopen", "Reopen", "Reopen for a second review", "reopen", reopen],
 ];
 
 /**

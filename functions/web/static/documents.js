@@ -71,6 +71,22 @@ function documentItem(request, document, reload, say) {
     el("a", { text: document.fileName, attrs: { href: url, download: document.fileName } }),
     el("span", { text: ` ${labels("documentKinds", document.kind)}, ${fileSize(document.size)}`, className: "muted" }),
   ]);
+  if ((document.allowedActions || []).includes("change-kind")) {
+    const change = el("button", { text: "Change kind", className: "subtle", attrs: { type: "button", "aria-label": `Change the kind of ${document.fileName}` } });
+    change.addEventListener("click", () => {
+      const select = choiceSelect("document-new-kind", "documentKinds");
+      select.value = document.kind;
+      openDialog(`The kind of ${document.fileName}`, { controls: [field("Kind", select)], submit: "Save", read: () => ({ kind: select.value }) },
+        async (body) => {
+          const answer = await api("PATCH", url, { body });
+          if (!answer.ok) return refusalMessage(answer, `The kind was not changed (${answer.status}).`);
+          await reload();
+          say(`${document.fileName} is filed as ${labels("documentKinds", select.value)}.`, "success");
+          return null;
+        });
+    });
+    item.appendChild(change);
+  }
   if ((document.allowedActions || []).includes("remove")) {
     const remove = el("button", { text: "Remove", className: "subtle", attrs: { type: "button", "aria-label": `Remove ${document.fileName}` } });
     remove.addEventListener("click", async () => {

@@ -158,7 +158,7 @@ function done(action, request) {
   }
   /** @type {Record<string, string>} */
   const said = { "request-info": "The requestor was asked.", resume: "Resumed.", comments: "Comment added.",
-    complete: "Outcome recorded.", decline: "Declined.", cancel: "Cancelled." };
+    complete: "Outcome recorded.", decline: "Declined.", cancel: "Cancelled.", reopen: "Reopened." };
   return `${said[action] || "Done."} Status: ${status}.`;
 }
 

@@ -93,7 +93,7 @@ export function describe(event, words) {
       parts = ["The requestor was reminded of the open question"];
       break;
     case "request.commented":
-      parts = [data.internal ? `${who} wrote an internal comment` : `${who} commented`];
+      parts = [data.internal ? `${who} wrote an internal comment` : data.mailId ? `${who} replied by mail` : `${who} commented`];
       text("text");
       break;
     case "request.reminder":
@@ -119,6 +119,17 @@ export function describe(event, words) {
       if (outcome.decision) said.push(words.label("decisions", String(outcome.decision)));
       parts = [`${who} completed the review${said.length ? `: ${said.join(", ")}` : ""}`];
       if (typeof outcome.notes === "string" && outcome.notes) texts.push(["notes", outcome.notes]);
+      break;
+    }
+    case "request.reopened":
+      parts = [`${who} reopened the request for a second review`
+        + (data.leadGroup ? `; it is back with ${words.group(String(data.leadGroup))}` : "")];
+      text("reason");
+      break;
+    case "request.document-changed": {
+      const file = { documentId: String(data.documentId || ""), fileName: String(data.fileName || "a document") };
+      parts = [`${who} filed `, file, ` as ${words.label("documentKinds", String(data.kind || ""))}`
+        + (data.previousKind ? ` (was ${words.label("documentKinds", String(data.previousKind))})` : "")];
       break;
     }
     case "request.document-added":
