@@ -157,6 +157,7 @@ def test_one_request_from_the_requestors_mail_to_the_architects_outcome(browser,
     expect(lead.locator('#timeline li[data-event-type="request.assigned"]')).to_contain_text(
         f"assigned {name} (chosen by the workload balancer)")
     expect(lead.locator("#timeline")).not_to_contain_text(picked)
+    expect(lead.locator("#detail-actions").get_by_role("button", name="Reassign")).to_be_visible()
 
     # the architect lands on their assignments and records the outcome
     architect = person(picked)

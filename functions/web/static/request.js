@@ -131,7 +131,7 @@ function renderActions(request) {
   clear(bar);
   for (const [action, label] of ACTIONS) {
     if (!can(request, action)) continue;
-    const button = el("button", { text: label, className: action === "assign" || action === "complete" ? "primary" : "",
+    const button = el("button", { text: action === "assign" && request.architect ? "Reassign" : label, className: action === "assign" || action === "complete" ? "primary" : "",
       attrs: { type: "button", "data-action": action } });
     button.addEventListener("click", () => openAction(action, false));
     bar.appendChild(button);
@@ -171,7 +171,8 @@ function openAction(action, answering) {
   const entry = ACTIONS.find(([name]) => name === action);
   if (!request || !entry) return;
   const [, , title, path, build] = entry;
-  openDialog(answering ? "Answer the FastTrack team" : title, build(request, answering), (body) => post(path, body));
+  const heading = action === "assign" && request.architect ? "Assign another architect" : title;
+  openDialog(answering ? "Answer the FastTrack team" : heading, build(request, answering), (body) => post(path, body));
 }
 
 /**
