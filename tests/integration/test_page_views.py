@@ -278,6 +278,10 @@ def test_a_lead_assigns_by_email_and_filters_the_queue_by_status_and_owner(open_
     expect(page).to_have_url(re.compile(r"/queue\?status=completed&mine=true$"))
     expect(page.locator("#list-empty")).to_be_visible()
 
+    page.goto("/queue?q=x")  # one character: not sent, and the list says why
+    expect(page.locator(".list-message")).to_have_text("A search needs 2 to 100 characters: showing every request.")
+    assert not [r for r in session.requests if "q=x" in r.url and "/api/requests" in r.url]
+
 
 def test_a_stale_etag_is_refused_and_the_latest_version_shown(open_page, web_host):
     owner = user("stale")
