@@ -13,6 +13,7 @@ from pydantic.alias_generators import to_camel
 from functions.http import if_match, invalid, json_body
 from shared.app.commands import (
     ReopenRequest,
+    SetParticipants,
     AddComment,
     AssignArchitect,
     CancelRequest,
@@ -192,6 +193,15 @@ class ResumeBody(_Body):
 
 class CancelBody(_Body):
     reason: str | None = None
+
+
+class ParticipantsBody(_Body):
+    participants: list[Any]
+
+
+def set_participants(req: func.HttpRequest) -> SetParticipants:
+    body = _body(ParticipantsBody, req)
+    return SetParticipants(_request_id(req), body.participants, if_match(req))
 
 
 class ReopenBody(_Body):

@@ -61,6 +61,8 @@ _EXAMPLE_DATA: dict[EventType, dict[str, Any]] = {
     EventType.DECLINED: {"reason": "out-of-scope", "note": "Not covered by FastTrack."},
     EventType.DOCUMENT_ADDED: {"documentId": "DOC-7K2M9Q4XRTAB", "kind": "sow", "fileName": "SOW v2.pdf",
                                "size": 482113, "architect": ""},
+    EventType.PARTICIPANTS_CHANGED: {"participants": [{"email": "casey.csu@contoso.com", "role": "csu"},
+                                                      {"email": "pat@fabrikam.com", "role": "partner"}]},
     EventType.REOPENED: {"reason": "Revised SOW v3 from the partner", "previousStatus": "completed",
                          "leadGroup": "fta-alignment"},
     EventType.DOCUMENT_CHANGED: {"documentId": "DOC-7K2M9Q4XRTAB", "kind": "wbs", "previousKind": "other",

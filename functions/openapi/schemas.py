@@ -12,6 +12,7 @@ from pydantic.json_schema import models_json_schema
 from functions.openapi.bodies import EligibilityAnswer, ErrorBody, HealthReport, HealthStatus, SignedInUser
 from functions.openapi.documents import document_schemas
 from shared.domain.access import ACTIONS
+from shared.domain.forms import Participants
 from shared.domain.model import TENANT_PATTERN, Event, FtaRequest, RequestForm, RequestType, Status
 from shared.domain.outcomes import (
     CancelReason,
@@ -184,6 +185,10 @@ def component_schemas() -> dict[str, Any]:
         "type": "object",
         "additionalProperties": False,
         "properties": {"reason": _text(CancelReason)},
+    }
+    schemas["ParticipantsBody"] = {
+        "type": "object", "additionalProperties": False, "required": ["participants"],
+        "properties": {"participants": TypeAdapter(Participants).json_schema(ref_template="#/components/schemas/{model}")},
     }
     schemas["ReopenBody"] = {
         "type": "object", "additionalProperties": False, "required": ["reason"],

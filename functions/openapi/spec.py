@@ -283,6 +283,13 @@ def _paths() -> dict[str, Any]:
                 errors=("400", "401", "403", "404", "409", "412", "413", "415", "503"),
             )
         },
+        "/api/requests/{id}/participants": {
+            "put": _action(
+                "set_participants", "The account team on the request (the requestor and leads): each participant "
+                                    "gets the requestor's mails and may read and comment publicly",
+                body={"required": True, "content": _json("ParticipantsBody")}, errors=ACTION_ERRORS,
+            )
+        },
         "/api/requests/{id}/reopen": {
             "post": _action(
                 "reopen_request", "Reopen a completed or declined request for a second review: back in the "

@@ -34,6 +34,15 @@ def resume_request(req: func.HttpRequest) -> func.HttpResponse:
     return act(req, parsing.resume_request, resume_request)
 
 
+@bp.function_name("set_participants")
+@bp.route(route="api/requests/{id}/participants", methods=["PUT"], auth_level=func.AuthLevel.ANONYMOUS)
+def set_participants(req: func.HttpRequest) -> func.HttpResponse:
+    from functions import parsing
+    from shared.app.workflow import set_participants
+
+    return act(req, parsing.set_participants, set_participants)
+
+
 @bp.function_name("decline_request")
 @bp.route(route="api/requests/{id}/decline", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
 def decline_request(req: func.HttpRequest) -> func.HttpResponse:

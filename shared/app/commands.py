@@ -48,6 +48,13 @@ class AssignArchitect:
 
 
 @dataclass(frozen=True)
+class SetParticipants:
+    request_id: str
+    participants: Any  # the body's list, judged by the use case
+    if_match: str | None = None
+
+
+@dataclass(frozen=True)
 class ReopenRequest:
     request_id: str
     reason: str

@@ -28,6 +28,7 @@ TEMPLATE_FOR: dict[EventType, str | None] = {
     EventType.DOCUMENT_REMOVED: None,
     EventType.DOCUMENT_CHANGED: None,
     EventType.REOPENED: "reopened",
+    EventType.PARTICIPANTS_CHANGED: None,
 }
 
 
@@ -48,7 +49,7 @@ def _team(ctx: Context, event: Event, request: FtaRequest) -> list[str]:
 
 
 def recipients_for(ctx: Context, event: Event, request: FtaRequest) -> list[str]:
-    requestor = [request.requestor.email]
+    requestor = [request.requestor.email, *(p.email for p in request.participants)]  # the account team
     architect = [request.architect] if request.architect else []
     match event.type:
         case EventType.INFO_REQUESTED | EventType.INFO_REMINDER | EventType.DECLINED:
@@ -58,10 +59,13 @@ def recipients_for(ctx: Context, event: Event, request: FtaRequest) -> list[str]
         case EventType.COMMENTED if event.data.get("internal"):
             found = _group_members(ctx, request.lead_group or ctx.routing.default) + [event.data.get("architect") or ""]
         case EventType.COMMENTED if event.data.get("by") == "requestor":
-            found = _team(ctx, event, request)
+            found = _team(ctx, event, request) + requestor[1:]
+        case EventType.COMMENTED if event.data.get("by") == "participant":
+            found = _team(ctx, event, request) + requestor
         case EventType.COMMENTED:
             found = requestor
-        case EventType.DOCUMENT_ADDED | EventType.DOCUMENT_REMOVED | EventType.DOCUMENT_CHANGED:
+        case EventType.DOCUMENT_ADDED | EventType.DOCUMENT_REMOVED | EventType.DOCUMENT_CHANGED \
+                | EventType.PARTICIPANTS_CHANGED:
             found = []
         case EventType.SUBMITTED:
             found = requestor

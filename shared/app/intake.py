@@ -14,6 +14,7 @@ from shared.app.limits import count_submission
 from shared.app.outbox import dispatch, load
 from shared.app.ports import Conflict
 from shared.domain.eligibility import check_eligibility
+from shared.domain.forms import participants_problem
 from shared.domain.model import FtaRequest, Person, RequestForm, RequestType, new_request_id
 from shared.domain.principal import Principal
 
@@ -103,6 +104,9 @@ def _submit(ctx: Context, principal: Principal, command: SubmitRequest) -> Submi
                 ctx.idempotency.forget(key_id)  # the key may be used again once the limit allows
                 raise
 
+    problem = participants_problem(form.participants, principal.email)
+    if problem:
+        raise invalid_field("participants", problem)
     now = ctx.clock()
     requestor = Person.signed_in(principal.email, principal.name)
     request = FtaRequest.submit(form, requestor, now, request_id=request_id)

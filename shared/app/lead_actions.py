@@ -36,6 +36,7 @@ REFUSALS = {
     access.CANCEL: "only the requestor, FTA leads and admins cancel a request",
     access.UPLOAD_DOCUMENT: "only the requestor, FTA leads, admins and the assigned architect add documents",
     access.REOPEN: "only FTA leads and admins reopen a request",
+    access.PARTICIPANTS: "only the requestor, FTA leads and admins change who of the account team is on the request",
 }
 
 

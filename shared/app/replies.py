@@ -109,8 +109,9 @@ def _comment(ctx: Context, principal: Principal, request_id: str, text: str, mai
         if any(event.data.get("mailId") == mail_id for event in current.history):
             return None  # taken meanwhile (the same message delivered twice at once)
         owner = access.is_owner(principal, current)
-        return current.comment(principal.actor, ctx.clock(), text, internal=not owner, by_owner=owner,
-                               sla=ctx.sla, mail_id=mail_id)
+        return current.comment(principal.actor, ctx.clock(), text, internal=access.is_architect(principal, current),
+                               by_owner=owner, sla=ctx.sla, mail_id=mail_id,
+                               participant=not owner and access.is_participant(principal, current))
 
     request, etag, events = change(ctx, request_id, apply)
     if events is None:

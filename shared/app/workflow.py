@@ -7,11 +7,12 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
-from shared.app.commands import AddComment, DeclineRequest, RequestInfo, ResumeRequest
+from shared.app.commands import AddComment, DeclineRequest, RequestInfo, ResumeRequest, SetParticipants
 from shared.app.context import Context
-from shared.app.errors import invalid_model
+from shared.app.errors import invalid_field, invalid_model
 from shared.app.lead_actions import run_action
 from shared.domain import access
+from shared.domain.forms import Participants, participants_problem
 from shared.domain.model import DocumentKind, FtaRequest
 from shared.domain.outcomes import CommentText, Decline, Message
 from shared.domain.principal import Principal
@@ -45,8 +46,9 @@ def add_comment(ctx: Context, principal: Principal, command: AddComment) -> tupl
 
     def apply(request: FtaRequest) -> Any:
         by_owner = access.is_owner(principal, request) and not access.sees_internal(principal, request)
+        participant = access.is_participant(principal, request) and not access.sees_internal(principal, request)
         return request.comment(principal.actor, ctx.clock(), text, internal=command.internal, by_owner=by_owner,
-                               sla=ctx.sla)
+                               sla=ctx.sla, participant=participant and not by_owner)
 
     return run_action(ctx, principal, command.request_id, command.if_match, action, apply)
 
@@ -63,3 +65,22 @@ def decline_request(ctx: Context, principal: Principal, command: DeclineRequest)
         raise invalid_model(exc, "") from None
     return run_action(ctx, principal, command.request_id, command.if_match, access.DECLINE,
                       lambda r: r.decline_request(principal.actor, ctx.clock(), decline))
+
+
+_participants = TypeAdapter(Participants)
+
+
+def set_participants(ctx: Context, principal: Principal, command: SetParticipants) -> tuple[FtaRequest, str]:
+    """The account team on the request (the requestor and leads): they get the requestor's mails."""
+    try:
+        participants = _participants.validate_python(command.participants)
+    except ValidationError as exc:
+        raise invalid_model(exc, "participants") from None
+
+    def apply(request: FtaRequest) -> Any:
+        problem = participants_problem(participants, request.requestor.email)
+        if problem:
+            raise invalid_field("participants", problem)
+        return request.set_participants(participants, principal.actor, ctx.clock())
+
+    return run_action(ctx, principal, command.request_id, command.if_match, access.PARTICIPANTS, apply)

@@ -21,10 +21,11 @@ COMMENT_INTERNAL = "comment-internal"
 CANCEL = "cancel"
 UPLOAD_DOCUMENT = "upload-document"
 REOPEN = "reopen"
+PARTICIPANTS = "participants"  # change who of the account team is on the request
 ACTIONS = (ASSIGN, REQUEST_INFO, RESUME, DECLINE, COMPLETE, COMMENT, COMMENT_INTERNAL, CANCEL, UPLOAD_DOCUMENT,
-           REOPEN)
+           REOPEN, PARTICIPANTS)
 
-OWNER, LEAD, ARCHITECT = "owner", "lead", "architect"
+OWNER, LEAD, ARCHITECT, PARTICIPANT = "owner", "lead", "architect", "participant"
 
 # Which parts may take each action.
 PARTS: dict[str, frozenset[str]] = {
@@ -33,11 +34,12 @@ PARTS: dict[str, frozenset[str]] = {
     RESUME: frozenset({LEAD, ARCHITECT}),
     DECLINE: frozenset({LEAD}),
     COMPLETE: frozenset({LEAD, ARCHITECT}),
-    COMMENT: frozenset({OWNER, LEAD, ARCHITECT}),
+    COMMENT: frozenset({OWNER, LEAD, ARCHITECT, PARTICIPANT}),
     COMMENT_INTERNAL: frozenset({LEAD, ARCHITECT}),
     CANCEL: frozenset({OWNER, LEAD}),
     UPLOAD_DOCUMENT: frozenset({OWNER, LEAD, ARCHITECT}),
     REOPEN: frozenset({LEAD}),
+    PARTICIPANTS: frozenset({OWNER, LEAD}),
 }
 
 # In which statuses each action applies.
@@ -52,6 +54,7 @@ STATES: dict[str, frozenset[Status]] = {
     CANCEL: OPEN_STATUSES,
     UPLOAD_DOCUMENT: OPEN_STATUSES,
     REOPEN: frozenset({Status.COMPLETED, Status.DECLINED}),
+    PARTICIPANTS: OPEN_STATUSES,
 }
 
 
@@ -63,6 +66,10 @@ def is_architect(principal: Principal, request: FtaRequest) -> bool:
     return request.architect is not None and request.architect == principal.email
 
 
+def is_participant(principal: Principal, request: FtaRequest) -> bool:
+    return any(p.email.lower() == principal.email.lower() for p in request.participants)
+
+
 def parts(principal: Principal, request: FtaRequest) -> frozenset[str]:
     found = set()
     if is_owner(principal, request):
@@ -71,6 +78,8 @@ def parts(principal: Principal, request: FtaRequest) -> frozenset[str]:
         found.add(LEAD)
     if is_architect(principal, request):
         found.add(ARCHITECT)
+    if is_participant(principal, request):
+        found.add(PARTICIPANT)
     return frozenset(found)
 
 

@@ -10,6 +10,7 @@ from typing import Literal
 from pydantic import Field, create_model
 
 from shared.domain.events import SCHEMA_VERSION, EventType
+from shared.domain.forms import Participant
 from shared.domain.model import Status
 from shared.domain.outcomes import Decline, MigrationOutcome, NonEcifOutcome, SowEcifOutcome
 from shared.domain.values import CamelModel, DocumentKind, UtcDateTime
@@ -91,7 +92,8 @@ class CommentedData(CamelModel):
 
     text: str
     internal: bool = Field(description="an internal comment (leads and architects only): never show it to the requestor")
-    by: Literal["requestor", "team"] = Field(description="who wrote it: the requestor, or a lead, admin or architect")
+    by: Literal["requestor", "participant", "team"] = Field(
+        description="who wrote it: the requestor, a participant of the account team, or a lead, admin or architect")
     architect: str = Field("", description="the architect assigned when it was written, empty before assignment")
     mail_id: str | None = Field(None, description="a reply by mail: a digest of its Message-ID (each is taken once)")
 
@@ -103,6 +105,12 @@ class ReopenedData(CamelModel):
     reason: str = Field(description="why it is reviewed again, e.g. a revised SOW")
     previous_status: Literal[Status.COMPLETED, Status.DECLINED] = Field(description="the status it left")
     lead_group: str = Field(description="the lead group whose queue it is back in")
+
+
+class ParticipantsChangedData(CamelModel):
+    """The account team on the request changed: who now gets the requestor's mails and may read and comment."""
+
+    participants: list[Participant] = Field(description="everyone on the request now (at most 10)")
 
 
 class DeclinedData(Decline):
@@ -150,6 +158,7 @@ EVENT_DATA: dict[EventType, type[CamelModel]] = {
     EventType.DOCUMENT_REMOVED: DocumentRemovedData,
     EventType.DOCUMENT_CHANGED: DocumentChangedData,
     EventType.REOPENED: ReopenedData,
+    EventType.PARTICIPANTS_CHANGED: ParticipantsChangedData,
 }
 
 # Declared, not yet recorded by any request: the documents feature will.

@@ -29,6 +29,7 @@ class EventType(StrEnum):
     DOCUMENT_REMOVED = "request.document-removed"
     DOCUMENT_CHANGED = "request.document-changed"
     REOPENED = "request.reopened"
+    PARTICIPANTS_CHANGED = "request.participants-changed"
 
 
 class Event(CamelModel):

@@ -3,6 +3,7 @@ details, and a person (the signed-in requestor)."""
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Annotated
 
 from pydantic import AfterValidator, Field, StringConstraints, ValidationError, model_validator
@@ -30,6 +31,38 @@ class Migration(CamelModel):
     justification: free_text(4000, 1)  # type: ignore[valid-type]
 
 
+MAX_PARTICIPANTS = 10
+
+
+class ParticipantRole(StrEnum):
+    ATU = "atu"
+    CSU = "csu"
+    PARTNER = "partner"
+    OTHER = "other"
+
+
+class Participant(CamelModel):
+    """Someone of the account team on the request: gets the requestor's mails, may read and comment publicly."""
+
+    email: EmailAddress
+    role: ParticipantRole
+
+
+def _distinct_people(participants: list[Participant]) -> list[Participant]:
+    unique([p.email.lower() for p in participants])
+    return participants
+
+
+Participants = Annotated[list[Participant], AfterValidator(_distinct_people), Field(max_length=MAX_PARTICIPANTS)]
+
+
+def participants_problem(participants: list[Participant], requestor: str) -> str | None:
+    """What is wrong with these participants for this requestor's request, or None."""
+    if any(p.email.lower() == requestor.lower() for p in participants):
+        return "must not name the requestor, who gets every mail already"
+    return None
+
+
 class RequestForm(CamelModel):
     """What an account team submits (the body of ``POST /api/requests``)."""
 
@@ -49,6 +82,7 @@ class RequestForm(CamelModel):
     region: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
     cloud: Cloud = Cloud.COMMERCIAL
     trial: bool = False
+    participants: Participants = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _type_specific_details(self) -> "RequestForm":

@@ -17,7 +17,7 @@ from pydantic import ConfigDict, Field
 from shared.domain.documents import MAX_DOCUMENTS, Document, DocumentLimitReached, answers_request, missing_documents
 from shared.domain.documents import Incomplete
 from shared.domain.events import SCHEMA_VERSION, Event, EventType
-from shared.domain.forms import Migration, Person, RequestForm
+from shared.domain.forms import Migration, Participant, Person, RequestForm
 from shared.domain.outcomes import Decline
 from shared.domain.sla import FollowUp, Sla
 from shared.domain.values import (
@@ -215,7 +215,7 @@ class FtaRequest(RequestForm):
         return self._record(EventType.INFO_REMINDER, "system", now, {})
 
     def comment(self, actor: str, now: datetime, text: str, *, internal: bool, by_owner: bool,
-                sla: Sla, mail_id: str = "") -> list[Event]:
+                sla: Sla, mail_id: str = "", participant: bool = False) -> list[Event]:
         """A comment in the timeline; the owner's comment on a request that waits on them is their
         answer, and resumes it. A reply by mail (``mail_id``) to a closed request stays, and reopens nothing."""
         if self.status in CLOSED_STATUSES and not mail_id:
@@ -223,7 +223,8 @@ class FtaRequest(RequestForm):
         if internal and by_owner:
             raise DomainError("a requestor's comment is never internal")
         events = [self._record(EventType.COMMENTED, actor, now,
-                               {"text": text, "internal": internal, "by": "requestor" if by_owner else "team",
+                               {"text": text, "internal": internal,
+                                "by": "requestor" if by_owner else "participant" if participant else "team",
                                 "architect": self.architect or "", **({"mailId": mail_id} if mail_id else {})})]
         if by_owner and self.status is Status.NEEDS_INFO:
             events.append(self.resume(actor, now, sla, reply=True))
@@ -283,6 +284,16 @@ class FtaRequest(RequestForm):
         self.decline = decline
         self.next_reminder_at = self.info_reminder_at = self.waiting_since = None
         return self._record(EventType.DECLINED, actor, now, decline.to_json_dict())
+
+    def set_participants(self, participants: list[Participant], actor: str, now: datetime) -> Event | None:
+        """The account team on an open request; ``None`` when it is unchanged."""
+        if self.status in CLOSED_STATUSES:
+            raise InvalidTransition(self.status, "given participants")
+        if participants == self.participants:
+            return None
+        self.participants = list(participants)
+        return self._record(EventType.PARTICIPANTS_CHANGED, actor, now,
+                            {"participants": [p.to_json_dict() for p in participants]})
 
     def reopen(self, actor: str, now: datetime, reason: str, sla: Sla) -> Event:
         """A completed or declined request back in its lead group's queue for a second review: the

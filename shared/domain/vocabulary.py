@@ -62,6 +62,7 @@ EVENT_TYPES: dict[str, str] = {
     EventType.DOCUMENT_REMOVED: "Document removed",
     EventType.DOCUMENT_CHANGED: "Document's kind changed",
     EventType.REOPENED: "Reopened",
+    EventType.PARTICIPANTS_CHANGED: "Account team changed",
 }
 
 DECLINE_REASONS: dict[str, str] = {

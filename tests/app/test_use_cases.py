@@ -68,12 +68,12 @@ def test_a_requestor_sees_only_their_own_requests_and_a_lead_sees_all(ctx):
 
 def test_allowed_actions_follow_the_caller_and_the_status(ctx):
     request = routed(ctx)
-    assert queries.request_view(ctx, REQUESTOR_P, request)["allowedActions"] == ["comment", "cancel", "upload-document"]
+    assert queries.request_view(ctx, REQUESTOR_P, request)["allowedActions"] == ["comment", "cancel", "upload-document", "participants"]
     assert queries.request_view(ctx, LEAD_P, request)["allowedActions"] == [
-        "assign", "request-info", "decline", "comment", "comment-internal", "cancel", "upload-document"]
+        "assign", "request-info", "decline", "comment", "comment-internal", "cancel", "upload-document", "participants"]
     assigned, _ = lead_actions.assign_architect(ctx, LEAD_P, AssignArchitect(request.id, "auto"))
     assert queries.request_view(ctx, LEAD_P, assigned)["allowedActions"] == [
-        "assign", "request-info", "complete", "comment", "comment-internal", "cancel", "upload-document"]
+        "assign", "request-info", "complete", "comment", "comment-internal", "cancel", "upload-document", "participants"]
     assert queries.request_view(ctx, OTHER_P, assigned)["allowedActions"] == []
 
 

@@ -18,7 +18,7 @@ LEADS = ("FTA.Lead",)
 ARCHITECT = "ana.alves@contoso.com"
 WRITE_METHODS = ("post", "put", "patch", "delete")
 # The string fields of the bodies that are not free text: each has its own format.
-STRUCTURED = {"tpid", "tenant", "region", "architect"}
+STRUCTURED = {"tpid", "tenant", "region", "architect", "participants.0.email"}  # each with its own format
 
 
 def document() -> dict[str, Any]:
@@ -124,6 +124,8 @@ def prepare(app, operation: str, variant: str | None = None) -> tuple[str, dict[
         return assigned(app, make()), {"outcome": copy.deepcopy(outcome)}, LEAD, LEADS
     if operation == "assign_request":
         return routed(app), {"architect": ARCHITECT}, LEAD, LEADS
+    if operation == "set_participants":
+        return routed(app), {"participants": [{"email": "casey.csu@contoso.com", "role": "csu"}]}, REQUESTOR, ()
     if operation == "reopen_request":
         request_id = assigned(app, form())
         answer = app.call("complete_request", "POST", url("/api/requests/{id}/complete", request_id), body={},

@@ -163,3 +163,19 @@ def test_a_message_that_is_no_reply_the_service_may_take_stores_nothing(app, cas
     assert taken.outcome not in ("comment", "duplicate"), taken
     assert app.get(request_id, REQUESTOR).body["history"] == before
     assert sum(unmatched(app).values()) == 1 and unmatched(app) == {taken.outcome: 1}
+
+
+def test_a_participants_reply_by_mail_is_a_public_comment_and_no_answer(app):
+    request_id = app.submit(form(region="emea", participants=[{"email": "casey.csu@contoso.com", "role": "csu"}]),
+                            REQUESTOR).body["id"]
+    app.pump()
+    app.call("request_info", "POST", f"http://localhost/api/requests/{request_id}/request-info", user=LEAD,
+             roles=LEADS, body={"message": "Which sites first?"}, route_params={"id": request_id})
+    app.pump()
+    address = reply_to_of(app, request_id, "casey.csu@contoso.com", "request.info-requested")
+    taken = take_reply(app.ctx, reply(address, sender="casey.csu@contoso.com", text="Munich, then Berlin."))
+    assert taken.outcome == "comment"
+    view = app.get(request_id, REQUESTOR).body
+    comment = view["history"][-1]
+    assert comment["data"]["by"] == "participant" and comment["data"]["internal"] is False
+    assert view["status"] == "needs-info", "only the requestor's answer resumes the request"

@@ -49,7 +49,7 @@ def test_ask_answer_assign_complete_sends_each_email_once_to_the_right_people(ap
     assert "resume" in asked.body["allowedActions"] and "assign" not in asked.body["allowedActions"]
     answered = do(app, "comment_request", request_id, REQUESTOR, body={"text": "Uploaded it to the share."})
     assert answered.status == 200 and answered.body["status"] == "routed"
-    assert answered.body["allowedActions"] == ["comment", "cancel", "upload-document"]
+    assert answered.body["allowedActions"] == ["comment", "cancel", "upload-document", "participants"]
     assert do(app, "assign_request", request_id, LEAD, LEADS, {"architect": ARCHITECT}).status == 200
     done = do(app, "complete_request", request_id, ARCHITECT, body={"outcome": {"notes": "Workshop held."}})
     assert done.status == 200 and done.body["status"] == "completed" and done.body["outcome"] == {"notes": "Workshop held."}

@@ -21,6 +21,7 @@ pytestmark = pytest.mark.timeout(120)
 
 ARCHITECT = "eva.novak@contoso.com"        # the architect the matrix's requests are assigned to
 OTHER_ARCHITECT = "farid.haddad@contoso.com"  # an architect of the same pool, not assigned
+PARTICIPANT = "casey.csu@contoso.com"  # of the account team: on the matrix's requests as a participant
 
 PEOPLE = {
     "owner": (REQUESTOR, ()),
@@ -29,43 +30,45 @@ PEOPLE = {
     "admin": (ADMIN, ("FTA.Admin",)),
     "architect": (ARCHITECT, ()),
     "other-architect": (OTHER_ARCHITECT, ()),
+    "participant": (PARTICIPANT, ()),
     "none": (None, ()),
 }
-WHO = ("owner", "other", "lead", "admin", "architect", "other-architect", "none")
+WHO = ("owner", "other", "lead", "admin", "architect", "other-architect", "participant", "none")
 
 # route -> expected status for owner, other user, lead, admin, the assigned
-# architect, another architect, no principal. Request routes act on a request
+# architect, another architect, a participant of the account team, no principal. Request routes act on a request
 # the owner submitted and a lead assigned to ARCHITECT (for resume and decline:
 # then asked for information), so that the caller's part decides, not the
 # status. Without a principal every API call is 401; the page, its static
 # files, the health probe and the API document are public.
 RBAC = {
-    "create_request":   (201, 201, 201, 201, 201, 201, 401),
-    "check_eligibility": (200, 200, 200, 200, 200, 200, 401),
-    "list_requests":    (200, 200, 200, 200, 200, 200, 401),
-    "get_request":      (200, 404, 200, 200, 200, 404, 401),
-    "assign_request":   (403, 404, 200, 200, 403, 404, 401),
-    "cancel_request":   (200, 404, 200, 200, 403, 404, 401),
-    "complete_request": (403, 404, 200, 200, 200, 404, 401),
-    "request_info":     (403, 404, 200, 200, 200, 404, 401),
-    "comment_request":  (200, 404, 200, 200, 200, 404, 401),
-    "resume_request":   (403, 404, 200, 200, 200, 404, 401),
-    "decline_request":  (403, 404, 200, 200, 403, 404, 401),
-    "reopen_request":   (403, 404, 200, 200, 403, 404, 401),  # on a completed request
-    "upload_document":  (201, 404, 201, 201, 201, 404, 401),
-    "download_document": (200, 404, 200, 200, 200, 404, 401),
-    "remove_document":  (204, 404, 204, 204, 403, 404, 401),  # the owner uploaded it
-    "change_document":  (200, 404, 200, 200, 403, 404, 401),  # the owner uploaded it
-    "signed_in_user":   (200, 200, 200, 200, 200, 200, 401),
-    "vocabulary":       (200, 200, 200, 200, 200, 200, 401),
-    "health":           (200, 200, 200, 200, 200, 200, 200),
-    "health_details":   (403, 403, 403, 200, 403, 403, 401),
-    "openapi_document": (200, 200, 200, 200, 200, 200, 200),
-    "asyncapi_document": (200, 200, 200, 200, 200, 200, 200),
-    "web_page":         (200, 200, 200, 200, 200, 200, 200),
-    "web_static":       (200, 200, 200, 200, 200, 200, 200),
-    "sla_report":       (403, 403, 200, 200, 403, 403, 401),
-    "export_requests":  (403, 403, 200, 200, 403, 403, 401),
+    "create_request":   (201, 201, 201, 201, 201, 201, 201, 401),
+    "check_eligibility": (200, 200, 200, 200, 200, 200, 200, 401),
+    "list_requests":    (200, 200, 200, 200, 200, 200, 200, 401),
+    "get_request":      (200, 404, 200, 200, 200, 404, 200, 401),
+    "assign_request":   (403, 404, 200, 200, 403, 404, 403, 401),
+    "cancel_request":   (200, 404, 200, 200, 403, 404, 403, 401),
+    "complete_request": (403, 404, 200, 200, 200, 404, 403, 401),
+    "request_info":     (403, 404, 200, 200, 200, 404, 403, 401),
+    "comment_request":  (200, 404, 200, 200, 200, 404, 200, 401),
+    "resume_request":   (403, 404, 200, 200, 200, 404, 403, 401),
+    "decline_request":  (403, 404, 200, 200, 403, 404, 403, 401),
+    "reopen_request":   (403, 404, 200, 200, 403, 404, 403, 401),  # on a completed request
+    "upload_document":  (201, 404, 201, 201, 201, 404, 403, 401),
+    "download_document": (200, 404, 200, 200, 200, 404, 200, 401),
+    "remove_document":  (204, 404, 204, 204, 403, 404, 403, 401),  # the owner uploaded it
+    "change_document":  (200, 404, 200, 200, 403, 404, 403, 401),  # the owner uploaded it
+    "signed_in_user":   (200, 200, 200, 200, 200, 200, 200, 401),
+    "vocabulary":       (200, 200, 200, 200, 200, 200, 200, 401),
+    "health":           (200, 200, 200, 200, 200, 200, 200, 200),
+    "health_details":   (403, 403, 403, 200, 403, 403, 403, 401),
+    "openapi_document": (200, 200, 200, 200, 200, 200, 200, 200),
+    "asyncapi_document": (200, 200, 200, 200, 200, 200, 200, 200),
+    "web_page":         (200, 200, 200, 200, 200, 200, 200, 200),
+    "web_static":       (200, 200, 200, 200, 200, 200, 200, 200),
+    "sla_report":       (403, 403, 200, 200, 403, 403, 403, 401),
+    "export_requests":  (403, 403, 200, 200, 403, 403, 403, 401),
+    "set_participants": (200, 404, 200, 200, 403, 404, 403, 401),
 }
 WAITING_ROUTES = ("resume_request", "decline_request")
 DOCUMENT_ROUTES = ("download_document", "remove_document", "change_document")  # on a document the owner uploaded
@@ -75,13 +78,15 @@ BODIES = {
     "comment_request": {"text": "Which workloads come first?"},
     "decline_request": {"reason": "out-of-scope", "note": "Not covered by FastTrack."},
     "reopen_request": {"reason": "Revised SOW from the partner"},
+    "set_participants": {"participants": [{"email": PARTICIPANT, "role": "csu"}, {"email": "pat@fabrikam.com",
+                                                                                  "role": "partner"}]},
 }
 HTTP_FUNCTIONS = {name for name, f in FUNCTIONS.items()
                   if json.loads(f.get_function_json())["bindings"][0]["type"] == "httpTrigger"}
 
 
 def routed(app, body=None) -> str:
-    request_id = app.submit(body or form(), REQUESTOR).body["id"]
+    request_id = app.submit(body or form(participants=[{"email": PARTICIPANT, "role": "atu"}]), REQUESTOR).body["id"]
     app.pump()
     return request_id
 
@@ -152,6 +157,9 @@ def call_route(app, name: str, who: str, request_id: str, document_id: str = "")
                 name, "GET", f"{base}/api/requests/{request_id}", route_params={"id": request_id})
         case "assign_request" | "cancel_request" | "complete_request" | "reopen_request":
             return app.act(name.removesuffix("_request"), request_id, user, roles, BODIES.get(name))
+        case "set_participants":
+            return app.call(name, "PUT", f"{base}/api/requests/{request_id}/participants", body=BODIES[name],
+                            user=user, roles=roles, route_params={"id": request_id})
         case "request_info" | "comment_request" | "resume_request" | "decline_request":
             return app.call(name, "POST", f"{base}/api/requests/{request_id}/{ROUTE_PATHS[name]}",
                             body=BODIES.get(name), user=user, roles=roles, route_params={"id": request_id})

@@ -12,6 +12,7 @@ from shared.domain.sla import Sla
 from shared.domain.calendar import BusinessCalendar
 from shared.domain.documents import Document, new_document_id
 from shared.domain.event_data import ENVELOPES, EVENT_DATA, RESERVED, envelope_name
+from shared.domain.forms import Participant
 from shared.domain.model import EventType, FtaRequest, Person, RequestForm
 from shared.domain.outcomes import Decline, DeclineReason, parse_outcome
 from shared.domain.values import DocumentKind, RequestType
@@ -40,6 +41,7 @@ def lifecycles() -> list[FtaRequest]:
     """Requests driven through every method that records an event."""
     funding = new_request(sow_form())
     funding.route("fta-alignment", at(0), TIMES)
+    funding.set_participants([Participant(email="casey.csu@contoso.com", role="csu")], REQUESTOR, at(0.5))
     funding.remind(at(16), at(20), "fta-alignment")
     funding.escalate(at(20), "fta-alignment")
     funding.request_info(LEAD, at(21), "Please upload the SOW.", [DocumentKind.SOW, DocumentKind.WBS], at(45))
