@@ -445,3 +445,27 @@ def test_a_lead_reopens_a_declined_request_and_a_requestor_files_a_document_unde
     expect(requestor.locator('#timeline li[data-event-type="request.document-changed"]')).to_contain_text(
         "filed scope.pdf as Statement of work (SOW) (was Other document)")
     assert [d["kind"] for d in web_host.request(request_id, owner)["documents"]] == ["sow"]
+
+
+def test_a_requestor_puts_the_account_team_on_the_request(open_page, web_host):
+    owner = user("team")
+    request_id = web_host.submit(form(region="americas", customerName="Team request"), owner)
+    web_host.wait_for_status(request_id, "routed", owner)
+    session = open_page(owner, viewport=PHONE, path=f"/requests/{request_id}")
+    page = session.page
+    page.locator("#detail-actions").get_by_role("button", name="Account team").click()
+    dialog = page.get_by_role("dialog", name="The account team on this request")
+    dialog.get_by_label("Person 1: address").fill("carl.csu@contoso.com")
+    dialog.get_by_label("Person 1: role").select_option("csu")
+    assert_fits(session, "participants-dialog", PHONE["width"])
+    dialog.get_by_role("button", name="Save").click()
+    expect(dialog).to_be_hidden()
+    expect(detail_value(page, "Account team")).to_contain_text("carl.csu@contoso.com")
+    expect(page.locator('#timeline li[data-event-type="request.participants-changed"]')).to_contain_text(
+        "set the account team: carl.csu@contoso.com")
+    assert [p["email"] for p in web_host.request(request_id, owner)["participants"]] == ["carl.csu@contoso.com"]
+    assert_accessible(session, "participants")
+
+    colleague = open_page("carl.csu@contoso.com", path=f"/requests/{request_id}").page  # a participant reads it
+    expect(colleague.locator("#detail-heading")).to_have_text(f"Request {request_id}")
+    expect(detail_value(colleague, "Customer")).to_have_text("Team request")

@@ -225,8 +225,8 @@ def test_allowed_actions_on_the_request_decide_which_actions_are_offered(open_pa
     session = open_page(owner, path=f"/requests/{request_id}")
     page = session.page
     bar = page.locator("#detail-actions")
-    # the server's allowedActions: comment, cancel, upload-document
-    expect(bar.get_by_role("button")).to_have_text(["Comment", "Cancel request", "Upload document"])
+    # the server's allowedActions: comment, cancel, participants, upload-document
+    expect(bar.get_by_role("button")).to_have_text(["Comment", "Cancel request", "Account team", "Upload document"])
     with_allowed_actions(page, [])
     page.reload()
     expect(page.locator("#detail-heading")).to_have_text(f"Request {request_id}")

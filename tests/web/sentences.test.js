@@ -64,5 +64,8 @@ test("every kind of event reads as a sentence with labels, not codes", () => {
   const changed = say("request.document-changed", { documentId: "DOC-9", fileName: "plan.xlsx", kind: "wbs", previousKind: "sow" });
   assert.equal(plain(changed), "Lena Lead filed plan.xlsx as WBS (was SOW)");
   assert.deepEqual(changed.parts[1], { documentId: "DOC-9", fileName: "plan.xlsx" });
+  assert.equal(plain(say("request.participants-changed", { participants: [
+    { email: "eva.novak@contoso.com", role: "csu" }, { email: "p@fabrikam.com", role: "partner" }] })),
+  "Lena Lead set the account team: Eva Novak (csu) and p@fabrikam.com (partner)");
   assert.equal(plain(say("request.commented", { text: "Attached", mailId: "m1" }, "rita@contoso.com", "Rita")), "Rita replied by mail");
 });

@@ -163,6 +163,36 @@ function comment(request, answering) {
   };
 }
 
+const MAX_PARTICIPANTS = 10;
+
+/**
+ * The account team on the request: a row per person (address and role), one more row to add someone.
+ * @param {RequestItem} request
+ * @returns {DialogSpec}
+ */
+function participants(request) {
+  /** @type {Array<{email: string, role: string}>} */
+  const current = Array.isArray(request.participants) ? request.participants : [];
+  const rows = [...current, { email: "", role: "atu" }].slice(0, MAX_PARTICIPANTS).map((person, i) => {
+    const email = el("input", { attrs: { id: `participant-email-${i}`, type: "email", autocomplete: "off", value: person.email } });
+    const role = el("select", { attrs: { id: `participant-role-${i}` } });
+    // the vocabulary names the roles once it has a participantRoles table; until then, the API's values
+    const roles = entries("participantRoles").length ? entries("participantRoles")
+      : ["atu", "csu", "partner", "other"].map((r) => /** @type {[string, string]} */ ([r, r]));
+    for (const [value, label] of roles) role.appendChild(el("option", { text: label, attrs: { value } }));
+    role.value = person.role;
+    return { email, role, box: el("div", { className: "participant-row" }, [
+      field(`Person ${i + 1}: address`, email), field(`Person ${i + 1}: role`, role)]) };
+  });
+  return {
+    controls: [el("p", { text: "They get the requestor's mails and may read and comment. Leave an address empty to take the person off.", className: "hint" }),
+      ...rows.map((r) => r.box)],
+    submit: "Save",
+    read: () => ({ participants: rows.filter((r) => r.email.value.trim())
+      .map((r) => ({ email: r.email.value.trim(), role: r.role.value })) }),
+  };
+}
+
 /** @returns {DialogSpec} */
 function reopen() {
   const reason = textArea("reopen-reason", MESSAGE_MAX, true);
@@ -183,6 +213,7 @@ export const ACTIONS = [
   ["decline", "Decline", "Decline this request", "decline", decline],
   ["cancel", "Cancel request", "Cancel this request", "cancel", cancel],
   ["reopen", "Reopen", "Reopen for a second review", "reopen", reopen],
+  ["participants", "Account team", "The account team on this request", "participants", participants],
 ];
 
 /**

@@ -55,6 +55,8 @@ function facts(request) {
     ["Region", request.region ? labels("regions", request.region) : ""],
     ["Instructions", request.instructions],
     ["Requestor", personName(requestor.email, requestor.name)],
+    ["Account team", (request.participants || []).map((/** @type {{email: string, role: string}} */ p) =>
+      `${personName(p.email)} (${labels("participantRoles", p.role)})`).join(", ")],
     ["Lead group", groupName(request.leadGroup)],
     ["Architect", request.architect ? personName(request.architect, request.architectName) : ""],
     ["Submitted", timeElement(request.createdAt)],
@@ -158,7 +160,8 @@ function done(action, request) {
   }
   /** @type {Record<string, string>} */
   const said = { "request-info": "The requestor was asked.", resume: "Resumed.", comments: "Comment added.",
-    complete: "Outcome recorded.", decline: "Declined.", cancel: "Cancelled.", reopen: "Reopened." };
+    complete: "Outcome recorded.", decline: "Declined.", cancel: "Cancelled.", reopen: "Reopened.",
+    participants: "The account team is saved." };
   return `${said[action] || "Done."} Status: ${status}.`;
 }
 
@@ -187,7 +190,8 @@ async function post(path, body) {
   try {
     /** @type {Record<string, string>} */
     const headers = shown.etag ? { "If-Match": shown.etag } : {};
-    const answer = await api("POST", `/api/requests/${encodeURIComponent(request.id)}/${path}`, { body, headers });
+    const method = path === "participants" ? "PUT" : "POST";
+    const answer = await api(method, `/api/requests/${encodeURIComponent(request.id)}/${path}`, { body, headers });
     if (answer.ok && answer.body) {
       render(answer.body, answer.headers.get("ETag"));
       tell(done(path, answer.body), "success");

@@ -121,6 +121,13 @@ export function describe(event, words) {
       if (typeof outcome.notes === "string" && outcome.notes) texts.push(["notes", outcome.notes]);
       break;
     }
+    case "request.participants-changed": {
+      const people = Array.isArray(data.participants) ? data.participants : [];
+      parts = [people.length
+        ? `${who} set the account team: ${listWords(people.map((p) => `${words.person(String(p.email))} (${words.label("participantRoles", String(p.role))})`))}`
+        : `${who} took everyone of the account team off the request`];
+      break;
+    }
     case "request.reopened":
       parts = [`${who} reopened the request for a second review`
         + (data.leadGroup ? `; it is back with ${words.group(String(data.leadGroup))}` : "")];
