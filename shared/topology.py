@@ -18,10 +18,13 @@ DUPLICATE_DETECTION_WINDOW_SECONDS = 600
 # The event type the lead feeds take (shared.domain.model.EventType; a unit test keeps them equal).
 ROUTED = "request.routed"
 
-# The web page's route: the Functions host turns an empty route into the
-# function's name, so the root is matched by an optional parameter that may
-# hold nothing (Azure/Azure-Functions#2473); the function refuses any value.
-PAGE_ROUTE = "{ignored:maxlength(0)?}"
+# The web page's route: every view of the page has its own address ("/",
+# "/queue", "/requests/FTA-…"), served the same HTML. The Functions host turns
+# an empty route into the function's name, so the page takes a catch-all
+# (Azure/Azure-Functions#2473), which also matches the root; literal segments
+# win over a catch-all, so "api/…" and "static/…" keep their own functions
+# (tests/functions/test_page_routes.py checks both on the app's own metadata).
+PAGE_ROUTE = "{*rest}"
 
 # The app's own subscriptions; which events each takes, and who handles them, is
 # the consumer table (shared.app.handlers.EVENT_HANDLERS).

@@ -118,13 +118,17 @@ def _paths() -> dict[str, Any]:
         "/": {
             "get": {
                 "operationId": "web_page",
-                "summary": "The web page: request form and dashboard",
+                "summary": "The web page, served at every view's address",
+                "description": "The same page answers /, /requests/new, /requests/{id}, /queue, /assigned and "
+                               "/reports (route {*rest}); its router shows the view of the address.",
                 "tags": ["web"],
                 "security": public,
                 "responses": {
                     "200": {"description": "the page (its script asks GET /api/me who is signed in)",
                             "content": {"text/html": {"schema": {"type": "string"}}}},
-                    "404": {"description": "no such page", "content": _json("ErrorBody")},
+                    "404": {"description": "another address: the page, whose router shows \"not found\"; "
+                                           "under api/ or static/ an error body",
+                            "content": {"text/html": {"schema": {"type": "string"}}, **_json("ErrorBody")}},
                 },
             }
         },

@@ -1,7 +1,9 @@
-"""The web page at "/" (request form and dashboard), its script and style
+"""The web page at every view's address ("/", "/requests/new",
+"/requests/{id}", "/queue", "/assigned", "/reports"), its scripts and style
 sheet, and ``GET /api/me``: who is signed in, for the page."""
 
 import hashlib
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -43,11 +45,23 @@ def assets() -> dict[str, Asset]:
     return found
 
 
-def serve(req: func.HttpRequest, asset: Asset, extra: dict[str, str] | None = None) -> func.HttpResponse:
+def serve(req: func.HttpRequest, asset: Asset, extra: dict[str, str] | None = None, status: int = 200) -> func.HttpResponse:
     headers = {"Cache-Control": "no-cache", "ETag": asset.etag, "X-Content-Type-Options": "nosniff", **(extra or {})}
-    if asset.etag in [tag.strip() for tag in (req.headers.get("If-None-Match") or "").split(",")]:
+    if status == 200 and asset.etag in [tag.strip() for tag in (req.headers.get("If-None-Match") or "").split(",")]:
         return func.HttpResponse(status_code=304, headers=headers)
-    return func.HttpResponse(asset.body, status_code=200, headers=headers, mimetype=asset.mimetype, charset="utf-8")
+    return func.HttpResponse(asset.body, status_code=status, headers=headers, mimetype=asset.mimetype, charset="utf-8")
+
+
+# The addresses of the page's views (the page's router, static/router.js, holds
+# the same table: tests/functions/test_page_scripts.py keeps them equal). Any
+# other address outside api/ and static/ gets the same page with status 404:
+# its router shows the "not found" view.
+PAGE_PATHS = ("", "requests/new", "requests/{id}", "queue", "assigned", "reports")
+_VIEW_ADDRESS = re.compile(
+    "^(?:" + "|".join(re.escape(p).replace(re.escape("{id}"), "[^/]+") for p in PAGE_PATHS) + ")$"
+)
+# Addresses that are never the page: an unknown API call is answered in JSON.
+_NOT_PAGE = re.compile(r"^(?:api|static|admin|runtime|\.auth)(?:/|$)", re.IGNORECASE)
 
 
 def not_found() -> func.HttpResponse:
@@ -57,9 +71,10 @@ def not_found() -> func.HttpResponse:
 @bp.function_name("web_page")
 @bp.route(route=PAGE_ROUTE, methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
 def web_page(req: func.HttpRequest) -> func.HttpResponse:
-    if req.route_params.get("ignored"):
+    address = (req.route_params.get("rest") or "").strip("/")
+    if _NOT_PAGE.match(address):
         return not_found()
-    return serve(req, assets()[PAGE], PAGE_HEADERS)
+    return serve(req, assets()[PAGE], PAGE_HEADERS, 200 if _VIEW_ADDRESS.match(address) else 404)
 
 
 @bp.function_name("web_static")

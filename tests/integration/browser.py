@@ -95,7 +95,12 @@ class WebHost(live.LiveApp):
         return answer.body["items"]
 
     def wait_for_status(self, request_id: str, status: str, user: str, timeout: float = 15.0) -> dict:
-        return wait_for(lambda: (r := self.request(request_id, user)) and r["status"] == status and r, timeout)
+        """The request once it has this status and every event of it is published (the outbox's mark
+        changes the request's ETag: a page opened before it would send a stale If-Match)."""
+        def settled():
+            r = self.request(request_id, user)
+            return r["status"] == status and all(e.get("dispatched", True) for e in r["history"]) and r
+        return wait_for(settled, timeout)
 
 
 def start_web_host(data_dir: Path) -> WebHost:
@@ -139,12 +144,14 @@ class Session:
 
 @pytest.fixture
 def open_page(browser: Browser, web_host: WebHost, request) -> Iterator[Callable[..., Session]]:
-    """``open_page(user, roles, viewport)`` opens "/" signed in as ``user`` (``None``: signed out)."""
+    """``open_page(user, roles, viewport, path)`` opens ``path`` (a view's address, "/" by default)
+    signed in as ``user`` (``None``: signed out)."""
     assert AXE.is_file(), f"{AXE} is missing: run npm ci"
     sessions: list[Session] = []
     test_name = re.sub(r"[^A-Za-z0-9_-]+", "_", request.node.name)
 
-    def opener(user: str | None, roles: tuple[str, ...] = (), viewport: dict[str, int] = DESKTOP) -> Session:
+    def opener(user: str | None, roles: tuple[str, ...] = (), viewport: dict[str, int] = DESKTOP,
+               path: str = "/") -> Session:
         headers = {"X-MS-CLIENT-PRINCIPAL": build_principal(user, roles)} if user else {}
         context = browser.new_context(base_url=web_host.url, extra_http_headers=headers, viewport=viewport)
         context.set_default_timeout(15_000)
@@ -156,7 +163,7 @@ def open_page(browser: Browser, web_host: WebHost, request) -> Iterator[Callable
         page.on("pageerror", lambda error: session.errors.append(str(error)))
         page.on("request", lambda req: session.requests.append(req))
         sessions.append(session)
-        page.goto("/")
+        page.goto(path)
         return session
 
     yield opener
@@ -173,7 +180,7 @@ def axe_violations(page: Page, impacts: tuple[str, ...] = ("serious", "critical"
     """What axe-core finds against WCAG 2.0/2.1 A and AA on the page as it is
     now, keeping the violations of the given impacts."""
     if not page.evaluate("typeof window.axe === 'object'"):
-        page.add_script_tag(path=str(AXE))  # a page without a CSP; "/" gets axe from the context's init script
+        page.add_script_tag(path=str(AXE))  # a page without a CSP; the app's page gets axe from the context's init script
     return [v for v in page.evaluate(RUN_AXE, WCAG) if v["impact"] in impacts]
 
 

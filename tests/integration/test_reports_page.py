@@ -1,11 +1,14 @@
-"""The Reports view in Chromium over devhost: its charts and their tables,
-the CSV download with the right rows, axe-core clean, and a 390 px phone."""
+"""The Reports view (/reports) in Chromium over devhost: its period and
+grouping in the address, its charts and their tables, the CSV download of the
+same period with the right rows, axe-core clean, and a 390 px phone."""
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 import uuid
+from datetime import date, timedelta
 
 from playwright.sync_api import expect
 
@@ -37,24 +40,32 @@ def test_a_lead_sees_the_charts_with_their_tables_and_downloads_the_csv(open_pag
     web_host.wait_for_status(waiting, "routed", who)
     session = open_page(LEAD, LEAD_ROLES)
     page = session.page
-    reports = page.locator("#reports")
-    expect(reports).to_be_visible()
+    page.get_by_role("link", name="Reports").click()
+    expect(page).to_have_url(re.compile(r"/reports$"))
+    reports = page.locator("#view-reports")
     expect(reports.get_by_role("heading", name="Reports")).to_be_visible()
+    today = date.today()
+    expect(page.get_by_label("To", exact=True)).to_have_value(today.isoformat())
+    expect(page.get_by_label("From", exact=True)).to_have_value((today - timedelta(days=29)).isoformat())
     for caption in ("Assigned within the SLA, per lead group", "Time to assign (business hours, p90)",
-                    "Open and overdue now, per lead group", "Each architect's load"):
+                    "Open and overdue now, per lead group"):
         figure = reports.get_by_role("figure", name=caption)
         expect(figure).to_be_visible()
-        expect(figure.locator("svg rect").first).to_be_visible()
+        expect(figure.locator(".bar").first).to_be_visible()
         expect(figure.locator("table")).to_be_visible()
     sla_table = reports.get_by_role("table", name="Assigned within the SLA, per lead group")
-    expect(sla_table.get_by_role("row", name="EMEA leads")).to_contain_text("100 %")
+    expect(sla_table.get_by_role("row", name="EMEA Leads")).to_contain_text("100 %")
     session.screenshot("reports")
     violations = axe_violations(page)
     assert not violations, describe_violations(violations)
 
     with page.expect_download() as download:
-        page.get_by_role("button", name="Download CSV").click()
+        page.get_by_role("link", name="Download CSV").click()
     assert download.value.failure() is None, (download.value.failure(), download.value.url)
+    first = (today - timedelta(days=29)).isoformat()
+    assert download.value.suggested_filename == f"fta-requests-{first}-{today.isoformat()}.csv"
+    asked = [r.url for r in session.requests if "/api/reports/requests.csv" in r.url]
+    assert asked and asked[-1].endswith(f"/api/reports/requests.csv?from={first}&to={today.isoformat()}"), asked
     body = download.value.path().read_bytes().decode("utf-8")
     assert body.startswith("\ufeff")
     rows = {r["id"]: r for r in csv.DictReader(io.StringIO(body[1:], newline=""))}
@@ -65,18 +76,54 @@ def test_a_lead_sees_the_charts_with_their_tables_and_downloads_the_csv(open_pag
     assert served.headers["Content-Type"] == "text/csv; charset=utf-8"
 
 
-def test_the_reports_fit_a_phone_and_stay_hidden_from_requestors(open_page, web_host):
-    assigned_request(web_host, owner())
-    session = open_page(LEAD, LEAD_ROLES, viewport=PHONE)
+def test_a_manager_changes_the_period_and_grouping_and_the_address_keeps_them(open_page, web_host):
+    who = owner()
+    assigned_request(web_host, who)
+    session = open_page(LEAD, LEAD_ROLES, path="/reports")
     page = session.page
-    expect(page.get_by_role("figure", name="Each architect's load")).to_be_visible()
-    page.locator("#reports").scroll_into_view_if_needed()
+    expect(page.get_by_role("figure", name="Assigned within the SLA, per lead group")).to_be_visible()
+    last_year = date.today().replace(year=date.today().year - 1)
+    page.get_by_label("From", exact=True).fill(last_year.replace(month=1, day=1).isoformat())
+    page.get_by_label("To", exact=True).fill(last_year.replace(month=1, day=31).isoformat())
+    page.get_by_label("Group by").select_option("region")
+    page.get_by_role("button", name="Show").click()
+    period = f"from={last_year.year}-01-01&to={last_year.year}-01-31"
+    expect(page).to_have_url(re.compile(rf"/reports\?{period}&groupBy=region$"))
+    expect(page.locator(".report-period")).to_contain_text(f"{last_year.year}-01-01 to {last_year.year}-01-31")
+    figure = page.get_by_role("figure", name="Assigned within the SLA, per region")
+    expect(figure.get_by_role("row", name=re.compile("^Europe, Middle East and Africa"))).to_contain_text("0")  # nothing submitted then
+    expect(page.get_by_role("link", name="Download CSV")).to_have_attribute(
+        "href", f"/api/reports/requests.csv?{period}")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download CSV").click()
+    body = download.value.path().read_bytes().decode("utf-8")
+    assert len(body.strip().splitlines()) == 1, "only the header: no request in that period"
+
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"/reports$"))
+    expect(page.get_by_label("Group by")).to_have_value("leadGroup")
+    page.go_forward()
+    expect(page.get_by_label("Group by")).to_have_value("region")
+    page.reload()
+    expect(page.get_by_label("From", exact=True)).to_have_value(f"{last_year.year}-01-01")
+    expect(page.get_by_role("figure", name="Assigned within the SLA, per region")).to_be_visible()
+
+
+def test_the_reports_fit_a_phone_and_stay_closed_to_requestors(open_page, web_host):
+    assigned_request(web_host, owner())
+    session = open_page(LEAD, LEAD_ROLES, viewport=PHONE, path="/reports")
+    page = session.page
+    expect(page.get_by_role("figure", name="Open and overdue now, per lead group")).to_be_visible()
+    expect(page.get_by_role("row", name="EMEA Leads").first).to_contain_text("100 %")
     widths = scroll_widths(page)
     session.screenshot("reports-phone")
     assert widths["document"] <= PHONE["width"] and widths["body"] <= PHONE["width"], widths
+    for value in page.locator(".bar-value, .report-table td").all():
+        box = value.bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], (value.inner_text(), box)
     violations = axe_violations(page)
     assert not violations, describe_violations(violations)
 
-    requestor = open_page(owner())
-    expect(requestor.page.get_by_role("heading", name="My requests")).to_be_visible()
-    expect(requestor.page.locator("#reports")).to_be_hidden()
+    requestor = open_page(owner(), path="/reports")
+    expect(requestor.page.get_by_role("heading", name="Page not found")).to_be_visible()
+    expect(requestor.page.get_by_role("link", name="Reports")).to_have_count(0)

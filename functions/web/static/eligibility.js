@@ -1,3 +1,4 @@
+// @ts-check
 // Eligibility while the form is filled in: asks POST /api/eligibility about the
 // fields the user has edited (debounced; one call at a time; an answer for input
 // that has changed since is ignored) and shows each reason and notice beside its
@@ -9,23 +10,29 @@ import { $, clear, el } from "./dom.js";
 
 export const DEBOUNCE_MS = 300;
 
-let form = null;
+/** @type {HTMLFormElement} */
+let form;
+/** @type {() => Record<string, any>} */
 let readBody = () => ({});
 const given = new Set(); // keys of the body the user has edited
 const left = new Set(); // slot keys of the controls the user has changed and left: their field errors are shown
 let version = 0; // counts the edits: an answer is shown only for the input it was asked about
-let timer = null;
+/** @type {number | undefined} */
+let timer;
 let inFlight = false;
 let again = false;
 let paused = false;
 
 // The key of the body a control fills in, and the key of its message slots.
+/** @param {HTMLInputElement} control */
 const bodyKey = (control) => (control.id.startsWith("migration-") ? "migration" : control.name);
+/** @param {HTMLInputElement} control */
 const controlKey = (control) => (control.name === "entitlements" ? "entitlements" : control.id);
 
 // "migration.mailboxCount" -> "migration-mailboxCount"; "entitlements.1" -> "entitlements"
-function slotKey(field) {
-  const parts = String(field || "").split(".").filter((p) => p !== "");
+/** @param {string | undefined} name */
+function slotKey(name) {
+  const parts = String(name || "").split(".").filter((p) => p !== "");
   while (parts.length) {
     const key = parts.join("-");
     if (document.getElementById(`check-${key}`)) return key;
@@ -50,14 +57,21 @@ export function clearChecks() {
   $("eligibility-status").textContent = "";
 }
 
+/** @type {Record<string, string>} */
 const PREFIX = { reason: "Not eligible: ", notice: "Note: ", invalid: "" };
 
+/**
+ * @param {string | undefined} field
+ * @param {string} message
+ * @param {string} kind
+ */
 function put(field, message, kind) {
   const key = slotKey(field);
   const slot = key ? $(`check-${key}`) : $("eligibility-status");
   slot.appendChild(el("span", { className: `check-${kind}`, text: `${PREFIX[kind]}${message}` }));
 }
 
+/** @param {any} answer */
 function show(answer) {
   clearChecks();
   const reasons = Array.isArray(answer.reasons) ? answer.reasons : [];
@@ -77,7 +91,7 @@ function body() {
 }
 
 async function check() {
-  timer = null;
+  timer = undefined;
   if (paused) return;
   if (inFlight) {
     again = true;
@@ -104,8 +118,12 @@ async function check() {
   }
 }
 
+/**
+ * @param {Event} event
+ * @param {boolean} leftControl
+ */
 function edited(event, leftControl) {
-  const control = event.target;
+  const control = /** @type {HTMLInputElement} */ (event.target);
   if (!control.name) return;
   given.add(bodyKey(control));
   if (leftControl) left.add(controlKey(control));
@@ -119,7 +137,7 @@ export function pauseChecks() {
   paused = true;
   version += 1;
   window.clearTimeout(timer);
-  timer = null;
+  timer = undefined;
   clearChecks();
 }
 
@@ -131,7 +149,11 @@ export function resumeChecks({ reset = false } = {}) {
   }
 }
 
-/** Wire the live check to the form; readForm() gives the whole body as the form would submit it. */
+/**
+ * Wire the live check to the form; readForm() gives the whole body as the form would submit it.
+ * @param {HTMLFormElement} formElement
+ * @param {() => Record<string, any>} readForm
+ */
 export function initEligibilityCheck(formElement, readForm) {
   form = formElement;
   readBody = readForm;

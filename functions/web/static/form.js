@@ -1,64 +1,83 @@
-// The request form: its choices, what it sends, and the server's answer beside the fields
-// (while it is filled in, eligibility.js shows the live check's answer there too).
+// @ts-check
+// The request form (/requests/new): its choices, what it sends, and the server's
+// answer beside the fields (while it is filled in, eligibility.js shows the live
+// check's answer there too).
 
 import { api, problem, serverMessage } from "./api.js";
-import { $, clear, el, newKey } from "./dom.js";
+import { $, clear, el, field, newKey } from "./dom.js";
 import { initEligibilityCheck, pauseChecks, resumeChecks } from "./eligibility.js";
 import { entries, labels } from "./vocabulary.js";
 
-const form = () => $("request-form");
+const form = () => /** @type {HTMLFormElement} */ ($("request-form"));
 let idempotencyKey = newKey();
 let submitting = false;
+/** @type {(request: import("./state.js").RequestItem) => void} */
 let submitted = () => {};
+let filled = false;
 
+/**
+ * @param {HTMLElement} select
+ * @param {Array<[string, string]>} options
+ */
 function fillSelect(select, options) {
   for (const [value, label] of options) select.appendChild(el("option", { text: label, attrs: { value } }));
 }
 
-/** The form's choices: regions from /api/me, the rest from the vocabulary. */
+/**
+ * The form's choices: regions from /api/me (labelled by the vocabulary), the rest from the vocabulary.
+ * @param {import("./state.js").Me} me
+ */
 export function renderChoices(me) {
-  fillSelect($("region"), me.regions.map((name) => [name, name]));
+  if (filled) return;
+  filled = true;
+  fillSelect($("region"), me.regions.map((name) => [name, labels("regions", name)]));
   fillSelect($("segment"), entries("segments"));
   fillSelect($("cloud"), entries("clouds"));
   fillSelect($("requestType"), entries("requestTypes"));
   for (const box of form().querySelectorAll('input[name="entitlements"]')) {
+    if (!(box instanceof HTMLInputElement)) continue;
     const label = form().querySelector(`label[for="${CSS.escape(box.id)}"]`);
     if (label) label.textContent = labels("entitlements", box.value);
   }
 }
 
 function showTypeDetails() {
-  const chosen = $("requestType").value;
-  for (const fieldset of form().querySelectorAll(".type-details")) {
+  const chosen = field("requestType").value;
+  for (const fieldset of form().querySelectorAll("fieldset.type-details")) {
+    if (!(fieldset instanceof HTMLFieldSetElement)) continue;
     const active = fieldset.dataset.requestType === chosen;
     fieldset.hidden = !active;
     fieldset.disabled = !active;
   }
 }
 
+/** @param {string} id */
 function text(id) {
-  const value = $(id).value.trim();
+  const value = field(id).value.trim();
   return value === "" ? undefined : value;
 }
 
+/** @param {string} id */
 function number(id) {
-  const raw = $(id).value.trim();
+  const raw = field(id).value.trim();
   return raw === "" ? undefined : Number(raw);
 }
 
+/** The body the form submits. @returns {Record<string, any>} */
 function readForm() {
+  /** @type {Record<string, any>} */
   const body = {
     tpid: text("tpid"),
     tenant: text("tenant"),
     cloud: text("cloud"),
-    trial: $("trial").checked,
+    trial: field("trial").checked,
     customerName: text("customerName"),
     partner: text("partner"),
     totalUsers: number("totalUsers"),
     segment: text("segment"),
-    entitlements: Array.from(form().querySelectorAll('input[name="entitlements"]:checked'), (box) => box.value),
+    entitlements: Array.from(form().querySelectorAll('input[name="entitlements"]:checked'), (box) => /** @type {HTMLInputElement} */ (box).value),
     salesStagePercent: number("salesStagePercent"),
-    compellingEvent: $("compellingEvent").value,
+    compellingEvent: field("compellingEvent").value,
     requestType: text("requestType"),
     region: text("region"),
     instructions: text("instructions"),
@@ -83,8 +102,9 @@ function clearFormErrors() {
 }
 
 // "migration.mailboxCount" -> error-migration-mailboxCount; "entitlements.1" -> error-entitlements
-function errorSlot(field) {
-  const parts = String(field || "").split(".").filter((p) => p !== "");
+/** @param {string | undefined} name */
+function errorSlot(name) {
+  const parts = String(name || "").split(".").filter((p) => p !== "");
   while (parts.length) {
     const slot = document.getElementById(`error-${parts.join("-")}`);
     if (slot && form().contains(slot)) return { slot, key: parts.join("-") };
@@ -93,6 +113,7 @@ function errorSlot(field) {
   return null;
 }
 
+/** @param {string} key */
 function labelFor(key) {
   const label = form().querySelector(`label[for="${CSS.escape(key)}"]`);
   if (label) return label.textContent;
@@ -101,6 +122,10 @@ function labelFor(key) {
   return legend ? legend.textContent : "";
 }
 
+/**
+ * @param {string} title
+ * @param {Array<{field?: string, message?: string}>} problems
+ */
 function showProblems(title, problems) {
   const summary = $("form-summary");
   clear(summary);
@@ -110,7 +135,7 @@ function showProblems(title, problems) {
     const found = errorSlot(item.field);
     if (found) {
       const existing = found.slot.textContent;
-      found.slot.textContent = existing ? `${existing} ${item.message}` : item.message;
+      found.slot.textContent = existing ? `${existing} ${item.message}` : item.message || "";
       const control = document.getElementById(found.key);
       if (control && control.matches("input, select, textarea, fieldset")) control.setAttribute("aria-invalid", "true");
     }
@@ -122,13 +147,14 @@ function showProblems(title, problems) {
   summary.focus();
 }
 
+/** @param {Event} event */
 async function submitRequest(event) {
   event.preventDefault();
   if (submitting) return;
   submitting = true;
   pauseChecks();
   let accepted = false;
-  const button = $("submit-request");
+  const button = /** @type {HTMLButtonElement} */ ($("submit-request"));
   button.disabled = true;
   button.textContent = "Submitting…";
   clearFormErrors();
@@ -143,8 +169,6 @@ async function submitRequest(event) {
       idempotencyKey = newKey();
       form().reset();
       showTypeDetails();
-      result.textContent = `Request ${answer.body.id} submitted — status: ${answer.body.status}`;
-      result.focus();
       submitted(answer.body);
     } else if (answer.status === 400) {
       const { details } = problem(answer);
@@ -169,8 +193,9 @@ async function submitRequest(event) {
 }
 
 // An edited field's error from the last submission no longer holds.
+/** @param {Event} event */
 function clearStaleError(event) {
-  const control = event.target;
+  const control = /** @type {HTMLInputElement} */ (event.target);
   const key = control.name === "entitlements" ? "entitlements" : control.id;
   const slot = key && document.getElementById(`error-${key}`);
   if (slot && form().contains(slot)) slot.textContent = "";
@@ -178,7 +203,10 @@ function clearStaleError(event) {
   if (owner.getAttribute("aria-invalid")) owner.removeAttribute("aria-invalid");
 }
 
-/** Wire the form; onSubmitted(request) runs after each accepted submission. */
+/**
+ * Wire the form; onSubmitted(request) runs after each accepted submission.
+ * @param {{onSubmitted: (request: import("./state.js").RequestItem) => void}} options
+ */
 export function initForm({ onSubmitted }) {
   submitted = onSubmitted;
   initEligibilityCheck(form(), readForm);

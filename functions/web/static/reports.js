@@ -1,115 +1,166 @@
-// The Reports view for leads and admins: assigned within the SLA per lead
-// group (an inline SVG bar chart), time to assign p50/p90, open and overdue
-// now, each architect's load; each chart has a table with the same figures
-// for screen readers and keyboard users. Figures come from GET /api/reports/sla.
+// @ts-check
+// The reports view (/reports?from=…&to=…&groupBy=…) for leads and admins: the
+// period and grouping are controls of the view and part of its address; each
+// chart (bars drawn in HTML, labels never clipped) has a table with the same
+// figures; the CSV link carries the same period. Figures from GET /api/reports/sla.
 
-import { api, serverMessage } from "./api.js";
-import { $, clear, el } from "./dom.js";
+import { api, refusalMessage } from "./api.js";
+import { $, clear, el, field } from "./dom.js";
+import { count, hours, percent } from "./format.js";
+import { href, reportQuery } from "./router.js";
+import { groupName, personName } from "./state.js";
+import { labels } from "./vocabulary.js";
 
-const SVG = "http://www.w3.org/2000/svg";
+/** @typedef {{key: string, submitted: number, assigned: number, assignedWithinSla: number, withinSlaPercent: number | null,
+ *   timeToAssignBusinessHours: {p50: number | null, p90: number | null}, openNow: number, overdueNow: number}} Group */
 
-function svg(tag, attrs = {}, text) {
-  const node = document.createElementNS(SVG, tag);
-  for (const [name, value] of Object.entries(attrs)) node.setAttribute(name, String(value));
-  if (text !== undefined) node.textContent = String(text);
-  return node;
+/** @type {{navigate: (url: string) => void}} */
+let go = { navigate: () => {} };
+let generation = 0;
+
+/**
+ * The name of a group's key under a grouping.
+ * @param {string} groupBy
+ * @param {string} key
+ */
+function keyName(groupBy, key) {
+  if (groupBy === "leadGroup") return groupName(key);
+  if (groupBy === "region") return labels("regions", key);
+  if (groupBy === "requestType") return labels("requestTypes", key);
+  if (groupBy === "architect") return personName(key);
+  return key;
 }
 
-/** A horizontal bar chart: one bar per row, scaled to ``max``; the figures are also in a table. */
-function barChart(title, rows, max, unit) {
-  const rowHeight = 28;
-  const height = rows.length * rowHeight + 8;
-  const chart = svg("svg", { viewBox: `0 0 320 ${height}`, role: "img", "aria-label": title, class: "chart",
-    preserveAspectRatio: "xMinYMin meet" });
-  chart.appendChild(svg("title", {}, title));
-  rows.forEach((row, i) => {
-    const y = i * rowHeight + 4;
-    const value = typeof row.value === "number" ? row.value : 0;
-    const width = max > 0 ? Math.max(0, Math.min(1, value / max)) * 170 : 0;
-    chart.appendChild(svg("text", { x: 0, y: y + 16, class: "chart-label" }, row.label));
-    chart.appendChild(svg("rect", { x: 110, y, width: Math.max(width, 1), height: 20, class: "chart-bar", rx: 2 }));
-    chart.appendChild(svg("text", { x: 116 + width, y: y + 15, class: "chart-value" },
-      row.value === null || row.value === undefined ? "—" : `${row.value}${unit}`));
-  });
-  return chart;
+/**
+ * Bars of one figure per group, each with its label above and its value beside: nothing is clipped.
+ * @param {string} title
+ * @param {Array<{label: string, value: number | null, text: string}>} rows
+ * @param {number} max
+ */
+function bars(title, rows, max) {
+  return el("ul", { className: "bars", attrs: { "aria-hidden": "true", "data-title": title } }, rows.map((row) => {
+    const share = max > 0 && typeof row.value === "number" ? Math.max(0, Math.min(1, row.value / max)) : 0;
+    const bar = el("span", { className: "bar" });
+    bar.style.width = `${Math.round(share * 1000) / 10}%`;
+    return el("li", {}, [el("span", { text: row.label, className: "bar-label" }),
+      el("span", { className: "bar-track" }, [el("span", { className: "bar-area" }, [bar]),
+        el("span", { text: row.text, className: "bar-value" })])]);
+  }));
 }
 
+/**
+ * @param {string} caption
+ * @param {string[]} headings
+ * @param {string[][]} rows
+ */
 function table(caption, headings, rows) {
   const head = el("tr", {}, headings.map((h) => el("th", { text: h, attrs: { scope: "col" } })));
   const body = rows.map((cells) => el("tr", {}, cells.map((c, i) => (i === 0
     ? el("th", { text: c, attrs: { scope: "row" } }) : el("td", { text: c })))));
-  // Focusable, so that a keyboard can scroll a table wider than a phone.
-  return el("div", { className: "report-table-wrap", attrs: { tabindex: "0", role: "region", "aria-label": caption } }, [
-    el("table", { className: "report-table" }, [
-    el("caption", { text: caption }), el("thead", {}, [head]), el("tbody", {}, body)])]);
+  return el("table", { className: "report-table" }, [el("caption", { text: caption }), el("thead", {}, [head]), el("tbody", {}, body)]);
 }
 
-const show = (value, unit = "") => (value === null || value === undefined ? "—" : `${value}${unit}`);
-
+/**
+ * @param {string} id
+ * @param {string} heading
+ * @param {Node} chart
+ * @param {Node} details
+ */
 function figure(id, heading, chart, details) {
-  return el("figure", { className: "report-figure", attrs: { "aria-labelledby": id } }, [
+  return el("figure", { className: "report-figure card", attrs: { "aria-labelledby": id } }, [
     el("figcaption", { text: heading, attrs: { id } }), chart, details]);
 }
 
-export function renderReports(byGroup, byArchitect, groupName) {
+/**
+ * @param {{groups: Group[], from: string, to: string, groupBy: string, slaBusinessHours: number}} report
+ */
+export function renderReport(report) {
   const target = $("reports-body");
   clear(target);
-  const groups = byGroup.groups;
-  const label = (g) => groupName(g.key);
+  const by = { leadGroup: "lead group", region: "region", requestType: "request type", architect: "architect" };
+  const per = by[/** @type {keyof typeof by} */ (report.groupBy)] || report.groupBy;
+  const title = per.charAt(0).toUpperCase() + per.slice(1);
+  const groups = report.groups;
+  const name = (/** @type {Group} */ g) => keyName(report.groupBy, g.key);
   target.appendChild(el("p", { className: "report-period",
-    text: `Requests submitted ${byGroup.from} to ${byGroup.to} (UTC); SLA ${byGroup.slaBusinessHours} business hours.` }));
-  target.appendChild(figure("chart-sla", "Assigned within the SLA, per lead group",
-    barChart("Assigned within the SLA, per lead group (%)", groups.map((g) => ({ label: label(g), value: g.withinSlaPercent })), 100, " %"),
-    table("Assigned within the SLA, per lead group", ["Lead group", "Submitted", "Assigned", "Within SLA", "Within SLA %"],
-      groups.map((g) => [label(g), show(g.submitted), show(g.assigned), show(g.assignedWithinSla), show(g.withinSlaPercent, " %")]))));
+    text: `Requests submitted ${report.from} to ${report.to} (UTC); the promise: an architect within ${report.slaBusinessHours} business hours.` }));
+  target.appendChild(figure("chart-sla", `Assigned within the SLA, per ${per}`,
+    bars("Within the SLA", groups.map((g) => ({ label: name(g), value: g.withinSlaPercent, text: percent(g.withinSlaPercent) })), 100),
+    table(`Assigned within the SLA, per ${per}`, [title, "Submitted", "Assigned", "In SLA", "In SLA %"],
+      groups.map((g) => [name(g), count(g.submitted), count(g.assigned), count(g.assignedWithinSla), percent(g.withinSlaPercent)]))));
   const slowest = Math.max(1, ...groups.map((g) => g.timeToAssignBusinessHours.p90 || 0));
   target.appendChild(figure("chart-time", "Time to assign (business hours, p90)",
-    barChart("Time to assign, p90, per lead group (business hours)", groups.map((g) => ({ label: label(g), value: g.timeToAssignBusinessHours.p90 })), slowest, " h"),
-    table("Time to assign per lead group, in business hours", ["Lead group", "p50", "p90"],
-      groups.map((g) => [label(g), show(g.timeToAssignBusinessHours.p50, " h"), show(g.timeToAssignBusinessHours.p90, " h")]))));
+    bars("Time to assign", groups.map((g) => ({ label: name(g), value: g.timeToAssignBusinessHours.p90, text: hours(g.timeToAssignBusinessHours.p90) })), slowest),
+    table(`Time to assign per ${per}, in business hours`, [title, "p50", "p90"],
+      groups.map((g) => [name(g), hours(g.timeToAssignBusinessHours.p50), hours(g.timeToAssignBusinessHours.p90)]))));
   const most = Math.max(1, ...groups.map((g) => g.openNow));
-  target.appendChild(figure("chart-open", "Open and overdue now, per lead group",
-    barChart("Open requests now, per lead group", groups.map((g) => ({ label: label(g), value: g.openNow })), most, ""),
-    table("Open and overdue now, per lead group", ["Lead group", "Open", "Overdue"],
-      groups.map((g) => [label(g), show(g.openNow), show(g.overdueNow)]))));
-  const architects = byArchitect.groups;
-  const busiest = Math.max(1, ...architects.map((a) => a.openNow));
-  target.appendChild(figure("chart-load", "Each architect's load",
-    barChart("Open assignments per architect", architects.map((a) => ({ label: a.key.split("@")[0], value: a.openNow })), busiest, ""),
-    table("Each architect's load", ["Architect", "Open now", "Assigned in the period", "Within SLA"],
-      architects.map((a) => [a.key, show(a.openNow), show(a.assigned), show(a.assignedWithinSla)]))));
+  target.appendChild(figure("chart-open", `Open and overdue now, per ${per}`,
+    bars("Open now", groups.map((g) => ({ label: name(g), value: g.openNow, text: count(g.openNow) })), most),
+    table(`Open and overdue now, per ${per}`, [title, "Open", "Overdue"],
+      groups.map((g) => [name(g), count(g.openNow), count(g.overdueNow)]))));
 }
 
-export async function refreshReports(groupName) {
+/**
+ * Show the reports for the address's period and grouping.
+ * @param {Record<string, string>} query
+ * @param {{navigate: (url: string) => void}} navigation
+ */
+export async function showReports(query, navigation) {
+  go = navigation;
+  generation += 1;
+  const mine = generation;
+  const chosen = reportQuery(query, new Date());
+  field("reports-from").value = chosen.from;
+  field("reports-to").value = chosen.to;
+  field("reports-groupBy").value = chosen.groupBy;
+  $("reports-csv").setAttribute("href", `/api/reports/requests.csv?${new URLSearchParams({ from: chosen.from, to: chosen.to })}`);
+  $("reports-csv").setAttribute("download", `fta-requests-${chosen.from}-${chosen.to}.csv`);
   const message = $("reports-message");
   message.textContent = "";
-  const [byGroup, byArchitect] = await Promise.all([
-    api("GET", "/api/reports/sla?groupBy=leadGroup"), api("GET", "/api/reports/sla?groupBy=architect")]);
-  if (!byGroup.ok || !byArchitect.ok) {
-    message.textContent = serverMessage(byGroup.ok ? byArchitect : byGroup, "The reports cannot be read right now.");
+  const answer = await api("GET", `/api/reports/sla?${new URLSearchParams(chosen)}`);
+  if (mine !== generation) return;
+  if (!answer.ok || !answer.body) {
+    clear($("reports-body"));
+    if (answer.status !== 401) message.textContent = refusalMessage(answer, "The reports cannot be read right now.");
     return;
   }
-  renderReports(byGroup.body, byArchitect.body, groupName);
+  renderReport(answer.body);
 }
 
-/** Fetch the export (so that an error shows here, not as a page of JSON) and save it from a blob. */
-async function downloadCsv() {
+/**
+ * The CSV link, fetched by the page (so that a refusal shows here, not as a page of JSON) and saved from a blob.
+ * @param {MouseEvent} event
+ */
+async function downloadCsv(event) {
+  const link = /** @type {HTMLAnchorElement} */ ($("reports-csv"));
+  if (event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey) return;
+  event.preventDefault();
   const message = $("reports-message");
   message.textContent = "";
-  const response = await fetch("/api/reports/requests.csv", { credentials: "same-origin", headers: { Accept: "text/csv" } });
-  if (!response.ok) {
-    message.textContent = "The export cannot be made right now.";
-    return;
+  try {
+    const response = await fetch(link.href, { credentials: "same-origin", headers: { Accept: "text/csv" } });
+    if (!response.ok) {
+      message.textContent = `The export cannot be made right now (${response.status}).`;
+      return;
+    }
+    const url = URL.createObjectURL(await response.blob());
+    const save = el("a", { attrs: { href: url, download: link.getAttribute("download") || "fta-requests.csv" } });
+    document.body.appendChild(save);
+    save.click();
+    save.remove();
+    window.setTimeout(() => URL.revokeObjectURL(url), 1000);
+  } catch (_) {
+    message.textContent = "The service cannot be reached. Try again.";
   }
-  const url = URL.createObjectURL(await response.blob());
-  const link = el("a", { attrs: { href: url, download: "fta-requests.csv" } });
-  document.body.appendChild(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
-export function initReports({ groupName }) {
-  $("reports-refresh").addEventListener("click", () => refreshReports(groupName));
+/** Changing the period or grouping changes the address. */
+export function initReports() {
   $("reports-csv").addEventListener("click", downloadCsv);
+  const form = $("reports-form");
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    go.navigate(href("reports", {}, { from: field("reports-from").value, to: field("reports-to").value,
+      groupBy: field("reports-groupBy").value }));
+  });
 }

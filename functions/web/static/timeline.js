@@ -1,102 +1,72 @@
-// A request's timeline: each event of its history with the vocabulary's labels,
-// its facts on one line and its free text (a comment, the lead's message, a
-// note) as a paragraph. Internal comments are marked as such; a requestor's
-// answer never holds them (the server leaves them out).
+// @ts-check
+// A request's timeline: each event as a sentence with people's names
+// (sentences.js), its free text as a paragraph, a document by its file name
+// (linked while the request still holds it). Internal comments are marked; a
+// requestor's answer never holds them (the server leaves them out).
 
 import { clear, el, timeElement } from "./dom.js";
-import { groupName } from "./state.js";
-import { labels } from "./vocabulary.js";
+import { describe } from "./sentences.js";
+import { eventsOf, words } from "./state.js";
 
-// free text: shown as a paragraph of its own, not in the line of facts
-const TEXTS = ["message", "text", "note", "notes"];
-// shown in another way (the internal mark, the sentence about a reply) or not at all
-const SHOWN_APART = new Set(["internal", "by", "reply", "auto", "outcome", "pausedBusinessHours", ...TEXTS]);
-// the vocabulary's table for the values of a key
-const VALUE_KINDS = {
-  resumedTo: "statuses", recommendation: "recommendations", category: "categories",
-  decision: "decisions", missingDocuments: "documentKinds",
-};
+/** @typedef {import("./state.js").RequestItem} RequestItem */
 
-function valueText(event, key, value) {
-  if (key === "leadGroup" || key === "escalateTo") return groupName(value);
-  if (key === "reason" && event.type === "request.declined") return labels("declineReasons", value);
-  const kind = VALUE_KINDS[key];
-  if (Array.isArray(value)) return value.map((v) => (kind ? labels(kind, v) : String(v))).join(", ");
-  if (kind) return labels(kind, value);
-  if (typeof value === "boolean") return value ? "yes" : "no";
-  if (typeof value === "object") return JSON.stringify(value);
-  return String(value);
+/** @type {Record<string, string>} */
+const TEXT_LABELS = { message: "Message", note: "Note", notes: "Notes", reason: "Reason" };
+
+/**
+ * @param {RequestItem} request
+ * @param {string} documentId
+ */
+export function documentUrl(request, documentId) {
+  return `/api/requests/${encodeURIComponent(request.id)}/documents/${encodeURIComponent(documentId)}`;
 }
 
-const empty = (value) => value === null || value === undefined || value === ""
-  || (Array.isArray(value) && value.length === 0);
-
-/** An event's facts ("label: value", values labelled from the vocabulary) and its free texts ([key, text]). */
-export function describeEvent(event) {
-  const data = { ...(event.data || {}) };
-  // a completed request's event carries the review's outcome: its fields are the event's
-  if (data.outcome && typeof data.outcome === "object") Object.assign(data, data.outcome);
-  const facts = [];
-  if (data.auto === true) facts.push("chosen by the workload balancer");
-  if (event.type === "request.info-provided" && typeof data.reply === "boolean") {
-    facts.push(data.reply ? "answered by the requestor" : "resumed without an answer");
+/**
+ * @param {RequestItem} request
+ * @param {import("./sentences.js").RequestEvent} event
+ */
+function eventItem(request, event) {
+  const sentence = describe(event, words);
+  const held = new Set((request.documents || []).map((d) => d.id));
+  const line = el("p", { className: "event-sentence" });
+  for (const part of sentence.parts) {
+    if (typeof part === "string") line.appendChild(document.createTextNode(part));
+    else if (part.documentId && held.has(part.documentId)) {
+      line.appendChild(el("a", { text: part.fileName, attrs: { href: documentUrl(request, part.documentId), download: part.fileName } }));
+    } else line.appendChild(el("span", { text: part.fileName, className: "file-name" }));
   }
-  for (const [key, value] of Object.entries(data)) {
-    if (SHOWN_APART.has(key) || empty(value)) continue;
-    facts.push(`${labels("eventData", key)}: ${valueText(event, key, value)}`);
-  }
-  if (typeof data.pausedBusinessHours === "number" && data.pausedBusinessHours > 0) {
-    facts.push(`${labels("eventData", "pausedBusinessHours")}: ${Math.round(data.pausedBusinessHours * 100) / 100}`);
-  }
-  const texts = TEXTS.filter((key) => !empty(data[key])).map((key) => [key, String(data[key])]);
-  return { facts, texts };
-}
-
-function textParagraph(key, text) {
-  const paragraph = el("p", { className: "event-text", attrs: { "data-key": key } });
-  if (key !== "text") paragraph.appendChild(el("span", { text: `${labels("eventData", key)}: `, className: "event-text-label" }));
-  paragraph.appendChild(document.createTextNode(text));
-  return paragraph;
-}
-
-function eventItem(event) {
-  const internal = event.type === "request.commented" && Boolean(event.data && event.data.internal);
-  const { facts, texts } = describeEvent(event);
+  /** @type {Record<string, string>} */
   const attrs = { "data-event-type": event.type };
-  if (internal) attrs["data-internal"] = "true";
-  return el("li", { className: internal ? "internal" : "", attrs }, [
-    el("span", { text: labels("eventTypes", event.type), className: "event-type" }),
-    internal ? el("span", { text: "Internal", className: "badge internal", attrs: { title: "Only leads and the architect see it" } }) : null,
-    timeElement(event.occurredAt),
-    el("span", { text: `by ${event.actor}`, className: "event-actor" }),
-    facts.length ? el("span", { text: facts.join("; "), className: "event-data" }) : null,
-    ...texts.map(([key, text]) => textParagraph(key, text)),
+  if (sentence.internal) attrs["data-internal"] = "true";
+  return el("li", { className: sentence.internal ? "internal" : "", attrs }, [
+    line,
+    el("p", { className: "event-meta" }, [
+      timeElement(event.occurredAt),
+      sentence.internal ? el("span", { text: "Internal", className: "badge internal", attrs: { title: "Only leads and the architect see it" } }) : null,
+    ]),
+    ...sentence.texts.map(([key, text]) => el("p", { className: "event-text", attrs: { "data-key": key } }, [
+      TEXT_LABELS[key] ? el("span", { text: `${TEXT_LABELS[key]}: `, className: "event-text-label" }) : null,
+      document.createTextNode(text),
+    ])),
   ]);
 }
 
-export function renderTimeline(list, history) {
+/**
+ * @param {HTMLElement} list
+ * @param {RequestItem} request
+ */
+export function renderTimeline(list, request) {
   clear(list);
-  for (const event of history || []) list.appendChild(eventItem(event));
+  for (const event of eventsOf(request)) list.appendChild(eventItem(request, event));
 }
 
-/** The question a request waiting on its requestor is waiting on: the last
- *  request.info-requested event, when the request is needs-info. */
+/**
+ * The question a request waiting on its requestor is waiting on: the last
+ * request.info-requested event, when the request is needs-info.
+ * @param {RequestItem} request
+ */
 export function openQuestion(request) {
   if (!request || request.status !== "needs-info") return null;
-  const asked = (request.history || []).filter((event) => event.type === "request.info-requested");
+  const asked = eventsOf(request).filter((event) => event.type === "request.info-requested");
   return asked.length ? asked[asked.length - 1] : null;
-}
-
-/** The question as elements: who asked when, the message, the documents asked for. */
-export function questionBlock(event) {
-  const data = event.data || {};
-  const missing = Array.isArray(data.missingDocuments) ? data.missingDocuments : [];
-  return el("div", { className: "question" }, [
-    el("p", { className: "question-meta" }, [
-      el("span", { text: `${labels("eventTypes", event.type)} by ${event.actor}, ` }), timeElement(event.occurredAt),
-    ]),
-    el("p", { text: String(data.message || ""), className: "question-message" }),
-    missing.length ? el("p", { text: `${labels("eventData", "missingDocuments")}: `
-      + missing.map((kind) => labels("documentKinds", kind)).join(", "), className: "question-documents" }) : null,
-  ]);
 }
