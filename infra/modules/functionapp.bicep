@@ -287,6 +287,12 @@ resource authSettings 'Microsoft.Web/sites/config@2024-04-01' = {
         '/api/openapi.json'
         '/api/asyncapi.json'
         '/'
+        // the page's own addresses (the same HTML; its data comes from /api, which needs a sign-in),
+        // so that a link in a mail opens the page, which offers the sign-in when nobody is signed in
+        '/queue'
+        '/assigned'
+        '/reports'
+        '/requests/*'
         '/static/api.js'
         '/static/app.js'
         '/static/dialogs.js'

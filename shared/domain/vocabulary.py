@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from shared.domain.forms import ExceptionType
+from shared.domain.forms import ExceptionType, ParticipantRole
 from shared.domain.model import Cloud, DocumentKind, Entitlement, EventType, RequestType, Segment, Status
 from shared.domain.outcomes import Category, Decision, DeclineReason, Recommendation
 
@@ -130,6 +130,11 @@ EXCEPTION_TYPES: dict[str, str] = {
     ExceptionType.OTHER: "Other migration exception",
 }
 
+PARTICIPANT_ROLES: dict[str, str] = {
+    ParticipantRole.ATU: "Account team (ATU)", ParticipantRole.CSU: "Customer success (CSU)",
+    ParticipantRole.PARTNER: "Partner", ParticipantRole.OTHER: "Other",
+}
+
 TABLES: dict[str, dict[str, str]] = {
     "statuses": STATUSES,
     "requestTypes": REQUEST_TYPES,
@@ -143,6 +148,7 @@ TABLES: dict[str, dict[str, str]] = {
     "recommendations": RECOMMENDATIONS,
     "decisions": DECISIONS,
     "exceptionTypes": EXCEPTION_TYPES,
+    "participantRoles": PARTICIPANT_ROLES,
     "documentKinds": DOCUMENT_KINDS,
 }
 
