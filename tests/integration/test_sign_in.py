@@ -190,7 +190,7 @@ def test_one_browser_plays_architect_then_lead_then_signs_out(host, browser):  #
         page.locator("#who").get_by_text("Kim Akers").wait_for()
 
         page.goto("/.auth/logout?post_logout_redirect_uri=/")
-        page.locator("#signin-required").wait_for(state="visible")
+        page.locator("#view-signin").wait_for(state="visible")
     finally:
         context.close()
 
