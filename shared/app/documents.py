@@ -139,6 +139,19 @@ def document_content(ctx: Context, principal: Principal, ref: DocumentRef) -> tu
     return document, content
 
 
+def _changeable(principal: Principal, current: FtaRequest, document_id: str, kept: str, what: str) -> Document:
+    """The document as this version of the request holds it, when this caller may change it:
+    its uploader, a lead or an admin, on an open request (404, 409 or 403 otherwise)."""
+    found = current.document(document_id)
+    if found is None:
+        raise NotFound(f"document {document_id} does not exist")
+    if not access.may_remove_document(principal, current, found):
+        if not access.state_allows(current, access.UPLOAD_DOCUMENT):
+            raise WrongState(f"the documents of a {current.status.value} request {kept}")
+        raise Forbidden(f"only the uploader, FTA leads and admins {what}")
+    return found
+
+
 def change_document_kind(ctx: Context, principal: Principal, ref: DocumentRef, kind: str) -> tuple[FtaRequest, str]:
     """Set a document's kind right (the uploader, a lead or an admin; open requests only)."""
     if kind not in KIND_VALUES:
@@ -146,13 +159,7 @@ def change_document_kind(ctx: Context, principal: Principal, ref: DocumentRef, k
     _document(ctx, principal, ref)  # 404 for a request or document the caller cannot see
 
     def apply(current: FtaRequest) -> Any:
-        found = current.document(ref.document_id)
-        if found is None:
-            raise NotFound(f"document {ref.document_id} does not exist")
-        if not access.may_remove_document(principal, current, found):
-            if not access.state_allows(current, access.UPLOAD_DOCUMENT):
-                raise WrongState(f"the documents of a {current.status.value} request are kept as they are")
-            raise Forbidden("only the uploader, FTA leads and admins change a document's kind")
+        found = _changeable(principal, current, ref.document_id, "are kept as they are", "change a document's kind")
         by_owner = access.is_owner(principal, current) and not access.sees_internal(principal, current)
         return current.change_document_kind(found, DocumentKind(kind), principal.actor, ctx.clock(),
                                             by_owner=by_owner, sla=ctx.sla) or None
@@ -168,13 +175,7 @@ def remove_document(ctx: Context, principal: Principal, ref: DocumentRef) -> tup
     _, _, document = _document(ctx, principal, ref)
 
     def apply(current: FtaRequest) -> Any:
-        found = current.document(document.id)
-        if found is None:
-            raise NotFound(f"document {ref.document_id} does not exist")
-        if not access.may_remove_document(principal, current, found):
-            if not access.state_allows(current, access.UPLOAD_DOCUMENT):
-                raise WrongState(f"the documents of a {current.status.value} request are kept")
-            raise Forbidden("only the uploader, FTA leads and admins remove a document")
+        found = _changeable(principal, current, document.id, "are kept", "remove a document")
         return current.remove_document(found, principal.actor, ctx.clock())
 
     request, etag, _ = change(ctx, ref.request_id, apply, if_match=ref.if_match)
