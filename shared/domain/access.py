@@ -103,7 +103,8 @@ def role_allows(principal: Principal, request: FtaRequest, action: str) -> bool:
 
 
 def state_allows(request: FtaRequest, action: str) -> bool:
-    return request.status in STATES[action]
+    """The request's status allows the action (and a review is rated once)."""
+    return request.status in STATES[action] and not (action == FEEDBACK and request.feedback is not None)
 
 
 def can_read_operations(principal: Principal) -> bool:

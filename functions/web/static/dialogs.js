@@ -200,6 +200,94 @@ function reopen() {
     read: () => ({ reason: reason.value.trim() }), submit: "Reopen" };
 }
 
+/** @param {string} id @param {string} type */
+function input(id, type = "text") {
+  return el("input", { attrs: { id, type, autocomplete: "off", required: "" } });
+}
+
+/** @param {string} text @returns {string[]} one entry per non-empty line */
+function lines(text) {
+  return text.split("\n").map((line) => line.trim()).filter((line) => line !== "");
+}
+
+/**
+ * A step of the engagement after assignment: the first contact, the discovery workshop's record, the handoff.
+ * @returns {DialogSpec}
+ */
+function milestone() {
+  const kind = el("select", { attrs: { id: "milestone-kind" } }, [
+    el("option", { text: "First contact with the account team", attrs: { value: "first-contact" } }),
+    el("option", { text: "Discovery workshop held", attrs: { value: "workshop-held" } }),
+    el("option", { text: "Handoff to a FastTrack Manager", attrs: { value: "handoff" } }),
+  ]);
+  const understanding = el("select", { attrs: { id: "workshop-understanding", required: "" } },
+    ["low", "medium", "high"].map((v) => el("option", { text: v[0].toUpperCase() + v.slice(1), attrs: { value: v } })));
+  const outOfScope = textArea("workshop-out-of-scope", COMMENT_MAX);
+  const start = input("workshop-start", "date");
+  const due = input("dibs-due", "date");
+  const intent = input("dibs-intent");
+  const reason = input("dibs-reason");
+  const owners = textArea("dibs-owners", MESSAGE_MAX, true);
+  const manager = input("handoff-manager", "email");
+  const notes = textArea("milestone-notes", COMMENT_MAX);
+  const workshop = el("fieldset", { className: "choices" }, [el("legend", { text: "The workshop's record" }),
+    field("Customer's understanding of the benefit", understanding),
+    field("Out of scope (one item per line)", outOfScope, "The input to the partner's SOW; mailed to the requestor"),
+    field("Engagement start", start), field("DIBS: due date", due), field("DIBS: intent", intent),
+    field("DIBS: business reason", reason), field("DIBS: success owners (one per line)", owners)]);
+  const handoff = el("fieldset", { className: "choices" }, [el("legend", { text: "The handoff" }),
+    field("FastTrack Manager's address", manager)]);
+  const show = () => {
+    for (const [box, value] of /** @type {Array<[HTMLFieldSetElement, string]>} */ ([[workshop, "workshop-held"], [handoff, "handoff"]])) {
+      box.hidden = kind.value !== value;
+      box.disabled = kind.value !== value;
+    }
+  };
+  kind.addEventListener("change", show);
+  show();
+  return {
+    controls: [field("Step", kind), workshop, handoff, field("Notes (optional)", notes)],
+    submit: "Record the step",
+    read: () => {
+      /** @type {Record<string, unknown>} */
+      const body = { kind: kind.value };
+      if (notes.value.trim()) body.notes = notes.value.trim();
+      if (kind.value === "workshop-held") {
+        Object.assign(body, { customerUnderstanding: understanding.value, outOfScope: lines(outOfScope.value),
+          engagementStart: start.value, dibs: { dueDate: due.value, intent: intent.value.trim(),
+            businessReason: reason.value.trim(), successOwners: lines(owners.value) } });
+      } else if (kind.value === "handoff") {
+        body.manager = manager.value.trim();
+      }
+      return body;
+    },
+  };
+}
+
+/**
+ * The requestor's rating of the completed review, once.
+ * @returns {DialogSpec}
+ */
+function feedback() {
+  const group = el("fieldset", { className: "choices" }, [el("legend", { text: "How was the review? (1 poor, 5 excellent)" })]);
+  for (let n = 1; n <= 5; n += 1) {
+    const id = `feedback-rating-${n}`;
+    /** @type {Record<string, string>} */
+    const attrs = { id, type: "radio", name: "feedback-rating", value: String(n) };
+    if (n === 1) attrs.required = "";
+    group.appendChild(el("div", { className: "choice" }, [el("input", { attrs }), el("label", { text: String(n), attrs: { for: id } })]));
+  }
+  const remark = textArea("feedback-comment", COMMENT_MAX);
+  return {
+    controls: [group, field("Comment (optional)", remark)], submit: "Send rating",
+    read: () => {
+      const chosen = /** @type {HTMLInputElement | null} */ (group.querySelector("input:checked"));
+      const body = { rating: chosen ? Number(chosen.value) : 0 };
+      return remark.value.trim() ? { ...body, comment: remark.value.trim() } : body;
+    },
+  };
+}
+
 /**
  * The actions a request's allowedActions may hold: [action, button label, dialog title, the call's path, the dialog].
  * @type {Array<[string, string, string, string, (request: RequestItem, answering: boolean) => DialogSpec]>}
@@ -214,6 +302,8 @@ export const ACTIONS = [
   ["cancel", "Cancel request", "Cancel this request", "cancel", cancel],
   ["reopen", "Reopen", "Reopen for a second review", "reopen", reopen],
   ["participants", "Account team", "The account team on this request", "participants", participants],
+  ["milestone", "Record a step", "Record a step of the engagement", "milestones", milestone],
+  ["feedback", "Rate the review", "Rate the review", "feedback", feedback],
 ];
 
 /**

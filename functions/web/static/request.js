@@ -161,7 +161,7 @@ function done(action, request) {
   /** @type {Record<string, string>} */
   const said = { "request-info": "The requestor was asked.", resume: "Resumed.", comments: "Comment added.",
     complete: "Outcome recorded.", decline: "Declined.", cancel: "Cancelled.", reopen: "Reopened.",
-    participants: "The account team is saved." };
+    participants: "The account team is saved.", milestones: "The step is recorded.", feedback: "Thank you for your rating." };
   return `${said[action] || "Done."} Status: ${status}.`;
 }
 

@@ -147,6 +147,26 @@ export function describe(event, words) {
       parts = [`${who} ${verb} `, verb === "uploaded" ? file : file.fileName, kind];
       break;
     }
+    case "request.first-contact":
+      parts = [`${who} made first contact with the account team`];
+      text("notes");
+      break;
+    case "request.workshop-held": {
+      const scope = Array.isArray(data.outOfScope) ? data.outOfScope.map(String) : [];
+      parts = [`${who} held the discovery workshop; the customer's understanding of the benefit is `
+        + `${String(data.customerUnderstanding || "")}, the engagement starts ${String(data.engagementStart || "")}`
+        + (scope.length ? `; out of scope: ${listWords(scope)}` : "")];
+      text("notes");
+      break;
+    }
+    case "request.handed-off":
+      parts = [`${who} handed the engagement off to ${words.person(String(data.manager || ""))}`];
+      text("notes");
+      break;
+    case "request.feedback-given":
+      parts = [`${who} rated the review ${String(data.rating || "")} of 5`];
+      text("comment");
+      break;
     default:
       parts = [`${words.label("eventTypes", event.type)}: ${who}`];
   }
