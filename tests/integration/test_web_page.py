@@ -433,6 +433,7 @@ def test_a_low_sales_stage_is_shown_beside_its_field_before_submitting_and_fixin
     session = open_page(me, path=NEW)
     page = session.page
     stage = page.get_by_label("Sales stage")
+    expect(stage).to_be_editable()  # key presses, unlike fill, do not wait for the form to be shown
     stage.press_sequentially("20", delay=40)
 
     beside = page.locator("#check-salesStagePercent")
