@@ -68,6 +68,9 @@ def submit_request(ctx: Context, principal: Principal, command: SubmitRequest) -
 
 def _submit(ctx: Context, principal: Principal, command: SubmitRequest) -> Submitted:
     form = command.form
+    problem = participants_problem(form.participants, principal.email)
+    if problem:
+        raise invalid_field("participants", problem)
     verdict = check_eligibility(form, ctx.routing.eligibility.policy())
     if not verdict.eligible:
         raise Ineligible(
@@ -104,9 +107,6 @@ def _submit(ctx: Context, principal: Principal, command: SubmitRequest) -> Submi
                 ctx.idempotency.forget(key_id)  # the key may be used again once the limit allows
                 raise
 
-    problem = participants_problem(form.participants, principal.email)
-    if problem:
-        raise invalid_field("participants", problem)
     now = ctx.clock()
     requestor = Person.signed_in(principal.email, principal.name)
     request = FtaRequest.submit(form, requestor, now, request_id=request_id)

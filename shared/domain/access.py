@@ -103,8 +103,8 @@ def role_allows(principal: Principal, request: FtaRequest, action: str) -> bool:
 
 
 def state_allows(request: FtaRequest, action: str) -> bool:
-    """The request's status allows the action (and a review is rated once)."""
-    return request.status in STATES[action] and not (action == FEEDBACK and request.feedback is not None)
+    """The request's status allows the action (and a review is rated once: the request's own rule)."""
+    return request.status in STATES[action] and (action != FEEDBACK or request.can_be_rated())
 
 
 def can_read_operations(principal: Principal) -> bool:

@@ -9,6 +9,7 @@ rating of the review once it is completed.
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Annotated, Any, Literal, Union
 
 from pydantic import Field, TypeAdapter, model_validator
@@ -19,6 +20,20 @@ from shared.domain.values import CamelModel, EmailAddress, SingleLine, free_text
 
 Notes = free_text(4000)
 MAX_OUT_OF_SCOPE = 50
+
+
+class MilestoneKind(StrEnum):
+    FIRST_CONTACT = "first-contact"
+    WORKSHOP_HELD = "workshop-held"
+    HANDOFF = "handoff"
+
+
+class Understanding(StrEnum):
+    """The customer's understanding of the benefit, as the architect judges it at the workshop."""
+
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
 
 
 class FirstContact(CamelModel):
@@ -40,7 +55,7 @@ class WorkshopHeld(CamelModel):
     FastTrack's scope (the input to the partner's SOW), when the engagement starts, and DIBS."""
 
     kind: Literal["workshop-held"]
-    customer_understanding: Literal["low", "medium", "high"]
+    customer_understanding: Understanding
     out_of_scope: list[SingleLine] = Field(default_factory=list, max_length=MAX_OUT_OF_SCOPE)  # type: ignore[valid-type]
     engagement_start: date
     dibs: Dibs
@@ -63,8 +78,8 @@ class Handoff(CamelModel):
 
 Milestone = Annotated[Union[FirstContact, WorkshopHeld, Handoff], Field(discriminator="kind")]
 MILESTONES = TypeAdapter(Milestone)
-MILESTONE_EVENTS = {"first-contact": EventType.FIRST_CONTACT, "workshop-held": EventType.WORKSHOP_HELD,
-                    "handoff": EventType.HANDED_OFF}
+MILESTONE_EVENTS = {MilestoneKind.FIRST_CONTACT: EventType.FIRST_CONTACT,
+                    MilestoneKind.WORKSHOP_HELD: EventType.WORKSHOP_HELD, MilestoneKind.HANDOFF: EventType.HANDED_OFF}
 
 
 class Feedback(CamelModel):
@@ -98,9 +113,13 @@ class Engagement:
             "architect": self.architect or "",
             "dueAt": iso(self.first_contact_due_at) if self.first_contact_due_at else None})
 
+    def can_be_rated(self: Any) -> bool:
+        """A completed review is rated once."""
+        return self.status is Status.COMPLETED and self.feedback is None
+
     def give_feedback(self: Any, feedback: Feedback, actor: str, now: datetime) -> Event:
         """The requestor's rating of a completed review, once."""
-        if self.status is not Status.COMPLETED or self.feedback is not None:
+        if not self.can_be_rated():
             raise InvalidTransition(self.status, "rated again" if self.feedback else "rated")
         self.feedback = feedback.to_json_dict()
         return self._record(EventType.FEEDBACK_GIVEN, actor, now,

@@ -79,11 +79,11 @@ class Migration(CamelModel):
 
     @model_validator(mode="after")
     def _the_facts_of_its_kind(self) -> "Migration":
-        problems = [InitErrorDetails(type=PydanticCustomError("missing", f"is required for {self.exception_type.value}"),
+        problems = [InitErrorDetails(type=PydanticCustomError("missing", "is required for this kind of exception"),
                                      loc=(to_camel(name),), input=None)
                     for name in REQUIRED_FACTS[self.exception_type] if getattr(self, name) is None]
         if self.expected_start and self.expected_finish and self.expected_finish < self.expected_start:
-            problems.append(InitErrorDetails(type=PydanticCustomError("date_order", "must not be before expectedStart"),
+            problems.append(InitErrorDetails(type=PydanticCustomError("date_order", "must not be before the expected start"),
                                              loc=("expectedFinish",), input=self.expected_finish.isoformat()))
         if (self.exception_type is ExceptionType.DOMINO_COEXISTENCE and self.mailbox_count is not None
                 and self.mailbox_count <= DOMINO_COEXISTENCE_LICENCES):

@@ -6,7 +6,10 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from shared.domain.forms import ExceptionType, ParticipantRole
+from pydantic.alias_generators import to_camel
+
+from shared.domain.engagement import MilestoneKind, Understanding
+from shared.domain.forms import REQUIRED_FACTS, ExceptionType, ParticipantRole
 from shared.domain.model import Cloud, DocumentKind, Entitlement, EventType, RequestType, Segment, Status
 from shared.domain.outcomes import Category, Decision, DeclineReason, Recommendation
 
@@ -130,6 +133,28 @@ EXCEPTION_TYPES: dict[str, str] = {
     ExceptionType.OTHER: "Other migration exception",
 }
 
+# The facts each kind's review needs (the form shows these fields for the kind chosen), space-separated.
+EXCEPTION_FACTS: dict[str, str] = {kind: " ".join(to_camel(name) for name in names)
+                                   for kind, names in REQUIRED_FACTS.items()}
+
+MIGRATION_FACTS: dict[str, str] = {
+    "mailboxCount": "Mailbox count",
+    "averageMailboxSizeGb": "Average mailbox size (GB)",
+    "sharedMailboxCount": "Shared mailbox count",
+    "expectedStart": "Expected start",
+    "expectedFinish": "Expected finish",
+    "sourceEnvironment": "Source environment",
+    "justification": "Justification",
+}
+
+MILESTONES: dict[str, str] = {
+    MilestoneKind.FIRST_CONTACT: "First contact with the account team",
+    MilestoneKind.WORKSHOP_HELD: "Discovery workshop held",
+    MilestoneKind.HANDOFF: "Handoff to a FastTrack Manager",
+}
+
+UNDERSTANDING: dict[str, str] = {Understanding.LOW: "Low", Understanding.MEDIUM: "Medium", Understanding.HIGH: "High"}
+
 PARTICIPANT_ROLES: dict[str, str] = {
     ParticipantRole.ATU: "Account team (ATU)", ParticipantRole.CSU: "Customer success (CSU)",
     ParticipantRole.PARTNER: "Partner", ParticipantRole.OTHER: "Other",
@@ -148,6 +173,10 @@ TABLES: dict[str, dict[str, str]] = {
     "recommendations": RECOMMENDATIONS,
     "decisions": DECISIONS,
     "exceptionTypes": EXCEPTION_TYPES,
+    "exceptionFacts": EXCEPTION_FACTS,
+    "migrationFacts": MIGRATION_FACTS,
+    "milestones": MILESTONES,
+    "customerUnderstanding": UNDERSTANDING,
     "participantRoles": PARTICIPANT_ROLES,
     "documentKinds": DOCUMENT_KINDS,
 }

@@ -110,6 +110,19 @@ def test_idempotency_key_replays_the_same_body_and_refuses_another(app):
     assert app.ctx.bus.depth(topology.ROUTE_TO_LEADS)["active"] == 2
 
 
+def test_a_refused_submission_does_not_bind_its_idempotency_key_to_its_body(app):
+    """The page keeps its key until a submission is accepted: the corrected body under the same key is stored."""
+    naming_me = app.submit(form(participants=[{"email": REQUESTOR, "role": "atu"}]), REQUESTOR,
+                           headers={"Idempotency-Key": "k-fix"})
+    assert naming_me.status == 400 and [d["field"] for d in naming_me.body["details"]] == ["participants"]
+    ineligible = app.submit(form(salesStagePercent=10), REQUESTOR, headers={"Idempotency-Key": "k-fix"})
+    assert ineligible.status == 422 and ineligible.body["error"] != "idempotency-key-reused"
+    corrected = app.submit(form(participants=[{"email": "ana.atu@contoso.com", "role": "atu"}]), REQUESTOR,
+                           headers={"Idempotency-Key": "k-fix"})
+    assert corrected.status == 201 and corrected.body["participants"] == [{"email": "ana.atu@contoso.com", "role": "atu"}]
+    assert stored_count(app) == 1
+
+
 def test_get_returns_history_and_etag_to_the_owner_and_leads_only(app):
     created = app.submit(form(), REQUESTOR).body
     mine = app.get(created["id"], REQUESTOR)

@@ -161,7 +161,8 @@ def test_the_modules_stay_small_and_no_label_of_the_vocabulary_is_in_the_page():
     assert set(options) <= {"Choose…", "Lead group", "Region", "Request type", "Architect"}, options
     page = html + "\n".join((STATIC / module).read_text(encoding="utf-8") for module in MODULES)
     for label in ("SOW review / ECIF related", "Routed to lead group", "SMC-C", "Additional information needed",
-                  "Out of FastTrack scope", "Cat 2b: adoption / training", "Statement of work (SOW)", "Back in the queue"):
+                  "Out of FastTrack scope", "Cat 2b: adoption / training", "Statement of work (SOW)", "Back in the queue",
+                  "Domino mailboxes beyond 90 days", "Discovery workshop held", "Handoff to a FastTrack Manager"):
         assert label not in page, label
 
 
@@ -276,7 +277,7 @@ def test_a_requestor_submits_the_form_and_lands_on_the_request(open_page, web_ho
     expect(page.get_by_label("Funding amount (USD)")).to_be_hidden()
     fill_form(page, request_type="sow-ecif")
     expect(page.get_by_label("Funding amount (USD)")).to_be_visible()
-    expect(page.get_by_label("Mailbox count")).to_be_hidden()
+    expect(page.get_by_label("Mailbox count", exact=True)).to_be_hidden()
     page.get_by_label("Funding amount (USD)").fill("120000")
     session.screenshot("filled")
     page.get_by_role("button", name="Submit").click()
@@ -312,20 +313,57 @@ def test_a_requestor_submits_the_form_and_lands_on_the_request(open_page, web_ho
     session.screenshot("submitted")
 
 
-def test_migration_exception_fields_are_sent_in_the_migration_object(open_page, web_host):
+FACT_LABELS = ("Mailbox count", "Average mailbox size (GB)", "Shared mailbox count", "Expected start",
+               "Expected finish", "Source environment", "Justification")
+
+
+def shown_facts(page: Page) -> list[str]:
+    return [label for label in FACT_LABELS if page.get_by_label(label, exact=True).is_visible()]
+
+
+def test_the_migration_form_asks_for_the_facts_of_the_kind_chosen_and_sends_them(open_page, web_host):
     me = user("migration")
-    page = open_page(me, path=NEW).page
+    session = open_page(me, path=NEW)
+    page = session.page
     fill_form(page, request_type="migration-exception")
-    page.get_by_label("Mailbox count").fill("800")
-    page.get_by_label("Source environment").fill("Exchange 2013")
-    page.get_by_label("Justification").fill("Legacy archive")
+    kinds = page.get_by_label("Kind of exception")
+    expect(kinds.locator("option")).to_contain_text(["Choose…", "Domino mailboxes beyond 90 days",
+                                                      "Domino coexistence above 4,000 licences"])
+    assert shown_facts(page) == [], "no kind chosen yet: no facts asked"
+    kinds.select_option(label="FastTrack before the licence purchase")
+    expect(page.get_by_label("Expected start")).to_be_visible()
+    assert shown_facts(page) == ["Expected start", "Justification"]
+    kinds.select_option(label="Local migrators")
+    expect(page.get_by_label("Shared mailbox count")).to_be_visible()
+    assert shown_facts(page) == ["Mailbox count", "Shared mailbox count", "Source environment", "Justification"]
+    kinds.select_option(label="Domino mailboxes beyond 90 days")
+    expect(page.get_by_label("Average mailbox size (GB)")).to_be_visible()
+    assert shown_facts(page) == ["Mailbox count", "Average mailbox size (GB)", "Expected start", "Expected finish",
+                                 "Source environment", "Justification"]
+    page.get_by_label("Mailbox count", exact=True).fill("800")
+    page.get_by_label("Average mailbox size (GB)").fill("2.5")
+    page.get_by_label("Expected start").fill("2027-02-01")
+    page.get_by_label("Expected finish").fill("2027-01-15")
+    page.get_by_label("Source environment").fill("HCL Domino 9")
+    page.get_by_label("Justification", exact=True).fill("Archive beyond 90 days")
+    page.get_by_role("button", name="Submit").click()
+    expect(page.locator("#error-migration-expectedFinish")).to_contain_text("must not be before the expected start")
+    expect(page.get_by_label("Expected finish")).to_have_attribute("aria-invalid", "true")
+    assert web_host.requests_of(me) == []
+    session.screenshot("migration-finish-before-start")
+
+    page.get_by_label("Expected finish").fill("2027-03-31")
     page.get_by_role("button", name="Submit").click()
     request_id = submitted_id(page)
     stored = web_host.request(request_id, me)
     assert {k: v for k, v in stored["migration"].items() if v is not None} == {
-        "exceptionType": "other", "mailboxCount": 800, "sourceEnvironment": "Exchange 2013", "justification": "Legacy archive"}
+        "exceptionType": "domino-90-day", "mailboxCount": 800, "averageMailboxSizeGb": 2.5,
+        "expectedStart": "2027-02-01", "expectedFinish": "2027-03-31", "sourceEnvironment": "HCL Domino 9",
+        "justification": "Archive beyond 90 days"}
     assert stored["fundingAmountUsd"] is None
+    expect(detail_value(page, "Kind of exception")).to_have_text("Domino mailboxes beyond 90 days")
     expect(detail_value(page, "Mailbox count")).to_have_text("800")
+    expect(detail_value(page, "Average mailbox size (GB)")).to_have_text("2.5")
 def test_an_ineligible_request_shows_each_reason_beside_its_field_and_stores_nothing(open_page, web_host):
     me = user("ineligible")
     session = open_page(me, path=NEW)
@@ -400,7 +438,8 @@ def test_the_keyboard_reaches_every_field_in_order_and_enter_submits(open_page, 
     assert visited == [
         "tpid", "tenant", "cloud", "trial", "customerName", "partner", "totalUsers", "segment",
         "entitlement-microsoft-365", "entitlement-office-365", "entitlement-ems",
-        "salesStagePercent", "region", "compellingEvent", "requestType", "instructions", "submit-request",
+        "salesStagePercent", "region", "compellingEvent", "requestType", "instructions", "add-participant",
+        "submit-request",
     ]
     page.keyboard.press("Enter")
     request_id = submitted_id(page)
@@ -600,7 +639,8 @@ def test_the_form_fits_a_phone_with_its_errors_shown(open_page, web_host):
     assert_fits(session, "form")
 
     fill_form(page, sales_stage="20", customer=LONG_CUSTOMER, tenant=LONG_TENANT, request_type="migration-exception")
-    page.get_by_label("Mailbox count").fill("800")
+    page.get_by_label("Kind of exception").select_option("other")
+    page.get_by_label("Mailbox count", exact=True).fill("800")
     page.get_by_label("Source environment").fill("Exchange 2013 " + "z" * 120)
     page.get_by_label("Justification").fill("y" * 200)
     page.get_by_role("button", name="Submit").click()

@@ -215,13 +215,10 @@ function lines(text) {
  * @returns {DialogSpec}
  */
 function milestone() {
-  const kind = el("select", { attrs: { id: "milestone-kind" } }, [
-    el("option", { text: "First contact with the account team", attrs: { value: "first-contact" } }),
-    el("option", { text: "Discovery workshop held", attrs: { value: "workshop-held" } }),
-    el("option", { text: "Handoff to a FastTrack Manager", attrs: { value: "handoff" } }),
-  ]);
+  const kind = el("select", { attrs: { id: "milestone-kind" } },
+    entries("milestones").map(([value, label]) => el("option", { text: label, attrs: { value } })));
   const understanding = el("select", { attrs: { id: "workshop-understanding", required: "" } },
-    ["low", "medium", "high"].map((v) => el("option", { text: v[0].toUpperCase() + v.slice(1), attrs: { value: v } })));
+    entries("customerUnderstanding").map(([value, label]) => el("option", { text: label, attrs: { value } })));
   const outOfScope = textArea("workshop-out-of-scope", COMMENT_MAX);
   const start = input("workshop-start", "date");
   const due = input("dibs-due", "date");

@@ -6,6 +6,7 @@
 import { api, problem, serverMessage } from "./api.js";
 import { $, clear, el, field, newKey } from "./dom.js";
 import { initEligibilityCheck, pauseChecks, resumeChecks } from "./eligibility.js";
+import { clearParticipants, initIntakeParts, readMigration, readParticipants, showFacts } from "./intake.js";
 import { entries, labels } from "./vocabulary.js";
 
 const form = () => /** @type {HTMLFormElement} */ ($("request-form"));
@@ -39,6 +40,7 @@ export function renderChoices(me) {
     const label = form().querySelector(`label[for="${CSS.escape(box.id)}"]`);
     if (label) label.textContent = labels("entitlements", box.value);
   }
+  initIntakeParts();
 }
 
 function showTypeDetails() {
@@ -81,14 +83,11 @@ function readForm() {
     requestType: text("requestType"),
     region: text("region"),
     instructions: text("instructions"),
+    participants: readParticipants(),
   };
   if (body.requestType === "sow-ecif") body.fundingAmountUsd = number("fundingAmountUsd");
   if (body.requestType === "migration-exception") {
-    body.migration = {
-      mailboxCount: number("migration-mailboxCount"),
-      sourceEnvironment: text("migration-sourceEnvironment"),
-      justification: text("migration-justification"),
-    };
+    body.migration = readMigration();
   }
   return body; // JSON.stringify leaves out the undefined ones
 }
@@ -213,6 +212,10 @@ export function initForm({ onSubmitted }) {
   form().addEventListener("input", clearStaleError);
   $("requestType").addEventListener("change", showTypeDetails);
   form().addEventListener("submit", submitRequest);
-  form().addEventListener("reset", () => window.setTimeout(showTypeDetails, 0));
+  form().addEventListener("reset", () => window.setTimeout(() => {
+    showTypeDetails();
+    showFacts();
+    clearParticipants();
+  }, 0));
   showTypeDetails();
 }

@@ -13,7 +13,7 @@ import { dueBadge, statusBadge } from "./list.js";
 import { actorOf } from "./sentences.js";
 import { eventsOf, groupName, isOwnRequest, personName, state, words } from "./state.js";
 import { openQuestion, renderTimeline } from "./timeline.js";
-import { can, labels } from "./vocabulary.js";
+import { can, entries, labels } from "./vocabulary.js";
 
 /** @typedef {import("./state.js").RequestItem} RequestItem */
 
@@ -26,6 +26,16 @@ const message = () => $("action-message");
 
 /** @param {string} text @param {string} [kind] */
 const tell = (text, kind) => say(message(), text, kind);
+
+/**
+ * The migration exception's facts, each named by the vocabulary.
+ * @param {Record<string, any>} migration
+ * @returns {Array<[string, string]>}
+ */
+function migrationFacts(migration) {
+  return entries("migrationFacts").filter(([name]) => migration[name] !== null && migration[name] !== undefined)
+    .map(([name, label]) => [label, typeof migration[name] === "number" ? migration[name].toLocaleString("en-US") : String(migration[name])]);
+}
 
 /** @param {RequestItem} request */
 function facts(request) {
@@ -49,9 +59,8 @@ function facts(request) {
     ["Compelling event", request.compellingEvent],
     ["Request type", labels("requestTypes", request.requestType)],
     ["Funding amount", amount(request.fundingAmountUsd)],
-    ["Mailbox count", migration.mailboxCount],
-    ["Source environment", migration.sourceEnvironment],
-    ["Justification", migration.justification],
+    ["Kind of exception", request.migration ? labels("exceptionTypes", migration.exceptionType || "other") : ""],
+    ...migrationFacts(migration),
     ["Region", request.region ? labels("regions", request.region) : ""],
     ["Instructions", request.instructions],
     ["Requestor", personName(requestor.email, requestor.name)],

@@ -154,7 +154,7 @@ export function describe(event, words) {
     case "request.workshop-held": {
       const scope = Array.isArray(data.outOfScope) ? data.outOfScope.map(String) : [];
       parts = [`${who} held the discovery workshop; the customer's understanding of the benefit is `
-        + `${String(data.customerUnderstanding || "")}, the engagement starts ${String(data.engagementStart || "")}`
+        + `${words.label("customerUnderstanding", String(data.customerUnderstanding || "")).toLowerCase()}, the engagement starts ${String(data.engagementStart || "")}`
         + (scope.length ? `; out of scope: ${listWords(scope)}` : "")];
       text("notes");
       break;
