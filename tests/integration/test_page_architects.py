@@ -6,6 +6,7 @@ dialog; a requestor gets neither the link nor the view."""
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import datetime, timedelta, timezone
 
@@ -118,3 +119,38 @@ def test_a_requestor_gets_neither_the_link_nor_the_view(open_page, web_host):
     page.get_by_role("link", name="Go to your start page").click()
     expect(page.get_by_role("heading", name="My requests")).to_be_visible()
     expect(page.get_by_role("link", name="Architects")).to_have_count(0)
+
+
+def test_an_architect_at_the_limit_and_an_absence_from_outlook_read_as_such(open_page):
+    """The server's words for states a test cannot reach quickly over devhost, given to the page as its answer."""
+    outlook = {"id": None, "architect": "ben.okafor@contoso.com", "source": "outlook", "from": day(0), "until": day(0),
+               "starts": f"{day(0)}T00:00:00Z", "ends": f"{day(1)}T00:00:00Z", "note": "automatic replies on",
+               "markedBy": None, "markedAt": None}
+    items = [
+        {"email": "ana.alves@contoso.com", "name": "Ana Alves", "groups": ["fta-alignment", "emea-leads"],
+         "openAssignments": 10, "maxOpenAssignments": 10, "away": None, "absences": [], "available": False},
+        {"email": "ben.okafor@contoso.com", "name": "Ben Okafor", "groups": ["fta-alignment"], "openAssignments": 2,
+         "maxOpenAssignments": None, "away": outlook, "absences": [outlook], "available": False},
+    ]
+    session = open_page(LEAD, LEAD_ROLES, viewport=PHONE, path="/")
+    page = session.page
+    page.route("**/api/architects", lambda route: route.fulfill(
+        status=200, content_type="application/json", body=json.dumps({"items": items, "generatedAt": day(0)})))
+    page.get_by_role("navigation", name="Views").get_by_role("link", name="Architects").click()
+    ana = architect_row(page, "ana.alves@contoso.com")
+    expect(ana.locator('td[data-label="Availability"]')).to_have_text("At the limit")
+    expect(ana.locator('td[data-label="Open assignments"]')).to_have_text("10 of 10")
+    expect(ana.locator('td[data-label="Groups"]')).to_have_text("FTA Alignment, EMEA Leads")
+    ben = architect_row(page, "ben.okafor@contoso.com")
+    expect(ben.locator('td[data-label="Open assignments"]')).to_have_text("2 (no limit)")
+    expect(ben.locator('td[data-label="Availability"]')).to_have_text(f"Away until {day(0)} (from outlook)")
+    expect(ben.locator('td[data-label="Absences"]')).to_contain_text("automatic replies on")
+    expect(ben.get_by_role("button", name=re.compile("^Remove"))).to_have_count(0)
+    assert_fits(session, "architects-states", PHONE["width"])
+    assert_accessible(session, "architects-states-390")
+
+    ben.get_by_role("button", name="Mark away").click()
+    expect(page.get_by_role("dialog", name="Mark Ben Okafor away")).to_be_visible()
+    page.go_back()
+    expect(page.locator("#architects-table")).to_be_hidden()
+    expect(page.locator("dialog")).to_have_count(0)

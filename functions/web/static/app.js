@@ -15,7 +15,7 @@
 //   architects.js  the architects' availability: load, limit, absences; marking one away
 
 import { api, onUnauthorized, serverMessage } from "./api.js";
-import { showArchitects } from "./architects.js";
+import { leaveArchitects, showArchitects } from "./architects.js";
 import { $, clear, el } from "./dom.js";
 import { initForm, renderChoices } from "./form.js";
 import { showList, stopPolling } from "./list.js";
@@ -123,6 +123,7 @@ async function render() {
   rendered += 1;
   stopPolling();
   stopFollowing();
+  leaveArchitects();
   const home = homeOf(me);
   const legacy = new URLSearchParams(window.location.search).get("request");
   if (route.view === "home" && legacy) {
@@ -160,6 +161,7 @@ async function render() {
 function showSignIn() {
   stopPolling();
   stopFollowing();
+  leaveArchitects();
   state.me = null;
   $("nav").hidden = true;
   $("who").textContent = "";

@@ -39,7 +39,7 @@ const period = (absence) => (absence.from === absence.until ? `on ${absence.from
  */
 function origin(absence) {
   if (absence.source === "app") return absence.markedBy ? `marked by ${personName(absence.markedBy)}` : "marked in the app";
-  return labels("absenceSources", absence.source);
+  return `from ${labels("absenceSources", absence.source)}`;
 }
 
 /** @param {Architect} architect */
@@ -62,14 +62,17 @@ function availability(architect) {
 function absenceList(architect) {
   if (!architect.absences.length) return el("span", { text: "None", className: "muted" });
   return el("ul", { className: "absence-list" }, architect.absences.map((absence) => {
-    const line = el("span", { text: `${absence.from} to ${absence.until}` });
+    const line = el("span", { text: absence.from === absence.until ? absence.from : `${absence.from} to ${absence.until}` });
     const note = absence.note ? el("span", { text: absence.note, className: "absence-note" }) : null;
     const by = el("span", { text: origin(absence), className: "absence-note" });
     let remove = null;
     if (absence.source === "app" && absence.id) {
       remove = el("button", { text: "Remove", className: "subtle", attrs: {
         type: "button", "aria-label": `Remove the absence ${period(absence)}`, "data-absence-id": absence.id } });
-      remove.addEventListener("click", () => removeAbsence(architect, absence));
+      remove.addEventListener("click", () => {
+        if (remove) remove.disabled = true; // one call per click: a second would find the absence gone
+        removeAbsence(architect, absence);
+      });
     }
     return el("li", {}, [el("span", { className: "absence-text" }, [line, note, by]), remove]);
   }));
@@ -268,12 +271,17 @@ function showErrors(answer, controls, message) {
   if (first) first.focus();
 }
 
+/** Leave the view: an answer still on its way is dropped, an open dialog goes (Back while it is open). */
+export function leaveArchitects() {
+  shown.generation += 1;
+  clear($("architect-dialogs"));
+}
+
 /** Show the architects' availability. */
 export function showArchitects() {
-  shown.generation += 1;
+  leaveArchitects();
   shown.items = [];
   tell("");
-  clear($("architect-dialogs"));
   clear($("architects-body"));
   void refresh();
 }
