@@ -115,7 +115,7 @@ def page(tmp_path):
 
 
 @pytest.mark.parametrize("address", ["", "requests/new", "requests/FTA-ABC123", "queue", "assigned", "reports",
-                                     "queue/"])
+                                     "architects", "queue/"])
 def test_every_view_address_is_the_page(page, address):
     answer = page(address)
     assert answer.status == 200

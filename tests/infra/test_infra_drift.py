@@ -227,7 +227,7 @@ def test_every_api_but_health_and_the_document_requires_an_entra_id_sign_in(fact
         "require_authentication": True,
         "unauthenticated_client_action": "Return401",
         "excluded_paths": ["/api/health", "/api/openapi.json", "/api/asyncapi.json", "/", "/queue", "/assigned",
-                           "/reports", "/requests/*", *[f"/static/{a}" for a in assets]],
+                           "/reports", "/architects", "/requests/*", *[f"/static/{a}" for a in assets]],
         "provider_enabled": True,
     }
     assert not [p for p in facts["auth"]["excluded_paths"] if p.startswith("/api/requests") or p == "/api/me"]

@@ -4,13 +4,14 @@ import assert from "node:assert/strict";
 import { cleanQuery, href, listUrl, match, PATHS, reportQuery, routesClick, searchable } from "../../functions/web/static/router.js";
 
 test("every view has its address and an unknown one is not found", () => {
-  assert.deepEqual(PATHS, ["", "requests/new", "requests/{id}", "queue", "assigned", "reports"]);
+  assert.deepEqual(PATHS, ["", "requests/new", "requests/{id}", "queue", "assigned", "reports", "architects"]);
   assert.equal(match("/").view, "home");
   assert.equal(match("/requests/new").view, "new");
   assert.deepEqual(match("/requests/FTA-ABC123").params, { id: "FTA-ABC123" });
   assert.equal(match("/queue/").view, "queue");
   assert.equal(match("/assigned").view, "assigned");
   assert.equal(match("/reports").view, "reports");
+  assert.equal(match("/architects").view, "architects");
   for (const unknown of ["/requests", "/requests/FTA-1/extra", "/nowhere", "/queue/old", "/index.html", "/requests/%E0%A4%A"]) {
     assert.equal(match(unknown).view, "not-found", unknown);
   }

@@ -12,8 +12,10 @@
 //   request.js     one request: facts, timeline, documents, its actions (dialogs.js)
 //   form.js, eligibility.js   the request form and its live eligibility check
 //   reports.js     the reports' period, grouping, figures and CSV
+//   architects.js  the architects' availability: load, limit, absences; marking one away
 
 import { api, onUnauthorized, serverMessage } from "./api.js";
+import { leaveArchitects, showArchitects } from "./architects.js";
 import { $, clear, el } from "./dom.js";
 import { initForm, renderChoices } from "./form.js";
 import { showList, stopPolling } from "./list.js";
@@ -28,26 +30,28 @@ import { labels, loadVocabulary } from "./vocabulary.js";
 /** @type {Record<string, string>} */
 const SECTIONS = {
   home: "view-home", new: "view-new", request: "view-request", queue: "view-list", assigned: "view-list",
-  reports: "view-reports", "not-found": "view-not-found", signin: "view-signin",
+  reports: "view-reports", architects: "view-architects", "not-found": "view-not-found", signin: "view-signin",
 };
 /** @type {Record<string, string>} */
 const TITLES = {
   home: "My requests", new: "New request", request: "Request", queue: "Queue", assigned: "Assigned to me",
-  reports: "Reports", "not-found": "Page not found", signin: "Sign in",
+  reports: "Reports", architects: "Architects", "not-found": "Page not found", signin: "Sign in",
 };
 /** @type {Array<[import("./router.js").ViewName, string]>} */
 const NAV = [["home", "My requests"], ["new", "New request"], ["queue", "Queue"], ["assigned", "Assigned to me"],
-  ["reports", "Reports"]];
+  ["reports", "Reports"], ["architects", "Architects"]];
 
 let rendered = 0;
 
 /**
  * The views the signed-in user may open: the server's list, else what the roles imply.
+ * Leads and admins (isLead) see the architects' availability whether or not the server's list names it.
  * @param {import("./state.js").Me} me
  */
 function viewsOf(me) {
-  if (Array.isArray(me.views)) return me.views;
-  if (me.isLead) return ["home", "new", "request", "queue", "assigned", "reports"];
+  const lead = me.isLead ? ["architects"] : [];
+  if (Array.isArray(me.views)) return [...me.views, ...lead.filter((view) => !me.views?.includes(view))];
+  if (me.isLead) return ["home", "new", "request", "queue", "assigned", "reports", ...lead];
   return hasAssignments ? ["home", "new", "request", "assigned"] : ["home", "new", "request"];
 }
 
@@ -119,6 +123,7 @@ async function render() {
   rendered += 1;
   stopPolling();
   stopFollowing();
+  leaveArchitects();
   const home = homeOf(me);
   const legacy = new URLSearchParams(window.location.search).get("request");
   if (route.view === "home" && legacy) {
@@ -144,6 +149,7 @@ async function render() {
       document.title = `${route.params.id} — FTA Requests`;
       showRequest(route.params.id, go);
     } else if (route.view === "reports") showReports(route.query, go);
+    else if (route.view === "architects") showArchitects();
   }
   if (!first) {
     window.scrollTo(0, 0);
@@ -155,6 +161,7 @@ async function render() {
 function showSignIn() {
   stopPolling();
   stopFollowing();
+  leaveArchitects();
   state.me = null;
   $("nav").hidden = true;
   $("who").textContent = "";

@@ -3,7 +3,7 @@
 // query string, and the API call a list view makes of it. Pure: no DOM, no
 // fetch; app.js moves between views with the History API.
 
-/** @typedef {"home" | "new" | "request" | "queue" | "assigned" | "reports"} ViewName */
+/** @typedef {"home" | "new" | "request" | "queue" | "assigned" | "reports" | "architects"} ViewName */
 /** @typedef {ViewName | "not-found"} RoutedView */
 /** @typedef {{view: RoutedView, params: Record<string, string>, query: Record<string, string>}} Route */
 
@@ -16,6 +16,7 @@ export const ROUTES = [
   { view: "queue", path: "queue" },
   { view: "assigned", path: "assigned" },
   { view: "reports", path: "reports" },
+  { view: "architects", path: "architects" },
 ];
 
 /** The paths of ROUTES (the server serves the page at each: functions/web PAGE_PATHS). */
@@ -30,6 +31,7 @@ export const QUERY_KEYS = {
   queue: ["q", "status", "leadGroup", "mine", "sort"],
   assigned: ["q", "sort"],
   reports: ["from", "to", "groupBy"],
+  architects: [],
 };
 
 export const SORTS = ["due", "-due", "created", "-created", "updated", "-updated"];
