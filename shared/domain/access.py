@@ -130,16 +130,17 @@ def may_remove_document(principal: Principal, request: FtaRequest, document: Doc
 
 # -- the page's views ----------------------------------------------------------------
 
-VIEWS = ("home", "new", "request", "queue", "assigned", "reports")
+VIEWS = ("home", "new", "request", "queue", "assigned", "reports", "architects")
 VIEW_PATHS = {"home": "/", "queue": "/queue", "assigned": "/assigned"}
 
 
 def views(principal: Principal, *, architect: bool) -> list[str]:
     """The page's views this caller may open: everyone their own requests and a new
-    one; leads and admins the queue and the reports; architects their assignments."""
+    one; leads and admins the queue, the reports and the architects' availability;
+    architects their assignments."""
     allowed = {"home", "new", "request"}
     if principal.is_lead:
-        allowed |= {"queue", "reports"}
+        allowed |= {"queue", "reports", "architects"}
     if architect or principal.is_lead:
         allowed.add("assigned")
     return [view for view in VIEWS if view in allowed]

@@ -280,7 +280,7 @@ def test_me_lists_the_routing_files_regions_and_groups_with_architects_for_leads
             {"id": "north-leads", "name": "North Leads", "architects": [{"email": "nora@contoso.com", "name": "Nora North"}]},
             {"id": "south-leads", "name": "South Leads", "architects": []},
         ],
-        "views": ["home", "new", "request", "queue", "assigned", "reports"],
+        "views": ["home", "new", "request", "queue", "assigned", "reports", "architects"],
         "home": "/queue",
         "signInUrl": "/.auth/login/aad?post_login_redirect_uri=/",
         "signOutUrl": "/.auth/logout?post_logout_redirect_uri=/",

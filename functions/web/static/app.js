@@ -45,13 +45,11 @@ let rendered = 0;
 
 /**
  * The views the signed-in user may open: the server's list, else what the roles imply.
- * Leads and admins (isLead) see the architects' availability whether or not the server's list names it.
  * @param {import("./state.js").Me} me
  */
 function viewsOf(me) {
-  const lead = me.isLead ? ["architects"] : [];
-  if (Array.isArray(me.views)) return [...me.views, ...lead.filter((view) => !me.views?.includes(view))];
-  if (me.isLead) return ["home", "new", "request", "queue", "assigned", "reports", ...lead];
+  if (Array.isArray(me.views)) return me.views;
+  if (me.isLead) return ["home", "new", "request", "queue", "assigned", "reports", "architects"];
   return hasAssignments ? ["home", "new", "request", "assigned"] : ["home", "new", "request"];
 }
 
