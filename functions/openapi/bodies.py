@@ -99,7 +99,7 @@ class SignedInUser(_Body):
     is_lead: bool
     regions: list[str]
     lead_groups: list[LeadGroupView]
-    views: list[Literal["home", "new", "request", "queue", "assigned", "reports", "architects"]]
+    views: list[Literal["home", "new", "request", "feedback", "queue", "assigned", "reports", "architects"]]
     home: str
     sign_in_url: str
     sign_out_url: str

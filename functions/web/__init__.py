@@ -56,7 +56,7 @@ def serve(req: func.HttpRequest, asset: Asset, extra: dict[str, str] | None = No
 # the same table: tests/functions/test_page_scripts.py keeps them equal). Any
 # other address outside api/ and static/ gets the same page with status 404:
 # its router shows the "not found" view.
-PAGE_PATHS = ("", "requests/new", "requests/{id}", "queue", "assigned", "reports", "architects")
+PAGE_PATHS = ("", "requests/new", "requests/{id}", "requests/{id}/feedback", "queue", "assigned", "reports", "architects")
 _VIEW_ADDRESS = re.compile(
     "^(?:" + "|".join(re.escape(p).replace(re.escape("{id}"), "[^/]+") for p in PAGE_PATHS) + ")$"
 )

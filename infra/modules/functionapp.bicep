@@ -304,6 +304,7 @@ resource authSettings 'Microsoft.Web/sites/config@2024-04-01' = {
         '/static/favicon.svg'
         '/static/form.js'
         '/static/format.js'
+        '/static/intake.js'
         '/static/list.js'
         '/static/reports.js'
         '/static/request.js'

@@ -130,15 +130,15 @@ def may_remove_document(principal: Principal, request: FtaRequest, document: Doc
 
 # -- the page's views ----------------------------------------------------------------
 
-VIEWS = ("home", "new", "request", "queue", "assigned", "reports", "architects")
+VIEWS = ("home", "new", "request", "feedback", "queue", "assigned", "reports", "architects")
 VIEW_PATHS = {"home": "/", "queue": "/queue", "assigned": "/assigned"}
 
 
 def views(principal: Principal, *, architect: bool) -> list[str]:
-    """The page's views this caller may open: everyone their own requests and a new
-    one; leads and admins the queue, the reports and the architects' availability;
+    """The page's views this caller may open: everyone their own requests, a new
+    one and a review's rating (the request's allowedActions say whether it may be given); leads and admins the queue, the reports and the architects' availability;
     architects their assignments."""
-    allowed = {"home", "new", "request"}
+    allowed = {"home", "new", "request", "feedback"}
     if principal.is_lead:
         allowed |= {"queue", "reports", "architects"}
     if architect or principal.is_lead:

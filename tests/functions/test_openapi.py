@@ -280,7 +280,7 @@ def test_me_lists_the_routing_files_regions_and_groups_with_architects_for_leads
             {"id": "north-leads", "name": "North Leads", "architects": [{"email": "nora@contoso.com", "name": "Nora North"}]},
             {"id": "south-leads", "name": "South Leads", "architects": []},
         ],
-        "views": ["home", "new", "request", "queue", "assigned", "reports", "architects"],
+        "views": ["home", "new", "request", "feedback", "queue", "assigned", "reports", "architects"],
         "home": "/queue",
         "signInUrl": "/.auth/login/aad?post_login_redirect_uri=/",
         "signOutUrl": "/.auth/logout?post_logout_redirect_uri=/",
@@ -293,12 +293,12 @@ def test_me_for_a_requestor_names_the_groups_without_their_architects(custom_rou
     assert me.body["isLead"] is False and me.body["roles"] == []
     assert me.body["regions"] == ["north", "south"]
     assert [(g["id"], g["architects"]) for g in me.body["leadGroups"]] == [("north-leads", []), ("south-leads", [])]
-    assert me.body["views"] == ["home", "new", "request"] and me.body["home"] == "/"
+    assert me.body["views"] == ["home", "new", "request", "feedback"] and me.body["home"] == "/"
 
 
 def test_me_lands_an_architect_on_their_assignments(custom_routing_app):
     me = custom_routing_app.call("signed_in_user", "GET", "http://localhost/api/me", user="nora@contoso.com")
-    assert me.body["views"] == ["home", "new", "request", "assigned"] and me.body["home"] == "/assigned"
+    assert me.body["views"] == ["home", "new", "request", "feedback", "assigned"] and me.body["home"] == "/assigned"
 
 
 def test_me_without_a_principal_is_401(app):

@@ -1,9 +1,12 @@
 """The engagement after assignment in Chromium over devhost: the assigned
 architect records the discovery workshop from the request's view on a phone,
 its record reads as a sentence on the timeline, and the requestor rates the
-completed review once; axe-core on both dialogs."""
+completed review once from the completion mail's link, which opens the rating;
+axe-core on both dialogs."""
 
 from __future__ import annotations
+
+import re
 
 from playwright.sync_api import expect
 
@@ -11,6 +14,8 @@ from tests.factories import form
 from tests.integration.browser import LEAD_ROLES, PHONE, browser, open_page, web_host  # noqa: F401
 from tests.integration.test_page_views import LEAD, assert_fits
 from tests.integration.test_web_page import assert_accessible, user
+from tests.integration.test_web_workflow import mails, text_of
+from tests.integration.live import wait_for
 
 ARCHITECT = "eva.novak@contoso.com"
 
@@ -49,10 +54,17 @@ def test_the_architect_records_the_workshop_and_the_requestor_rates_the_review(o
     assert web_host.call("POST", f"/api/requests/{request_id}/complete", user=ARCHITECT,
                          body={"outcome": {"notes": "Ready for the partner."}}).status == 200
     web_host.wait_for_status(request_id, "completed", owner)
-    requestor = open_page(owner, viewport=PHONE, path=f"/requests/{request_id}")
+    lead = open_page(LEAD, LEAD_ROLES, path=f"/requests/{request_id}/feedback")
+    expect(lead.page.locator("#action-message")).to_have_text("Only the requestor rates the review.")
+    expect(lead.page.get_by_role("dialog")).to_have_count(0)
+
+    completed = wait_for(lambda: mails(web_host, request_id, "request.completed", owner), 15)
+    link = re.search(r"^(http\S+/feedback)$", text_of(completed[0]), re.M).group(1)
+    assert link == f"{web_host.url}/requests/{request_id}/feedback"
+    requestor = open_page(owner, viewport=PHONE, path=link.removeprefix(web_host.url))
     mine = requestor.page
-    mine.locator("#detail-actions").get_by_role("button", name="Rate the review", exact=True).click()
-    rating = mine.get_by_role("dialog", name="Rate the review")
+    rating = mine.get_by_role("dialog", name="Rate the review")  # the mail's link opens the rating
+    expect(rating).to_be_visible()
     rating.get_by_label("4", exact=True).check()
     rating.get_by_label("Comment (optional)").fill("Clear and quick.")
     assert_accessible(requestor, "feedback-dialog")
@@ -62,3 +74,6 @@ def test_the_architect_records_the_workshop_and_the_requestor_rates_the_review(o
         "rated the review 4 of 5")
     expect(mine.locator("#detail-actions").get_by_role("button", name="Rate the review")).to_have_count(0)
     assert web_host.request(request_id, owner)["feedback"] == {"rating": 4, "comment": "Clear and quick."}
+    mine.goto(link)
+    expect(mine.locator("#action-message")).to_have_text("This review is rated already: 4 of 5.")
+    expect(mine.get_by_role("dialog")).to_have_count(0)

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { cleanQuery, href, listUrl, match, PATHS, reportQuery, routesClick, searchable } from "../../functions/web/static/router.js";
 
 test("every view has its address and an unknown one is not found", () => {
-  assert.deepEqual(PATHS, ["", "requests/new", "requests/{id}", "queue", "assigned", "reports", "architects"]);
+  assert.deepEqual(PATHS, ["", "requests/new", "requests/{id}", "requests/{id}/feedback", "queue", "assigned", "reports", "architects"]);
   assert.equal(match("/").view, "home");
   assert.equal(match("/requests/new").view, "new");
   assert.deepEqual(match("/requests/FTA-ABC123").params, { id: "FTA-ABC123" });

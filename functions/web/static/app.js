@@ -29,12 +29,12 @@ import { labels, loadVocabulary } from "./vocabulary.js";
 
 /** @type {Record<string, string>} */
 const SECTIONS = {
-  home: "view-home", new: "view-new", request: "view-request", queue: "view-list", assigned: "view-list",
+  home: "view-home", new: "view-new", request: "view-request", feedback: "view-request", queue: "view-list", assigned: "view-list",
   reports: "view-reports", architects: "view-architects", "not-found": "view-not-found", signin: "view-signin",
 };
 /** @type {Record<string, string>} */
 const TITLES = {
-  home: "My requests", new: "New request", request: "Request", queue: "Queue", assigned: "Assigned to me",
+  home: "My requests", new: "New request", request: "Request", feedback: "Rate the review", queue: "Queue", assigned: "Assigned to me",
   reports: "Reports", architects: "Architects", "not-found": "Page not found", signin: "Sign in",
 };
 /** @type {Array<[import("./router.js").ViewName, string]>} */
@@ -49,8 +49,8 @@ let rendered = 0;
  */
 function viewsOf(me) {
   if (Array.isArray(me.views)) return me.views;
-  if (me.isLead) return ["home", "new", "request", "queue", "assigned", "reports", "architects"];
-  return hasAssignments ? ["home", "new", "request", "assigned"] : ["home", "new", "request"];
+  if (me.isLead) return ["home", "new", "request", "feedback", "queue", "assigned", "reports", "architects"];
+  return hasAssignments ? ["home", "new", "request", "feedback", "assigned"] : ["home", "new", "request", "feedback"];
 }
 
 let hasAssignments = false;
@@ -143,9 +143,9 @@ async function render() {
     const go = { navigate };
     if (route.view === "home" || route.view === "queue" || route.view === "assigned") showList(route.view, route.query, go);
     else if (route.view === "new") renderChoices(me);
-    else if (route.view === "request") {
+    else if (route.view === "request" || route.view === "feedback") {
       document.title = `${route.params.id} — FTA Requests`;
-      showRequest(route.params.id, go);
+      showRequest(route.params.id, go, route.view === "feedback");
     } else if (route.view === "reports") showReports(route.query, go);
     else if (route.view === "architects") showArchitects();
   }

@@ -275,11 +275,25 @@ export function stopFollowing() {
 }
 
 /**
+ * The rating's own address (/requests/{id}/feedback, the completion mail's link): the request
+ * with its rating dialog open, or a line saying why it cannot be given.
+ * @param {RequestItem | null} request
+ */
+function offerRating(request) {
+  if (!request) return;
+  if (can(request, "feedback")) openAction("feedback", false);
+  else if (request.feedback) tell(`This review is rated already: ${request.feedback.rating} of 5.`);
+  else if (request.status !== "completed") tell("The review can be rated once it is completed.");
+  else tell("Only the requestor rates the review.");
+}
+
+/**
  * Show the request of the address.
  * @param {string} id
  * @param {unknown} _go
+ * @param {boolean} [rate] open the rating (the address /requests/{id}/feedback)
  */
-export function showRequest(id, _go) {
+export function showRequest(id, _go, rate = false) {
   stopFollowing();
   shown.timer = window.setInterval(follow, POLL_MS);
   shown.request = null;
@@ -292,5 +306,6 @@ export function showRequest(id, _go) {
       tell(state.flash.text, "success");
       state.flash = null;
     }
+    if (rate) offerRating(shown.request);
   });
 }

@@ -3,7 +3,7 @@
 // query string, and the API call a list view makes of it. Pure: no DOM, no
 // fetch; app.js moves between views with the History API.
 
-/** @typedef {"home" | "new" | "request" | "queue" | "assigned" | "reports" | "architects"} ViewName */
+/** @typedef {"home" | "new" | "request" | "queue" | "assigned" | "reports" | "architects" | "feedback"} ViewName */
 /** @typedef {ViewName | "not-found"} RoutedView */
 /** @typedef {{view: RoutedView, params: Record<string, string>, query: Record<string, string>}} Route */
 
@@ -13,6 +13,7 @@ export const ROUTES = [
   { view: "home", path: "" },
   { view: "new", path: "requests/new" },
   { view: "request", path: "requests/{id}" },
+  { view: "feedback", path: "requests/{id}/feedback" },
   { view: "queue", path: "queue" },
   { view: "assigned", path: "assigned" },
   { view: "reports", path: "reports" },
@@ -28,6 +29,7 @@ export const QUERY_KEYS = {
   home: ["q", "sort"],
   new: [],
   request: [],
+  feedback: [],
   queue: ["q", "status", "leadGroup", "mine", "sort"],
   assigned: ["q", "sort"],
   reports: ["from", "to", "groupBy"],
