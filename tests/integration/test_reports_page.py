@@ -127,3 +127,44 @@ def test_the_reports_fit_a_phone_and_stay_closed_to_requestors(open_page, web_ho
     requestor = open_page(owner(), path="/reports")
     expect(requestor.page.get_by_role("heading", name="Page not found")).to_be_visible()
     expect(requestor.page.get_by_role("link", name="Reports")).to_have_count(0)
+
+
+DOMINO = {"exceptionType": "domino-90-day", "mailboxCount": 900, "averageMailboxSizeGb": 3, "expectedStart": "2027-02-01",
+          "expectedFinish": "2027-03-31", "sourceEnvironment": "HCL Domino 9", "justification": "Archive beyond 90 days"}
+LOCAL = {"exceptionType": "local-migrators", "mailboxCount": 300, "sharedMailboxCount": 20,
+         "sourceEnvironment": "Exchange 2010", "justification": "No network path to the tenant"}
+
+
+def decided_exception(web_host, who: str, migration: dict, decision: str) -> str:
+    request_id = web_host.submit(form(requestType="migration-exception", migration=migration, region="emea"), who)
+    web_host.wait_for_status(request_id, "routed", who)
+    for action, body in (("assign", {"architect": "eva.novak@contoso.com"}), ("milestones", {"kind": "first-contact"}),
+                         ("complete", {"outcome": {"decision": decision, "notes": "Reviewed."}})):
+        answer = web_host.call("POST", f"/api/requests/{request_id}/{action}", user=LEAD, roles=LEAD_ROLES, body=body)
+        assert answer.status in (200, 201), (action, answer.body)
+    web_host.wait_for_status(request_id, "completed", who)
+    return request_id
+
+
+def test_the_exceptions_tracker_and_the_engagement_figures_on_a_phone(open_page, web_host):
+    who = owner()
+    approved = decided_exception(web_host, who, DOMINO, "approved")
+    decided_exception(web_host, who, LOCAL, "declined")
+    assert web_host.call("POST", f"/api/requests/{approved}/feedback", user=who, body={"rating": 4}).status == 200
+
+    session = open_page(LEAD, LEAD_ROLES, viewport=PHONE, path="/reports?groupBy=exceptionType")
+    page = session.page
+    expect(page.get_by_label("Group by")).to_have_value("exceptionType")
+    tracker = page.get_by_role("table", name=re.compile("^Decisions per kind of exception"))
+    expect(tracker.get_by_role("columnheader")).to_have_text(["Kind of exception", "Submitted", "Approved", "Declined"])
+    domino = tracker.get_by_role("row", name=re.compile("^Domino mailboxes beyond 90 days"))
+    expect(domino.get_by_role("cell")).to_have_text(["1", "1", "0"], timeout=15_000)  # as the read model catches up
+    expect(tracker.get_by_role("row", name=re.compile("^Local migrators")).get_by_role("cell")).to_have_text(["1", "0", "1"])
+    engagement = page.get_by_role("table", name="First contacts and ratings per kind of exception")
+    expect(engagement.get_by_role("row", name=re.compile("^Domino mailboxes beyond 90 days")).get_by_role("cell")).to_have_text(
+        ["1", "1", "1", "4.0 of 5"])
+    violations = axe_violations(page)
+    assert not violations, describe_violations(violations)
+    widths = scroll_widths(page)
+    session.screenshot("exceptions-tracker-phone")
+    assert widths["document"] <= PHONE["width"] and widths["body"] <= PHONE["width"], widths

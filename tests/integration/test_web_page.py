@@ -158,7 +158,7 @@ def test_the_modules_stay_small_and_no_label_of_the_vocabulary_is_in_the_page():
         assert len((STATIC / module).read_text(encoding="utf-8").splitlines()) < 400, module
     html = (STATIC / "index.html").read_text(encoding="utf-8")
     options = re.findall(r"<option[^>]*>([^<]*)</option>", html)
-    assert set(options) <= {"Choose…", "Lead group", "Region", "Request type", "Architect"}, options
+    assert set(options) <= {"Choose…", "Lead group", "Region", "Request type", "Architect", "Kind of exception"}, options
     page = html + "\n".join((STATIC / module).read_text(encoding="utf-8") for module in MODULES)
     for label in ("SOW review / ECIF related", "Routed to lead group", "SMC-C", "Additional information needed",
                   "Out of FastTrack scope", "Cat 2b: adoption / training", "Statement of work (SOW)", "Back in the queue",
@@ -323,7 +323,7 @@ def shown_facts(page: Page) -> list[str]:
 
 def test_the_migration_form_asks_for_the_facts_of_the_kind_chosen_and_sends_them(open_page, web_host):
     me = user("migration")
-    session = open_page(me, path=NEW)
+    session = open_page(me, viewport=PHONE, path=NEW)
     page = session.page
     fill_form(page, request_type="migration-exception")
     kinds = page.get_by_label("Kind of exception")
@@ -350,7 +350,8 @@ def test_the_migration_form_asks_for_the_facts_of_the_kind_chosen_and_sends_them
     expect(page.locator("#error-migration-expectedFinish")).to_contain_text("must not be before the expected start")
     expect(page.get_by_label("Expected finish")).to_have_attribute("aria-invalid", "true")
     assert web_host.requests_of(me) == []
-    session.screenshot("migration-finish-before-start")
+    assert_fits(session, "migration-finish-before-start")
+    assert_accessible(session, "migration-finish-before-start")
 
     page.get_by_label("Expected finish").fill("2027-03-31")
     page.get_by_role("button", name="Submit").click()

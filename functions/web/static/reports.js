@@ -9,10 +9,12 @@ import { $, clear, el, field } from "./dom.js";
 import { count, hours, percent } from "./format.js";
 import { href, reportQuery } from "./router.js";
 import { groupName, personName } from "./state.js";
-import { labels } from "./vocabulary.js";
+import { entries, labels } from "./vocabulary.js";
 
 /** @typedef {{key: string, submitted: number, assigned: number, assignedWithinSla: number, withinSlaPercent: number | null,
- *   timeToAssignBusinessHours: {p50: number | null, p90: number | null}, openNow: number, overdueNow: number}} Group */
+ *   timeToAssignBusinessHours: {p50: number | null, p90: number | null}, openNow: number, overdueNow: number,
+ *   rated?: number, averageRating?: number | null, firstContacts?: number, firstContactsOnTime?: number,
+ *   decisions?: Record<string, number>}} Group */
 
 /** @type {{navigate: (url: string) => void}} */
 let go = { navigate: () => {} };
@@ -28,6 +30,7 @@ function keyName(groupBy, key) {
   if (groupBy === "region") return labels("regions", key);
   if (groupBy === "requestType") return labels("requestTypes", key);
   if (groupBy === "architect") return personName(key);
+  if (groupBy === "exceptionType") return labels("exceptionTypes", key);
   return key;
 }
 
@@ -77,7 +80,8 @@ function figure(id, heading, chart, details) {
 export function renderReport(report) {
   const target = $("reports-body");
   clear(target);
-  const by = { leadGroup: "lead group", region: "region", requestType: "request type", architect: "architect" };
+  const by = { leadGroup: "lead group", region: "region", requestType: "request type", architect: "architect",
+    exceptionType: "kind of exception" };
   const per = by[/** @type {keyof typeof by} */ (report.groupBy)] || report.groupBy;
   const title = per.charAt(0).toUpperCase() + per.slice(1);
   const groups = report.groups;
@@ -98,6 +102,40 @@ export function renderReport(report) {
     bars("Open now", groups.map((g) => ({ label: name(g), value: g.openNow, text: count(g.openNow) })), most),
     table(`Open and overdue now, per ${per}`, [title, "Open", "Overdue"],
       groups.map((g) => [name(g), count(g.openNow), count(g.overdueNow)]))));
+  target.appendChild(engagement(groups, per, title, name));
+  if (report.groupBy === "exceptionType") target.appendChild(tracker(groups, name));
+}
+
+/**
+ * After assignment: first contacts (on time or late) and the requestors' ratings, per group.
+ * @param {Group[]} groups
+ * @param {string} per
+ * @param {string} title
+ * @param {(g: Group) => string} name
+ */
+function engagement(groups, per, title, name) {
+  const rating = (/** @type {Group} */ g) => (typeof g.averageRating === "number" ? `${g.averageRating.toFixed(1)} of 5` : "–");
+  return figure("chart-rating", `The engagement: first contacts and ratings, per ${per}`,
+    bars("Average rating", groups.map((g) => ({ label: name(g), value: g.averageRating ?? null, text: rating(g) })), 5),
+    table(`First contacts and ratings per ${per}`, [title, "First contacts", "On time", "Rated", "Average rating"],
+      groups.map((g) => [name(g), count(g.firstContacts || 0), count(g.firstContactsOnTime || 0), count(g.rated || 0),
+        rating(g)])));
+}
+
+/**
+ * The exceptions tracker: the decisions on the migration exceptions of the period, per kind.
+ * @param {Group[]} groups
+ * @param {(g: Group) => string} name
+ */
+function tracker(groups, name) {
+  const decisions = entries("decisions");
+  const decided = (/** @type {Group} */ g) => Object.values(g.decisions || {}).reduce((a, b) => a + b, 0);
+  return figure("chart-exceptions", "Exceptions tracker: decisions per kind of exception",
+    bars("Decided", groups.map((g) => ({ label: name(g), value: decided(g), text: `${count(decided(g))} of ${count(g.submitted)}` })),
+      Math.max(1, ...groups.map((g) => g.submitted))),
+    table("Decisions per kind of exception (each request's decision is in the CSV)", ["Kind of exception", "Submitted",
+      ...decisions.map(([, label]) => label)],
+    groups.map((g) => [name(g), count(g.submitted), ...decisions.map(([value]) => count((g.decisions || {})[value] || 0))])));
 }
 
 /**
