@@ -143,7 +143,9 @@ def _paths() -> dict[str, Any]:
                 "responses": {
                     "200": {"description": "the file",
                             "headers": {"ETag": {"$ref": "#/components/headers/ETag"},
-                                        "Cache-Control": _header("revalidate with If-None-Match")},
+                                        "Cache-Control": _header("revalidate with If-None-Match"),
+                                        "Content-Encoding": _header("gzip, when Accept-Encoding admits it"),
+                                        "Vary": _header("Accept-Encoding")},
                             "content": {"text/javascript": {"schema": {"type": "string"}},
                                         "text/css": {"schema": {"type": "string"}}}},
                     "304": {"description": "not modified since the ETag given in If-None-Match"},

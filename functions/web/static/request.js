@@ -232,6 +232,7 @@ function render(request, etag) {
   renderFacts(request);
   renderTimeline($("timeline"), request);
   renderDocuments(request, reload, tell);
+  $("detail-body").hidden = false;
 }
 
 async function reload() {
@@ -252,6 +253,7 @@ async function load(id) {
   $("detail-heading").textContent = answer.status === 404 ? "Request not found" : `Request ${id}`;
   for (const id of ["detail-summary", "detail-actions", "detail-fields", "timeline", "documents-body"]) clear($(id));
   $("detail-question").hidden = true;
+  $("detail-body").hidden = true;
   tell(answer.status === 404 ? `There is no request ${id} that you may see.` : serverMessage(answer, "The request could not be loaded."), "error");
 }
 
@@ -301,6 +303,8 @@ export function showRequest(id, _go, rate = false) {
   $("detail-heading").textContent = `Request ${id}`;
   for (const part of ["detail-summary", "detail-actions", "detail-fields", "timeline", "documents-body", "dialogs"]) clear($(part));
   $("detail-question").hidden = true;
+  // The facts, timeline and documents appear together with the request, in one layout (no card moves under the reader).
+  $("detail-body").hidden = true;
   load(id).then(() => {
     if (state.flash && state.flash.id === id) {
       tell(state.flash.text, "success");
