@@ -72,3 +72,36 @@ def test_ask_answer_comment_assign_complete_sends_every_email_once(app, smtp):
     [completed] = [r for r in received if r.message["X-FTA-Event"] == "request.completed" and REQUESTOR in r.recipients]
     body = completed.message.get_body(("plain",)).get_content()
     assert "Decision:            Approved" in body and "Archive first." in body
+
+
+ATU = "ana.atu@contoso.com"
+PARTNER = "pat@fabrikam.example"
+
+
+def test_the_account_team_gets_the_requestors_mails_once_and_the_workshops_out_of_scope_items(app, smtp):
+    team = [{"email": ATU, "role": "atu"}, {"email": PARTNER, "role": "partner"}]
+    created = app.request("POST", "/api/requests", migration_form(participants=team))
+    assert created.status == 201
+    path = f"/api/requests/{created.body['id']}"
+    app.wait_for(lambda: app.request("GET", path).body["status"] == "routed")
+    assert app.request("POST", f"{path}/assign", {"architect": ARCHITECT}, **LEAD).status == 200
+    workshop = {"kind": "workshop-held", "customerUnderstanding": "high", "outOfScope": ["Teams Phone", "Copilot"],
+                "engagementStart": "2027-01-11", "dibs": {"dueDate": "2027-03-31", "intent": "Mail in the cloud",
+                                                          "businessReason": "Datacentre exit", "successOwners": ["CIO"]}}
+    assert app.request("POST", f"{path}/milestones", workshop, user=ARCHITECT).status == 200
+    done = app.request("POST", f"{path}/complete", {"outcome": {"decision": "approved", "notes": "Go."}}, user=ARCHITECT)
+    assert done.status == 200
+
+    requestors_events = ("request.submitted", "request.assigned", "request.completed")
+    app.wait_for(lambda: sum(1 for r in smtp.collector.snapshot() if r.message["X-FTA-Event"] == "request.completed") >= 2,
+                 timeout=60)
+    time.sleep(1.0)  # anything sent twice would arrive meanwhile
+    received = smtp.collector.snapshot()
+    for person in (REQUESTOR, ATU, PARTNER):
+        got = sorted(r.message["X-FTA-Event"] for r in received if person in r.recipients)
+        assert got == sorted(requestors_events), (person, got)
+    for person in (REQUESTOR, ATU, PARTNER):
+        [completed] = [r for r in received if r.message["X-FTA-Event"] == "request.completed" and person in r.recipients]
+        for kind in ("plain", "html"):
+            text = completed.message.get_body((kind,)).get_content()
+            assert "Teams Phone" in text and "Copilot" in text, (person, kind)
