@@ -1,5 +1,5 @@
 """Figure 9: Lighthouse (npm ``lighthouse``, Debian's chromium) on the page's
-views of a devhost filled by ``python -m ops demo``, signed in as a lead:
+views (the four of the budget, the form and the architects' view) of a devhost filled by ``python -m ops demo``, signed in as a lead:
 performance, accessibility and best practices per view, mobile and desktop.
 Budgets: performance at least 95, accessibility and best practices 100.
 A view the app does not serve yet (404) is reported as such, not scored.
@@ -27,7 +27,7 @@ CHROME_FLAGS = ("--headless --no-sandbox --disable-gpu --disable-background-netw
                 " --disable-sync")
 CATEGORIES = ("performance", "accessibility", "best-practices")
 BUDGETS = {"performance": 95, "accessibility": 100, "best-practices": 100}
-VIEWS = ("/", "/queue", "/requests/{id}", "/reports")
+VIEWS = ("/", "/queue", "/requests/{id}", "/reports", "/requests/new", "/architects")
 FORM_FACTORS = ("mobile", "desktop")
 LEAD = "fta-alignment@contoso.com"
 RUN_TIMEOUT_SECONDS = 180
