@@ -23,7 +23,7 @@ from bench.live import Call, Client, Devhost, OutboxWatcher, drive, json_call, s
 from bench.report import check, progress, table
 from bench.stats import median
 
-BUDGET_RATIO = 0.25  # a submission costs at most four reads of one request
+BUDGET_RATIO = 0.4  # a submission costs at most two and a half reads of one request
 SUBMITTED, ROUTED = "request.submitted", "request.routed"
 DRAIN_TIMEOUT_SECONDS = 300.0
 

@@ -1,6 +1,8 @@
 """Figure 3: the event pipeline. From the first of N POSTs until every request
-is routed (``route_to_leads``) and its requestor confirmed by email
-(``notify``), on a fresh devhost; throughput against intake alone, and the
+is routed (``route_to_leads``), its requestor confirmed by email (``notify``)
+and every subscription of the app drained (Teams, the read model and the rest:
+nothing active, locked or scheduled; the leads' own feeds are not the app's), on
+a fresh devhost; throughput against intake alone (budget 0.7), and the
 latencies submit → routed (the request's history) and submit → email (the
 ``.eml`` file's write time)."""
 
@@ -18,7 +20,7 @@ from bench.live import Devhost, OutboxWatcher, drive, json_call, start_devhost
 from bench.report import check, progress, table
 from bench.stats import median, percentile
 
-BUDGET_RATIO = 0.5
+BUDGET_RATIO = 0.7
 LEAD = "bench.lead@contoso.com"
 TIMEOUT_SECONDS = 600.0
 POLL_SECONDS = 0.1
@@ -26,6 +28,19 @@ POLL_SECONDS = 0.1
 
 def epoch(iso_time: str) -> float:
     return datetime.fromisoformat(iso_time.replace("Z", "+00:00")).timestamp()
+
+
+def undrained(bus_path: Path) -> int:
+    """Messages of the app's own subscriptions not yet completed (dead letters aside: those are counted apart)."""
+    import sqlite3
+
+    from shared import topology
+    from shared.adapters.bus.local_storage import DEAD
+
+    with sqlite3.connect(f"file:{bus_path}?mode=ro", uri=True, timeout=30) as db:
+        rows = db.execute("SELECT subscription, COUNT(*) FROM messages WHERE state != ? GROUP BY subscription",
+                          (DEAD,)).fetchall()
+    return sum(n for name, n in rows if not topology.is_feed(name))
 
 
 def routed_count(store: Any) -> int:
@@ -83,7 +98,9 @@ def run(sizes: Any, workdir: Path, results: dict[str, Any]) -> dict[str, Any]:
             deadline = time.monotonic() + TIMEOUT_SECONDS
             while True:
                 confirmed = {e.request_id for e in outbox.scan() if e.event == SUBMITTED} & ids
-                if len(confirmed) == total and routed_count(store) >= total + warm:
+                if len(confirmed) == total and routed_count(store) >= total + warm \
+                        and undrained(devhost.data_dir / "bus.sqlite3") == 0:
+                    drained_at = time.time()
                     break
                 if time.monotonic() > deadline:
                     raise RuntimeError(f"after {TIMEOUT_SECONDS:.0f}s: {len(confirmed)} of {total} confirmed\n"
@@ -102,7 +119,7 @@ def run(sizes: Any, workdir: Path, results: dict[str, Any]) -> dict[str, Any]:
     routed_at = {rid: event_time(r, ROUTED) for rid, r in routed.items()}
     to_routed = [routed_at[rid] - submitted_at[rid] for rid in ids]
     to_email = [email_at[rid] - submitted_at[rid] for rid in ids]
-    done = max(max(routed_at.values()), max(email_at.values()))
+    done = max(max(routed_at.values()), max(email_at.values()), drained_at)  # drained: seen within POLL_SECONDS
     elapsed = done - first_post
     throughput = total / elapsed
     intake = results.get("intake", {}).get("post_per_second")
@@ -130,7 +147,7 @@ def run(sizes: Any, workdir: Path, results: dict[str, Any]) -> dict[str, Any]:
         "budget_ratio": BUDGET_RATIO,
         **latency,
         "checks": [
-            check("Pipeline: submitted → routed + confirmed, throughput / intake (req/s)",
+            check("Pipeline end to end: submitted → routed, confirmed, every subscription drained; throughput / intake (req/s)",
                   f"{throughput:.1f} / {intake:.1f} = {ratio:.2f} ({total} requests in {elapsed:.1f}s)",
                   f"≥ {BUDGET_RATIO:g}", ratio >= BUDGET_RATIO, round(ratio, 3)),
             check("Pipeline latency submit → routed, p50 / p95",

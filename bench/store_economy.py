@@ -22,6 +22,7 @@ from bench.report import check, progress, table
 READ_RU_PER_KB = 1.0
 WRITE_RU_PER_KB = 5.0
 QUERY_RU_MIN = 2.9
+RU_BUDGET = 100.0
 SYSTEM_PROPERTIES_BYTES = 200  # _rid, _self, _etag, _attachments, _ts that Cosmos DB adds to each document
 FORMULA = (
     "RU ≈ Σ point reads ⌈KB⌉ × 1 + Σ writes ⌈KB⌉ × 5 + queries × 2.9, "
@@ -225,7 +226,7 @@ def judge(stores: dict[str, Any]) -> dict[str, Any]:
         check("Store queries in the event pipeline (route_to_leads + notify)", str(pipeline_queries), "0",
               pipeline_queries == 0, pipeline_queries),
         check("Estimated request units per lifecycle (Cosmos DB)", f"{stores['cosmos']['ru_estimate']:.1f} RU",
-              "—", None, stores["cosmos"]["ru_estimate"]),
+              f"≤ {RU_BUDGET:g} RU", stores["cosmos"]["ru_estimate"] <= RU_BUDGET, stores["cosmos"]["ru_estimate"]),
     ]
     return {"stores": stores, "formula": FORMULA, "lifecycle_phases": list(LIFECYCLE_PHASES), "checks": checks}
 
