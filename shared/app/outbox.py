@@ -89,6 +89,12 @@ def to_message(event: Event, request: FtaRequest) -> OutgoingMessage:
     )
 
 
+def _with_own_events(request: FtaRequest) -> FtaRequest:
+    """A copy that marking events dispatched may change without touching ``request``
+    (it sets the events' flags and the request's own ``pendingDispatch``, nothing deeper)."""
+    return request.model_copy(update={"history": [event.model_copy() for event in request.history]})
+
+
 def dispatch(ctx: Context, request: FtaRequest, etag: str) -> tuple[FtaRequest, str]:
     """Publish the request's undispatched events, then mark them dispatched.
 
@@ -108,7 +114,7 @@ def dispatch(ctx: Context, request: FtaRequest, etag: str) -> tuple[FtaRequest, 
     ids = {event.id for event in pending}
     try:
         request, etag, _ = change(ctx, request.id, lambda r: True if r.mark_dispatched(ids) else None,
-                                  current=(request.model_copy(deep=True), etag))
+                                  current=(_with_own_events(request), etag))
     except (Busy, NotFound, StoreError) as exc:
         log.warning("marking events dispatched failed, sweep will republish: request=%s error=%s",
                     request.id, type(exc).__name__)
