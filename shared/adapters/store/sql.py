@@ -13,6 +13,13 @@ from shared.adapters.store.common import comparable, contained, in_values, json_
 # page costs its size, not the number of matches.
 MAX_SPLIT_VALUES = 8
 
+# A text field with a trigram index of its own (an FTS5 table whose rowids are the
+# documents' rowids, kept by triggers): a ``contains`` reads the index for the
+# candidates, then matches them literally, so its cost follows the matches, not
+# the rows. Only the requests container has the field.
+TEXT_INDEXES = {"searchText": "requests_search"}
+TRIGRAM = 3  # a substring shorter than a trigram cannot use the index
+
 
 def column(field: str) -> str:
     validated_field(field)
@@ -34,8 +41,17 @@ def condition(where: Where, params: list[Any]) -> str:
             terms.append(f"{target} IS NULL")
         return "(" + " OR ".join(terms) + ")" if terms else "0"
     if op == "contains":  # instr: a literal substring, no LIKE wildcards to escape
-        params.append(contained(where))
-        return f"instr({target}, ?) > 0"
+        text = contained(where)
+        params.append(text)
+        literal = f"instr({target}, ?) > 0"
+        index = TEXT_INDEXES.get(where.field)
+        if index is None or len(text) < TRIGRAM:
+            return literal
+        # LIKE here only narrows (its wildcards and its ASCII case folding match more, never less);
+        # instr decides.
+        params.insert(len(params) - 1, f"%{text}%")
+        return f'(rowid IN (SELECT rowid FROM "{index}" WHERE text LIKE ?) AND {literal})'
+
     value = json_scalar(value)
     if op == "=":
         if value is None:

@@ -42,7 +42,7 @@ from shared.adapters.store.common import (
     validated_field,
     validated_id,
 )
-from shared.adapters.store.sql import split_by_value
+from shared.adapters.store.sql import TEXT_INDEXES, split_by_value
 from shared.adapters.store.sql import column as _column
 from shared.adapters.store.sql import condition as _condition
 from shared.topology import CONTAINERS, REQUESTS
@@ -135,11 +135,32 @@ class SqliteStore:
             connection.execute(
                 f'CREATE INDEX IF NOT EXISTS "{REQUESTS}_{index_name}" ON "{REQUESTS}"({_column(field)}, id)'
             )
+        for field, index in TEXT_INDEXES.items():
+            self._create_text_index(connection, REQUESTS, field, index)
         # A status's requests in creation order: the lists and a lead's queue read one range per status.
         connection.execute(
             f'CREATE INDEX IF NOT EXISTS "{REQUESTS}_status_created_at" ON "{REQUESTS}"'
             f'({_column("status")}, {_column("createdAt")}, id)'
         )
+
+    @staticmethod
+    def _create_text_index(connection: sqlite3.Connection, table: str, field: str, index: str) -> None:
+        """A trigram index of ``field``, kept by triggers in the writes' own transactions; built from
+        the documents when it is new or does not hold one row per document."""
+        text = f"json_extract(new.doc, '$.{field}')"
+        connection.execute(f'CREATE VIRTUAL TABLE IF NOT EXISTS "{index}" USING fts5(text, tokenize=\'trigram\')')
+        connection.execute(f'CREATE TRIGGER IF NOT EXISTS "{index}_insert" AFTER INSERT ON "{table}" BEGIN '
+                           f'INSERT INTO "{index}"(rowid, text) VALUES (new.rowid, {text}); END')
+        connection.execute(f'CREATE TRIGGER IF NOT EXISTS "{index}_update" AFTER UPDATE OF doc ON "{table}" BEGIN '
+                           f'DELETE FROM "{index}" WHERE rowid = old.rowid; '
+                           f'INSERT INTO "{index}"(rowid, text) VALUES (new.rowid, {text}); END')
+        connection.execute(f'CREATE TRIGGER IF NOT EXISTS "{index}_delete" AFTER DELETE ON "{table}" BEGIN '
+                           f'DELETE FROM "{index}" WHERE rowid = old.rowid; END')
+        indexed = connection.execute(f'SELECT count(*) FROM "{index}"').fetchone()[0]
+        if indexed != connection.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]:
+            connection.execute(f'DELETE FROM "{index}"')
+            connection.execute(f'INSERT INTO "{index}"(rowid, text) SELECT rowid, json_extract(doc, \'$.{field}\') '
+                               f'FROM "{table}"')
 
     # -- helpers ------------------------------------------------------------
 

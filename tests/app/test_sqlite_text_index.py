@@ -1,0 +1,57 @@
+"""The SQLite store's trigram index of the requests' search text follows every
+create, replace and delete in the same transaction, is rebuilt when a store
+opens with an index out of step with its documents, and only narrows: a
+``contains`` still matches literally (wildcards, case, short substrings)."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from shared.adapters.store.base import Where
+from shared.adapters.store.sqlite import SqliteStore
+
+
+def doc(request_id: str, text: str) -> dict:
+    return {"id": request_id, "searchText": text, "createdAt": "2026-12-01T10:00:00.000000Z", "status": "routed"}
+
+
+def found(store: SqliteStore, text: str) -> set[str]:
+    return {d["id"] for d in store.query("requests", [Where("searchText", "contains", text)], limit=100).items}
+
+
+def test_the_index_follows_the_writes_and_matches_literally(tmp_path):
+    store = SqliteStore(tmp_path / "store.sqlite3")
+    try:
+        etag = store.create("requests", doc("FTA-A", "contoso ltd\n100%_sure"))
+        store.create("requests", doc("FTA-B", "fabrikam\ncontosa"))
+        store.create("requests", doc("FTA-C", "Contoso upper"))
+        assert found(store, "contoso") == {"FTA-A"}, "case as given: the index folds case, the match does not"
+        assert found(store, "0%_s") == {"FTA-A"}
+        assert found(store, "0%xs") == set(), "LIKE's wildcards are literal characters here"
+        assert found(store, "ntos") == {"FTA-A", "FTA-B", "FTA-C"}
+        assert found(store, "Conto") == {"FTA-C"}
+        assert found(store, "o ") == {"FTA-A", "FTA-C"}, "shorter than a trigram: matched without the index"
+        store.replace("requests", doc("FTA-A", "northwind"), etag=etag)
+        assert found(store, "contoso") == set() and found(store, "northwind") == {"FTA-A"}
+        store.delete("requests", "FTA-A")
+        assert found(store, "northwind") == set()
+    finally:
+        store.close()
+
+
+def test_a_store_opened_with_its_index_out_of_step_rebuilds_it(tmp_path):
+    path = tmp_path / "store.sqlite3"
+    store = SqliteStore(path)
+    store.create("requests", doc("FTA-A", "contoso ltd"))
+    store.close()
+    with sqlite3.connect(path) as db:  # as a store written before the index existed
+        db.execute('DELETE FROM "requests_search"')
+    reopened = SqliteStore(path)
+    try:
+        assert found(reopened, "contoso") == {"FTA-A"}
+        plan = " ".join(row[3] for row in reopened._execute(
+            'EXPLAIN QUERY PLAN SELECT id FROM "requests" WHERE rowid IN '
+            '(SELECT rowid FROM "requests_search" WHERE text LIKE ?)', ("%contoso%",)).fetchall())
+        assert "VIRTUAL TABLE INDEX" in plan, plan
+    finally:
+        reopened.close()
