@@ -42,6 +42,15 @@ function textArea(id, max, required = false) {
 }
 
 /**
+ * A select of a vocabulary kind's values, the first chosen.
+ * @param {string} id
+ * @param {string} kind
+ */
+export function kindSelect(id, kind) {
+  return el("select", { attrs: { id } }, entries(kind).map(([value, label]) => el("option", { text: label, attrs: { value } })));
+}
+
+/**
  * A select of a vocabulary kind, "Choose…" first.
  * @param {string} id
  * @param {string} kind
@@ -175,11 +184,7 @@ function participants(request) {
   const current = Array.isArray(request.participants) ? request.participants : [];
   const rows = [...current, { email: "", role: "atu" }].slice(0, MAX_PARTICIPANTS).map((person, i) => {
     const email = el("input", { attrs: { id: `participant-email-${i}`, type: "email", autocomplete: "off", value: person.email } });
-    const role = el("select", { attrs: { id: `participant-role-${i}` } });
-    // the vocabulary names the roles once it has a participantRoles table; until then, the API's values
-    const roles = entries("participantRoles").length ? entries("participantRoles")
-      : ["atu", "csu", "partner", "other"].map((r) => /** @type {[string, string]} */ ([r, r]));
-    for (const [value, label] of roles) role.appendChild(el("option", { text: label, attrs: { value } }));
+    const role = kindSelect(`participant-role-${i}`, "participantRoles");
     role.value = person.role;
     return { email, role, box: el("div", { className: "participant-row" }, [
       field(`Person ${i + 1}: address`, email), field(`Person ${i + 1}: role`, role)]) };
@@ -215,10 +220,8 @@ function lines(text) {
  * @returns {DialogSpec}
  */
 function milestone() {
-  const kind = el("select", { attrs: { id: "milestone-kind" } },
-    entries("milestones").map(([value, label]) => el("option", { text: label, attrs: { value } })));
-  const understanding = el("select", { attrs: { id: "workshop-understanding", required: "" } },
-    entries("customerUnderstanding").map(([value, label]) => el("option", { text: label, attrs: { value } })));
+  const kind = kindSelect("milestone-kind", "milestones");
+  const understanding = kindSelect("workshop-understanding", "customerUnderstanding");
   const outOfScope = textArea("workshop-out-of-scope", COMMENT_MAX);
   const start = input("workshop-start", "date");
   const due = input("dibs-due", "date");

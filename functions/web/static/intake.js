@@ -4,6 +4,7 @@
 // exceptionFacts table names them) and the account team (a row per person, at most
 // MAX_PARTICIPANTS), both read into the body the form submits.
 
+import { kindSelect } from "./dialogs.js";
 import { $, el, field } from "./dom.js";
 import { entries, labels } from "./vocabulary.js";
 
@@ -65,8 +66,7 @@ function addRow() {
   if (rows.length >= MAX_PARTICIPANTS) return;
   serial += 1;
   const email = el("input", { attrs: { id: `participant-email-${serial}`, type: "email", autocomplete: "off" } });
-  const role = el("select", { attrs: { id: `participant-role-${serial}` } });
-  for (const [value, label] of entries("participantRoles")) role.appendChild(el("option", { text: label, attrs: { value } }));
+  const role = kindSelect(`participant-role-${serial}`, "participantRoles");
   const remove = el("button", { className: "secondary", attrs: { type: "button" } });
   const box = el("div", { className: "participant-row" }, [
     el("div", { className: "field" }, [el("label", { attrs: { for: email.id } }), email]),

@@ -75,14 +75,13 @@ def _defaults(model: type[BaseModel], keep: frozenset[str] = frozenset()) -> dic
 
 
 _REQUEST_DEFAULTS = _defaults(FtaRequest, _QUERIED)
-_EVENT_DEFAULTS = {**_defaults(Event), "requestId": object()}  # an event's requestId is its request's id
+_EVENT_DEFAULTS = _defaults(Event)
 
 
 def _lean(doc: dict[str, Any], defaults: dict[str, Any]) -> dict[str, Any]:
-    missing = object()
     return {key: value for key, value in doc.items()
-            if value is not None and not (key in defaults and value == defaults.get(key, missing)
-                                          and type(value) is type(defaults[key]))}
+            if value is not None and not (key in defaults and type(value) is type(defaults[key])
+                                          and value == defaults[key])}
 
 
 def _document(request: FtaRequest) -> dict:
@@ -91,7 +90,8 @@ def _document(request: FtaRequest) -> dict:
     a smaller document costs fewer request units to write and read. A query finds a missing
     field as it finds a null one (neither equals nor compares with a value)."""
     doc = _lean(request.to_json_dict(), _REQUEST_DEFAULTS)
-    doc["history"] = [{key: value for key, value in _lean(event, _EVENT_DEFAULTS).items() if key != "requestId"}
+    doc["history"] = [{key: value for key, value in _lean(event, _EVENT_DEFAULTS).items()
+                       if key != "requestId"}  # the request's own id, restored on reading
                       for event in doc.get("history", [])]
     return {**doc, "searchText": search_text(request), "dueOrder": due_order(request)}
 
