@@ -136,8 +136,9 @@ VIEW_PATHS = {"home": "/", "queue": "/queue", "assigned": "/assigned"}
 
 def views(principal: Principal, *, architect: bool) -> list[str]:
     """The page's views this caller may open: everyone their own requests, a new
-    one and a review's rating (the request's allowedActions say whether it may be given); leads and admins the queue, the reports and the architects' availability;
-    architects their assignments."""
+    one and a review's rating (the request's allowedActions say whether it may be
+    given); leads and admins the queue, the reports and the architects'
+    availability; architects their assignments."""
     allowed = {"home", "new", "request", "feedback"}
     if principal.is_lead:
         allowed |= {"queue", "reports", "architects"}
