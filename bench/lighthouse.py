@@ -1,5 +1,6 @@
 """Figure 9: Lighthouse (npm ``lighthouse``, Debian's chromium) on the page's
-views (the four of the budget, the form and the architects' view) of a devhost filled by ``python -m ops demo``, signed in as a lead:
+views (the four of the budget, the form and the architects' view) of a devhost
+filled by ``python -m ops demo``, signed in as a lead:
 performance, accessibility and best practices per view, mobile and desktop.
 Budgets: performance at least 95, accessibility and best practices 100.
 A view the app does not serve yet (404) is reported as such, not scored.

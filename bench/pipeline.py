@@ -147,7 +147,8 @@ def run(sizes: Any, workdir: Path, results: dict[str, Any]) -> dict[str, Any]:
         "budget_ratio": BUDGET_RATIO,
         **latency,
         "checks": [
-            check("Pipeline end to end: submitted → routed, confirmed, every subscription drained; throughput / intake (req/s)",
+            check("Pipeline end to end: submitted → routed, confirmed, every subscription drained; "
+                  "throughput / intake (req/s)",
                   f"{throughput:.1f} / {intake:.1f} = {ratio:.2f} ({total} requests in {elapsed:.1f}s)",
                   f"≥ {BUDGET_RATIO:g}", ratio >= BUDGET_RATIO, round(ratio, 3)),
             check("Pipeline latency submit → routed, p50 / p95",

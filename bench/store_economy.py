@@ -225,7 +225,8 @@ def judge(stores: dict[str, Any]) -> dict[str, Any]:
     checks = [
         check("Store ops per lifecycle (reads / writes / queries)", shown, "same on every store and every lifecycle",
               same, totals["reads"] + totals["writes"] + totals["queries"]),
-        check("Store queries in the event pipeline (route_to_leads, notify, post_to_teams, update_reports)", str(pipeline_queries), "0",
+        check("Store queries in the event pipeline (route_to_leads, notify, post_to_teams, update_reports)",
+              str(pipeline_queries), "0",
               pipeline_queries == 0, pipeline_queries),
         check("Estimated request units per lifecycle (Cosmos DB)", f"{stores['cosmos']['ru_estimate']:.1f} RU",
               f"≤ {RU_BUDGET:g} RU", stores["cosmos"]["ru_estimate"] <= RU_BUDGET, stores["cosmos"]["ru_estimate"]),
