@@ -8,7 +8,7 @@ from shared.app.context import Context
 from shared.app.errors import Poison
 from shared.app.teams_card import request_url
 from shared.domain.model import Event, EventType, FtaRequest
-from shared.domain.vocabulary import REQUEST_TYPES, label
+from shared.domain.vocabulary import REQUEST_TYPES, label, region_label
 
 # Every event type, with its email's template; None: the event sends no email.
 TEMPLATE_FOR: dict[EventType, str | None] = {
@@ -101,7 +101,7 @@ def _group_view(ctx: Context, group_id: str | None) -> dict[str, str] | None:
     return {"id": group.id, "name": group.name}
 
 
-def email_context(ctx: Context, event: Event, request: FtaRequest) -> dict[str, Any]:
+def email_context(ctx: Context, event: Event, request: FtaRequest, *, for_requestor: bool = True) -> dict[str, Any]:
     base = ctx.policy.public_url
     return template_context(
         request.public_view(internal=False),  # an email never carries an internal comment it is not about
@@ -110,6 +110,7 @@ def email_context(ctx: Context, event: Event, request: FtaRequest) -> dict[str, 
         dashboard_url=f"{base}/",
         lead_group=_group_view(ctx, event.data.get("leadGroup") or request.lead_group),
         escalate_to=_group_view(ctx, event.data.get("escalateTo") or ctx.routing.escalate_to),
+        for_requestor=for_requestor,
     )
 
 
@@ -121,6 +122,7 @@ def template_context(
     dashboard_url: str,
     lead_group: dict[str, Any] | None = None,
     escalate_to: dict[str, Any] | None = None,
+    for_requestor: bool = True,
 ) -> dict[str, Any]:
     """The context every template receives, from the request's and event's camelCase dicts."""
     return {
@@ -139,4 +141,6 @@ def template_context(
         "dashboard_url": dashboard_url,
         "request_type_label": label(REQUEST_TYPES, request["requestType"]),
         "customer": request.get("customerName") or request["tenant"],
+        "region_label": region_label(request["region"]) if request.get("region") else "",
+        "for_requestor": for_requestor,  # what only the requestor may do (rate the review) is asked of them alone
     }

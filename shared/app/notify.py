@@ -43,7 +43,7 @@ def notify(ctx: Context, event: Event) -> Outcome:
         raise Poison("unknown request")
     request, _ = loaded
     recipients = recipients_for(ctx, event, request)
-    rendered = None
+    rendered: dict[bool, Any] = {}  # one rendering for the requestor, one for everyone else
     sent, skipped, rejected, failed = 0, 0, 0, 0
 
     for recipient in recipients:
@@ -54,15 +54,17 @@ def notify(ctx: Context, event: Event) -> Outcome:
         if held is None:
             skipped += 1
             continue
-        if rendered is None:
-            rendered = ctx.render(template, email_context(ctx, event, request))
+        for_requestor = recipient.lower() == request.requestor.email.lower()
+        if for_requestor not in rendered:
+            rendered[for_requestor] = ctx.render(template,
+                                                 email_context(ctx, event, request, for_requestor=for_requestor))
         email = Email(
             message_id=f"{key}@fta-requests",
             sender=ctx.policy.email_from,
             to=(recipient,),
-            subject=rendered.subject,
-            text=rendered.text,
-            html=rendered.html,
+            subject=rendered[for_requestor].subject,
+            text=rendered[for_requestor].text,
+            html=rendered[for_requestor].html,
             headers=(("X-FTA-Request-Id", request.id), ("X-FTA-Event", event.type.value), *_reply_to(ctx, request.id, recipient)),
         )
         try:

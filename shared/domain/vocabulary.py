@@ -199,10 +199,14 @@ def vocabulary() -> dict[str, dict[str, str]]:
 REGION_LABELS = {"americas": "Americas", "emea": "Europe, Middle East and Africa", "asia-pacific": "Asia Pacific"}
 
 
+def region_label(region: str) -> str:
+    return REGION_LABELS.get(region, region.replace("-", " ").capitalize())
+
+
 def routing_vocabulary(regions: Iterable[str], lead_groups: Iterable[tuple[str, str]]) -> dict[str, dict[str, str]]:
     """The words for what the routing file defines: its regions and its lead groups (id, name)."""
     return {
-        "regions": {region: REGION_LABELS.get(region, region.replace("-", " ").capitalize()) for region in regions},
+        "regions": {region: region_label(region) for region in regions},
         "leadGroups": dict(lead_groups),
     }
 

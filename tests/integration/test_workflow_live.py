@@ -105,3 +105,7 @@ def test_the_account_team_gets_the_requestors_mails_once_and_the_workshops_out_o
         for kind in ("plain", "html"):
             text = completed.message.get_body((kind,)).get_content()
             assert "Teams Phone" in text and "Copilot" in text, (person, kind)
+            assert "understanding of the benefit: High" in text or "<td>High</td>" in text, (person, kind)
+            assert "Europe, Middle East and Africa" in text, (person, kind)
+            asks_to_rate = f"/requests/{created.body['id']}/feedback" in text
+            assert asks_to_rate == (person == REQUESTOR), (person, kind)  # only the requestor rates the review

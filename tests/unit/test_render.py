@@ -54,7 +54,7 @@ def test_submitted_confirms_receipt_and_says_what_happens_next() -> None:
     assert "FTA Alignment or regional leads assign a FastTrack Architect" in rendered.text
     assert "within 2 business days" in rendered.text
     for shown in ("123456789", "Contoso Ltd", "Fabrikam Consulting", "12000", "SOW review / ECIF related",
-                  "emea", "USD 120,000", "Focus on the Exchange Online migration scope."):
+                  "Europe, Middle East and Africa", "USD 120,000", "Focus on the Exchange Online migration scope."):
         assert shown in rendered.text
         assert shown in rendered.html
 
@@ -105,6 +105,16 @@ def test_cancelled_names_the_actor_and_the_reason_when_given() -> None:
     assert "The customer postponed the project." in with_reason.text
     without_reason = render_email("cancelled", build_context("cancelled", "minimal"))
     assert "Reason" not in without_reason.text and "Reason" not in without_reason.html
+
+
+def test_the_completion_mail_asks_only_the_requestor_to_rate_the_review() -> None:
+    workshop = {"customerUnderstanding": "medium", "engagementStart": "2027-01-11", "outOfScope": ["Teams Phone"]}
+    for_requestor = render_email("completed", build_context("completed", workshop=workshop))
+    for_others = render_email("completed", {**build_context("completed", workshop=workshop), "for_requestor": False})
+    for rendered in (for_requestor, for_others):
+        assert "understanding of the benefit: Medium" in rendered.text and "<td>Medium</td>" in rendered.html
+    assert "/feedback" in for_requestor.text and "/feedback" in for_requestor.html
+    assert "/feedback" not in for_others.text and "/feedback" not in for_others.html
 
 
 def test_completed_thanks_the_architect_only_when_one_was_assigned() -> None:
