@@ -35,6 +35,7 @@ export function renderChoices(me) {
   fillSelect($("segment"), entries("segments"));
   fillSelect($("cloud"), entries("clouds"));
   fillSelect($("requestType"), entries("requestTypes"));
+  fillSelect($("migration-exceptionType"), entries("exceptionTypes"));
   for (const box of form().querySelectorAll('input[name="entitlements"]')) {
     if (!(box instanceof HTMLInputElement)) continue;
     const label = form().querySelector(`label[for="${CSS.escape(box.id)}"]`);

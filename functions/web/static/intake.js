@@ -6,7 +6,7 @@
 
 import { kindSelect } from "./dialogs.js";
 import { $, el, field } from "./dom.js";
-import { entries, labels } from "./vocabulary.js";
+import { labels } from "./vocabulary.js";
 
 export const MAX_PARTICIPANTS = 10;
 const NUMBERS = new Set(["mailboxCount", "averageMailboxSizeGb", "sharedMailboxCount"]);
@@ -99,15 +99,13 @@ export function clearParticipants() {
   relabel();
 }
 
-/** Fill the kinds from the vocabulary and wire both parts. */
+/** Name the facts' fields from the vocabulary and wire both parts (the kinds are the form's choices). */
 export function initIntakeParts() {
-  const kinds = $("migration-exceptionType");
-  for (const [value, label] of entries("exceptionTypes")) kinds.appendChild(el("option", { text: label, attrs: { value } }));
   for (const box of factBoxes()) {
     const label = box.querySelector("label");
     if (label && box.dataset.fact) label.textContent = labels("migrationFacts", box.dataset.fact);
   }
-  kinds.addEventListener("change", showFacts);
+  $("migration-exceptionType").addEventListener("change", showFacts);
   $("add-participant").addEventListener("click", addRow);
   showFacts();
 }
