@@ -19,7 +19,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from bench.live import Call, Client, Devhost, OutboxWatcher, drive, json_call, start_devhost
+from bench.live import SCALED_OUT, Call, Client, Devhost, OutboxWatcher, drive, json_call, start_devhost
 from bench.report import check, progress, table
 from bench.stats import median
 
@@ -80,7 +80,7 @@ def run(sizes: Any, workdir: Path, results: dict[str, Any]) -> dict[str, Any]:
     progress(f"intake: {sizes.intake_rounds} round(s) × {sizes.intake_seconds:g}s of POST and of GET a request, "
              f"{sizes.intake_threads} clients")
     rounds: dict[str, list[dict[str, Any]]] = {"post": [], "read": []}
-    with start_devhost(workdir / "intake") as devhost:
+    with start_devhost(workdir / "intake", *SCALED_OUT) as devhost:
         outbox = OutboxWatcher(devhost.outbox)
         created = warm_up(devhost, outbox, sizes.intake_threads)
         for index in range(sizes.intake_rounds):

@@ -57,6 +57,11 @@ class Devhost:
         self.stop()
 
 
+# As Flex Consumption runs them: the HTTP functions on one instance, the topic
+# triggers on instances of their own (here one process beside devhost's).
+SCALED_OUT = ("--trigger-processes", "1")
+
+
 def start_devhost(data_dir: Path, *args: str, **env: str) -> Devhost:
     """devhost on a free port over the embedded adapters in ``data_dir``; timers
     never fire (the benchmarks measure requests and the event pipeline)."""

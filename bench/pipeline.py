@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.intake import ROUTED, SUBMITTED, submit_call, wait_for_pipeline
-from bench.live import Devhost, OutboxWatcher, drive, json_call, start_devhost
+from bench.live import SCALED_OUT, Devhost, OutboxWatcher, drive, json_call, start_devhost
 from bench.report import check, progress, table
 from bench.stats import median, percentile
 
@@ -82,7 +82,7 @@ def run(sizes: Any, workdir: Path, results: dict[str, Any]) -> dict[str, Any]:
 
     total = sizes.pipeline_requests
     progress(f"pipeline: {total} requests through a fresh devhost")
-    with start_devhost(workdir / "pipeline") as devhost:
+    with start_devhost(workdir / "pipeline", *SCALED_OUT) as devhost:
         outbox = OutboxWatcher(devhost.outbox)
         warm = drive(devhost, submit_call, threads=1, total=2, expect=201).completed
         wait_for_pipeline(outbox, warm)

@@ -42,11 +42,13 @@ class _Renewals:
 
     def add(self, renewer: "LockRenewer") -> None:
         with self._wake:
-            heapq.heappush(self._due, (time.monotonic() + renewer.period, next(self._count), renewer))
+            entry = (time.monotonic() + renewer.period, next(self._count), renewer)
+            heapq.heappush(self._due, entry)
             if self._thread is None:
                 self._thread = threading.Thread(target=self._run, name="devhost-lock-renewals", daemon=True)
                 self._thread.start()
-            self._wake.notify()
+            if self._due[0] is entry:  # due before the one the thread waits for: wake it (else it sleeps on)
+                self._wake.notify()
 
     def _run(self) -> None:
         while True:

@@ -22,6 +22,7 @@ from devhost.inbound import start_inbound
 from devhost.invocation import Invoker
 from devhost.people import people
 from devhost.sign_in import SignIn
+from devhost.trigger_processes import run_as_trigger_process, start_trigger_processes, stop_trigger_processes
 from devhost.timers import Schedule, TimerRunner, run_timer_function, timer_request
 from shared import topology
 from shared.adapters.bus.local import LocalBus
@@ -39,10 +40,16 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--app", default="function_app:app", help="module:attribute of the func.FunctionApp")
     parser.add_argument("--consumers", type=int, default=2, help="receiving threads per topic-trigger function")
     parser.add_argument("--workers", type=int, default=16, help="threads running HTTP and admin invocations")
+    parser.add_argument("--trigger-processes", type=int, default=0, metavar="N",
+                        help="run the topic-trigger functions in N processes of their own, as Flex Consumption "
+                             "runs them on instances apart from the HTTP functions (default 0: in devhost's own)")
+    parser.add_argument("--triggers-only", action="store_true", help=argparse.SUPPRESS)  # such a process
     parser.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
     args = parser.parse_args(argv)
     if args.consumers < 1 or args.workers < 1:
         parser.error("--consumers and --workers must be at least 1")
+    if args.trigger_processes < 0:
+        parser.error("--trigger-processes must be 0 or more")
     if not 0 <= args.port <= 65535:
         parser.error("--port must be from 0 to 65535")
     return args
@@ -128,8 +135,8 @@ class DevHost:
                     f" (known: {', '.join(known)})"
                 )
 
-    def start_background(self) -> None:
-        topic_functions = self.catalog.of(TopicFunction)
+    def start_background(self, *, consume: bool = True, timers: bool = True) -> None:
+        topic_functions = self.catalog.of(TopicFunction) if consume else []
         bus = self.local_bus
         if topic_functions and bus is None:
             log.warning(
@@ -141,7 +148,7 @@ class DevHost:
                 consumer = SubscriptionConsumer(bus, function, self.invoker, self.stop, count=self.consumer_count)
                 consumer.start()
                 self.consumers.append(consumer)
-        for function in self.catalog.of(TimerFunction):
+        for function in self.catalog.of(TimerFunction) if timers else []:
             runner = TimerRunner(function, self.schedules[function.name], self.invoker, self.stop)
             runner.start()
             self.timers.append(runner)
@@ -211,16 +218,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     from shared import bootstrap
     from shared.settings import load_settings
 
+    sock: socket.socket | None = None
     try:
-        sock = bind(args.host, args.port)
+        if not args.triggers_only:  # such a process takes no calls: its parent passes FTA_PUBLIC_URL
+            sock = bind(args.host, args.port)
     except ValueError as exc:
         print(f"devhost: {one_line(exc)}", file=sys.stderr)
         return EXIT_CONFIGURATION
     try:
-        settings = load_settings(public_url_default(sock))
+        settings = load_settings(public_url_default(sock) if sock is not None else dict(os.environ))
         ctx = bootstrap.build(settings)
     except ValueError as exc:  # SettingsError, RoutingError: one line naming the setting
-        sock.close()
+        if sock is not None:
+            sock.close()
         print(f"devhost: {one_line(exc)}", file=sys.stderr)
         return EXIT_CONFIGURATION
     bootstrap.install(ctx)
@@ -240,18 +250,25 @@ def main(argv: Sequence[str] | None = None) -> int:
             app = import_app(args.app)
             host = DevHost.prepare(ctx, app, consumer_count=args.consumers, workers=args.workers)
         except ValueError as exc:
-            sock.close()
+            if sock is not None:
+                sock.close()
             print(f"devhost: {one_line(exc)}", file=sys.stderr)
             return EXIT_CONFIGURATION
+        if args.triggers_only:
+            host.start_background(timers=False)
+            return run_as_trigger_process(stopping)
         names = ", ".join(f"{f.name} ({f.kind})" for f in host.catalog.functions) or "none"
         log.info("functions: %s", names)
-        host.start_background()
+        host.start_background(consume=args.trigger_processes == 0)
+        children = start_trigger_processes(args, settings.public_url) if host.local_bus is not None else []
         inbound = start_inbound(ctx, "127.0.0.1", settings.inbound_smtp_port)
         try:
+            assert sock is not None
             status = serve(host, sock, stopping)
         finally:
             if inbound is not None:
                 inbound.stop()
+            stop_trigger_processes(children, SHUTDOWN_TIMEOUT_SECONDS)
         log.info("stopping")
         return status
     finally:

@@ -22,7 +22,7 @@ from azure.functions.servicebus import ServiceBusMessageInConverter
 from shared import topology
 
 # Service Bus reports a message without time-to-live as expiring at DateTime.MaxValue.
-NEVER_EXPIRES = "9999-12-31T23:59:59.9999999Z"
+NEVER_EXPIRES = "9999-12-31T23:59:59.999999+00:00"
 ACTIVE_STATE = 0
 
 
@@ -75,6 +75,18 @@ def host_time(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+def message_time(moment: datetime) -> str:
+    """A UTC time of a message's metadata, as ``datetime.isoformat`` writes it
+    (``+00:00``), the form the library's own Service Bus tests build. The
+    converter tries its formats in turn and ``strptime`` keeps only five
+    compiled in its cache: a ``Z`` time matches the sixth, so every time of
+    every message compiled them all again (a fifth of the pipeline's time);
+    this one matches the third, and they stay compiled."""
+    if moment.tzinfo is None:
+        raise ValueError("naive datetime: trigger metadata times are UTC")
+    return moment.astimezone(timezone.utc).isoformat(timespec="microseconds")
+
+
 def _string(value: Any) -> meta.Datum:
     return meta.Datum(str(value), "string")
 
@@ -95,7 +107,7 @@ def trigger_metadata(
         "MessageId": _string(received.message_id),
         "DeliveryCount": meta.Datum(int(received.delivery_count), "int"),
         "SequenceNumber": meta.Datum(int(received.sequence_number), "int"),
-        "EnqueuedTimeUtc": _string(host_time(received.enqueued_time)),
+        "EnqueuedTimeUtc": _string(message_time(received.enqueued_time)),
         "ExpiresAtUtc": _string(NEVER_EXPIRES),
         "LockToken": _string(received.lock_token),
         "State": meta.Datum(ACTIVE_STATE, "int"),
@@ -110,9 +122,9 @@ def trigger_metadata(
     if received.content_type is not None:
         metadata["ContentType"] = _string(received.content_type)
     if received.locked_until is not None:
-        metadata["LockedUntil"] = _string(host_time(received.locked_until))
+        metadata["LockedUntil"] = _string(message_time(received.locked_until))
     if received.scheduled_enqueue_time is not None:
-        metadata["ScheduledEnqueueTimeUtc"] = _string(host_time(received.scheduled_enqueue_time))
+        metadata["ScheduledEnqueueTimeUtc"] = _string(message_time(received.scheduled_enqueue_time))
     dead_letter_reason = getattr(received, "dead_letter_reason", None)
     if dead_letter_reason:
         metadata["DeadLetterReason"] = _string(dead_letter_reason)

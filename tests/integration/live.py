@@ -21,6 +21,10 @@ ISOLATED_PREFIXES = ("FTA_", "COSMOS_", "SMTP_", "ServiceBusConnection", "AWS_",
 NEVER = "0 0 0 1 1 *"
 
 
+def python_devhost() -> list[str]:
+    return [sys.executable, "-m", "devhost"]
+
+
 def app_env(data_dir: Path, **overrides: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(ISOLATED_PREFIXES)}
     env.update(FTA_DATA_DIR=str(data_dir), FTA_REMIND_SCHEDULE=NEVER, FTA_DEV_USER="", PYTHONUNBUFFERED="1",
@@ -89,13 +93,13 @@ class LiveApp:
         return self.process.wait(5)
 
 
-def start(data_dir: Path, *, port: int = 0, timeout: float = 60, **env: str) -> LiveApp:
+def start(data_dir: Path, *, port: int = 0, timeout: float = 60, args: tuple[str, ...] = (), **env: str) -> LiveApp:
     data_dir.mkdir(parents=True, exist_ok=True)
     log_path = data_dir / f"devhost-{time.monotonic_ns()}.log"
     environment = app_env(data_dir, **env)
     log = open(log_path, "wb")
     process = subprocess.Popen(
-        [sys.executable, "-m", "devhost", "--port", str(port)],
+        [sys.executable, "-m", "devhost", "--port", str(port), *args],
         cwd=REPO, env=environment, stdout=subprocess.PIPE, stderr=log,
     )
     deadline = time.monotonic() + timeout

@@ -36,6 +36,7 @@ from shared.adapters.bus.local_storage import (
     utc_now,
 )
 from shared.topology import Subscription
+from shared.adapters.writer_lock import WriterLock
 
 __all__ = ["LocalBus", "MessageLockLost", "ReceivedMessage", "UnknownSubscription"]
 
@@ -66,6 +67,7 @@ class LocalBus:
         self._max_delivery_count = max_delivery_count
         self._duplicate_window_us = int(duplicate_window_seconds * 1_000_000)
         self._guard = threading.RLock()
+        self._writer = WriterLock(self.path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._db: sqlite3.Connection | None = sqlite3.connect(
             self.path, isolation_level=None, check_same_thread=False, timeout=30.0
@@ -210,13 +212,10 @@ class LocalBus:
                         )
                         continue
                     token = str(uuid.uuid4())
-                    db.execute(
-                        "UPDATE messages SET lock_token = ?, locked_until_us = ?, delivery_count = delivery_count + 1"
-                        " WHERE sequence_number = ?",
-                        (token, now + self._lock_duration_us, candidate["sequence_number"]),
-                    )
                     row = db.execute(
-                        "SELECT * FROM messages WHERE sequence_number = ?", (candidate["sequence_number"],)
+                        "UPDATE messages SET lock_token = ?, locked_until_us = ?, delivery_count = delivery_count + 1"
+                        " WHERE sequence_number = ? RETURNING *",
+                        (token, now + self._lock_duration_us, candidate["sequence_number"]),
                     ).fetchone()
                     received.append(self._row_to_message(row))
         return received
@@ -244,9 +243,14 @@ class LocalBus:
         return row
 
     def complete(self, message: ReceivedMessage) -> None:
-        with self._transaction() as db:
-            self._locked_row(db, message, self._now_us())
-            db.execute("DELETE FROM messages WHERE sequence_number = ?", (message.sequence_number,))
+        with self._transaction() as db:  # one statement: settles only under the receiver's own live lock
+            deleted = db.execute(
+                "DELETE FROM messages WHERE sequence_number = ? AND subscription = ? AND state = ?"
+                " AND lock_token = ? AND locked_until_us > ?",
+                (message.sequence_number, message.subscription, ACTIVE, message.lock_token, self._now_us()),
+            ).rowcount
+        if deleted != 1:
+            raise MessageLockLost(f"lock lost on message {message.sequence_number} of subscription {message.subscription}")
 
     def abandon(self, message: ReceivedMessage) -> None:
         with self._transaction() as db:

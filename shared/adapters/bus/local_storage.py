@@ -99,9 +99,13 @@ class Transaction:
     def __enter__(self) -> sqlite3.Connection:
         self._bus._guard.acquire()
         try:
+            if self._begin == "BEGIN IMMEDIATE":
+                self._bus._writer.__enter__()
             db = self._bus._connection()
             db.execute(self._begin)
         except BaseException:
+            if self._begin == "BEGIN IMMEDIATE":
+                self._bus._writer.__exit__()
             self._bus._guard.release()
             raise
         self._db = db
@@ -118,4 +122,6 @@ class Transaction:
             else:
                 self._db.execute("ROLLBACK")
         finally:
+            if self._begin == "BEGIN IMMEDIATE":
+                self._bus._writer.__exit__()
             self._bus._guard.release()

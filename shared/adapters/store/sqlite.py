@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from shared.adapters.clock import system_clock
+from shared.adapters.writer_lock import WriterLock
 from shared.app.ports import Clock
 from shared.adapters.store.base import (
     Conflict,
@@ -81,6 +82,7 @@ class SqliteStore:
         self._connections_lock = threading.Lock()
         self._closed = False
         self._purged_at: dict[str, float] = {}
+        self._writer = WriterLock(self.path)
         self._create_schema()
 
     # -- connections --------------------------------------------------------
@@ -111,6 +113,10 @@ class SqliteStore:
             if "locked" in message or "busy" in message:
                 raise TransientStoreError("the SQLite store is busy") from error
             raise
+
+    def _write(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
+        with self._writer:
+            return self._execute(sql, params)
 
     def _create_schema(self) -> None:
         connection = self._connection()
@@ -187,7 +193,7 @@ class SqliteStore:
         if now - self._purged_at.get(table, float("-inf")) < PURGE_INTERVAL_SECONDS:
             return
         self._purged_at[table] = now
-        self._execute(f'DELETE FROM "{table}" WHERE expires_at IS NOT NULL AND expires_at <= ?', (now,))
+        self._write(f'DELETE FROM "{table}" WHERE expires_at IS NOT NULL AND expires_at <= ?', (now,))
 
     @staticmethod
     def _serialize(doc: dict[str, Any]) -> str:
@@ -218,7 +224,7 @@ class SqliteStore:
         expires_at = self._expires_at(container, ttl_seconds, now)
         etag = str(uuid.uuid4())
         self._purge_expired(table, now)
-        cursor = self._execute(
+        cursor = self._write(
             f'INSERT INTO "{table}" (id, doc, etag, expires_at) VALUES (?, ?, ?, ?) '
             "ON CONFLICT(id) DO UPDATE SET doc = excluded.doc, etag = excluded.etag, "
             f'expires_at = excluded.expires_at WHERE "{table}".expires_at IS NOT NULL AND "{table}".expires_at <= ?',
@@ -234,7 +240,7 @@ class SqliteStore:
         now = self._now()
         expires_at = self._expires_at(container, ttl_seconds, now)
         new_etag = str(uuid.uuid4())
-        cursor = self._execute(
+        cursor = self._write(
             f'UPDATE "{table}" SET doc = ?, etag = ?, expires_at = ? '
             "WHERE id = ? AND etag = ? AND (expires_at IS NULL OR expires_at > ?)",
             (self._serialize(doc), new_etag, expires_at, doc_id, etag, now),
@@ -253,7 +259,7 @@ class SqliteStore:
         if etag is not None:
             sql += " AND etag = ?"
             params.append(etag)
-        if self._execute(sql, params).rowcount == 1:
+        if self._write(sql, params).rowcount == 1:
             return
         if etag is not None and self._is_live(table, id, now):
             raise PreconditionFailed(f"{container}: the document changed since it was read")
