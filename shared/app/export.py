@@ -62,7 +62,7 @@ def row(ctx: Context, request: FtaRequest) -> list[str]:
         "partner": request.partner, "segment": request.segment.value, "totalUsers": request.total_users,
         "salesStagePercent": request.sales_stage_percent, "fundingAmountUsd": request.funding_amount_usd,
         "routedAt": facts.routed_at, "firstAssignedAt": facts.assigned_at,
-        "timeToAssignBusinessHours": None if facts.time_to_assign is None else round(facts.time_to_assign, 2),
+        "timeToAssignBusinessHours": None if facts.time_to_assign is None else round(facts.time_to_assign, rules.TIME_TO_ASSIGN_DECIMALS),
         "assignedWithinSla": facts.within_sla,
         "pausedBusinessHours": round(facts.paused_business_hours, 2) if facts.paused_business_hours else 0,
         "declineReason": request.decline.reason if request.decline else None,

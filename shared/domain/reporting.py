@@ -26,9 +26,12 @@ SHARDS = 8
 DIMENSIONS = ("leadGroup", "region", "requestType", "architect", "exceptionType")
 NO_GROUP = "-"
 
-# Time to assign is counted per hundredth of a business hour, the figure the
-# CSV prints (``round(hours, 2)``), so the report's percentiles are the CSV's.
-TIME_TO_ASSIGN_DECIMALS = 2
+# Time to assign is counted per tenth of a business hour (six minutes), the
+# figure the CSV prints (``round(hours, 1)``), so the report's percentiles are
+# the CSV's; a day's times are one document (TIMES), not one per shard: their
+# keys are bounded by the times seen (a tenth each), never by the requests.
+TIME_TO_ASSIGN_DECIMALS = 1
+TIMES = "t"
 
 Counters = dict[str, int]
 Contribution = dict[str, Counters]  # aggregate document key -> counter -> value
@@ -122,9 +125,9 @@ def current_key(shard: int) -> str:
     return f"current.{shard}"
 
 
-def day_key(day: date, shard: int | None = None) -> str:
-    """A shard of the day's cohort; without a shard, the day as a whole (a
-    reader adds up the documents whose keys begin with it)."""
+def day_key(day: date, shard: int | str | None = None) -> str:
+    """A shard of the day's cohort (or its ``TIMES``); without a shard, the day
+    as a whole (a reader adds up the documents whose keys begin with it)."""
     return f"sla.{day.isoformat()}" + ("" if shard is None else f".{shard}")
 
 
@@ -133,8 +136,8 @@ def day_range(first: date, last: date) -> tuple[str, str]:
     return day_key(first), day_key(last) + "/"  # "/" sorts just after "."
 
 
-def hundredths(hours: float) -> int:
-    """Business hours as the whole hundredths the CSV prints them with."""
+def tenths(hours: float) -> int:
+    """Business hours as the whole tenths the CSV prints them with."""
     return round(round(hours, TIME_TO_ASSIGN_DECIMALS) * 10 ** TIME_TO_ASSIGN_DECIMALS)
 
 
@@ -166,6 +169,7 @@ def contribution(f: RequestFacts) -> Contribution:
             if key:
                 current[f"due|{dim}|{key}|{due_hour(f.assign_due_at)}"] = 1
     day: Counters = {}
+    times: Counters = {}
     cohort_keys = {**now_keys, "architect": f.first_architect, "exceptionType": f.exception_type}
     for dim, key in cohort_keys.items():
         if not key:
@@ -181,12 +185,15 @@ def contribution(f: RequestFacts) -> Contribution:
             day[f"{dim}|{key}|decision:{f.decision}"] = 1
         if f.time_to_assign is not None:
             day[f"{dim}|{key}|assigned"] = 1
-            day[f"{dim}|{key}|t{hundredths(f.time_to_assign)}"] = 1
+            times[f"{dim}|{key}|t{tenths(f.time_to_assign)}"] = 1
             if f.within_sla:
                 day[f"{dim}|{key}|withinSla"] = 1
     shard = shard_of(f.request_id)
     found: Contribution = {current_key(shard): current}
-    found[day_key(f.submitted_at.astimezone(timezone.utc).date(), shard)] = day
+    cohort_day = f.submitted_at.astimezone(timezone.utc).date()
+    found[day_key(cohort_day, shard)] = day
+    if times:
+        found[day_key(cohort_day, TIMES)] = times
     return found
 
 
@@ -256,7 +263,7 @@ def architect_loads(current: Mapping[str, int], pool: Sequence[str]) -> tuple[di
 
 
 def percentile(counts: Mapping[int, int], q: float) -> float | None:
-    """The q-th of the times counted (hundredths of an hour -> how many), by
+    """The q-th of the times counted (tenths of an hour -> how many), by
     nearest rank, in hours: one of the figures the CSV prints."""
     n = sum(counts.values())
     if n == 0:

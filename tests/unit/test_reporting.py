@@ -90,37 +90,42 @@ def test_counters_cover_status_loads_cohort_and_what_waits():
     assigned = rules.contribution(rules.facts(request, 3, Sla(calendar, 16)))
     delta = rules.difference(waiting, assigned)
     assert delta[rules.current_key(rules.shard_of(request.id))]["status|routed|emea-leads"] == -1
-    assert assigned[day]["architect|eva@contoso.com|t33"] == 1  # 20 minutes: 0.33 h, as the CSV prints it
+    times = rules.day_key(date(2026, 11, 24), rules.TIMES)
+    assert times == "sla.2026-11-24.t" and times not in waiting
+    assert assigned[times] == {f"{d}|{k}|t3": 1 for d, k in (  # 20 minutes: 0.3 h, as the CSV prints it
+        ("leadGroup", "emea-leads"), ("region", "emea"), ("requestType", "non-ecif"), ("architect", "eva@contoso.com"))}
+    assert not any("|t" in name for name in assigned[day]), "a day's times are one document, not one per shard"
+    assert delta[times] == assigned[times]
     assert rules.add(rules.total([waiting]).get(day, {}), delta[day]) == assigned[day]
 
 
-def test_percentiles_are_the_hundredths_the_csv_prints_by_nearest_rank():
+def test_percentiles_are_the_tenths_the_csv_prints_by_nearest_rank():
     counts: dict[int, int] = {}
-    for hours in [0.004, 1.0, 3.0, 3.0, 7.456, 12.0, 16.0, 20.0, 30.0, 100.0]:
-        counts[rules.hundredths(hours)] = counts.get(rules.hundredths(hours), 0) + 1
-    assert rules.percentile(counts, 0.5) == 7.46 == round(7.456, 2)
+    for hours in [0.04, 1.0, 3.0, 3.0, 7.456, 12.0, 16.0, 20.0, 30.0, 100.0]:
+        counts[rules.tenths(hours)] = counts.get(rules.tenths(hours), 0) + 1
+    assert rules.percentile(counts, 0.5) == 7.5 == round(7.456, 1)
     assert rules.percentile(counts, 0.9) == 30
-    assert rules.percentile({0: 3}, 0.5) == 0.0 == round(0.004, 2), "the CSV's 0.0, never a bucket's 0.5"
+    assert rules.percentile({0: 3}, 0.5) == 0.0 == round(0.04, 1), "the CSV's 0.0, never a bucket's 0.5"
     assert rules.percentile({}, 0.5) is None
 
 
-def test_every_hundredth_reads_back_as_the_figure_round_prints():
+def test_every_tenth_reads_back_as_the_figure_round_prints():
     for k in range(0, 20001):
-        hours = k / 100 + 0.004999
-        assert rules.hundredths(hours) / 100 == round(hours, 2)
+        hours = k / 10 + 0.04999
+        assert rules.tenths(hours) / 10 == round(hours, 1)
 
 
 def test_the_sla_groups_add_days_and_count_overdue_at_the_given_moment():
     now = at(2026, 11, 24, 12, 0)
     days = [{"leadGroup|emea-leads|submitted": 2, "leadGroup|emea-leads|assigned": 2,
-             "leadGroup|emea-leads|withinSla": 1, "leadGroup|emea-leads|t100": 1, "leadGroup|emea-leads|t4025": 1},
+             "leadGroup|emea-leads|withinSla": 1, "leadGroup|emea-leads|t10": 1, "leadGroup|emea-leads|t403": 1},
             {"leadGroup|emea-leads|submitted": 1, "region|emea|submitted": 1}]
     current = {"openNow|leadGroup|emea-leads": 1,
                f"due|leadGroup|emea-leads|{rules.due_hour(now - timedelta(minutes=70))}": 1,
                f"due|leadGroup|emea-leads|{rules.due_hour(now + timedelta(minutes=1))}": 2}
     [group] = rules.sla_groups(days, current, "leadGroup", now)
     assert group == {"key": "emea-leads", "submitted": 3, "assigned": 2, "assignedWithinSla": 1,
-                     "withinSlaPercent": 50.0, "timeToAssignBusinessHours": {"p50": 1.0, "p90": 40.25},
+                     "withinSlaPercent": 50.0, "timeToAssignBusinessHours": {"p50": 1.0, "p90": 40.3},
                      "openNow": 1, "overdueNow": 1, "rated": 0, "averageRating": None, "firstContacts": 0,
                      "firstContactsOnTime": 0, "decisions": {}}
 
