@@ -11,7 +11,7 @@ from shared.app.commands import SubmitRequest
 from shared.app.context import Context
 from shared.app.errors import Busy, IdempotencyKeyReused, Ineligible, TooManySubmissions, invalid_field
 from shared.app.limits import count_submission
-from shared.app.outbox import dispatch, load
+from shared.app.outbox import load, publish_pending
 from shared.app.ports import Conflict
 from shared.domain.eligibility import check_eligibility
 from shared.domain.forms import participants_problem
@@ -119,5 +119,5 @@ def _submit(ctx: Context, principal: Principal, command: SubmitRequest) -> Submi
             raise Busy("could not store the request; try again") from None
         return Submitted(existing[0], existing[1], replayed=True)
     log.info("request submitted: request=%s", request.id)
-    request, etag = dispatch(ctx, request, etag)
+    publish_pending(ctx, request)  # route_to_leads marks the event dispatched as it routes the request
     return Submitted(request, etag)

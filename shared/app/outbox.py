@@ -95,6 +95,23 @@ def _with_own_events(request: FtaRequest) -> FtaRequest:
     return request.model_copy(update={"history": [event.model_copy() for event in request.history]})
 
 
+def publish_pending(ctx: Context, request: FtaRequest) -> None:
+    """Publish the request's undispatched events and leave them marked undispatched:
+    for an event whose consumer writes the request anyway (``route_to_leads``
+    marks ``request.submitted`` in the write that routes it), which saves the
+    write that would mark it here. Should no consumer write, ``sweep``
+    republishes the event after ``FTA_SWEEP_AFTER_SECONDS`` (duplicate detection
+    drops the copy) and marks it."""
+    pending = request.undispatched()
+    if not pending:
+        return
+    try:
+        ctx.bus.publish([to_message(event, request) for event in pending])
+    except PublishError as exc:
+        log.warning("publish failed, left for sweep: request=%s events=%d error=%s",
+                    request.id, len(pending), type(exc).__name__)
+
+
 def dispatch(ctx: Context, request: FtaRequest, etag: str) -> tuple[FtaRequest, str]:
     """Publish the request's undispatched events, then mark them dispatched.
 

@@ -20,6 +20,7 @@ def route_to_leads(ctx: Context, event: Event) -> Outcome:
     def apply(request: FtaRequest) -> Event | None:
         if request.status is not Status.SUBMITTED:
             return None
+        request.mark_dispatched({event.id})  # it was published: here it is (intake leaves the marking to this write)
         return request.route(ctx.routing.pick_lead_group(request).id, ctx.clock(), ctx.sla)
 
     try:

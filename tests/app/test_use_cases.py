@@ -29,7 +29,11 @@ def test_an_eligible_form_is_stored_with_its_submitted_event(ctx):
     stored, _ = ctx.requests.get(result.request.id)
     assert stored.status is Status.SUBMITTED and stored.requestor.email == REQUESTOR_P.email
     assert [e.type.value for e in stored.history] == ["request.submitted"]
-    assert not stored.pending_dispatch, "the event was published and marked"
+    assert stored.pending_dispatch, "published; its consumer marks it as it routes the request"
+    [message] = ctx.bus.receive("route-to-leads")
+    assert message.message_id == stored.history[0].id
+    route_to_leads(ctx, stored.history[0])
+    assert not ctx.requests.get(result.request.id)[0].undispatched(), "routing marked it in the same write"
 
 
 def test_an_ineligible_form_names_every_rule_and_stores_nothing(ctx):

@@ -19,8 +19,10 @@ def test_a_valid_request_is_stored_and_answered_201(app):
     assert body["status"] == "submitted"
     assert body["requestor"]["email"] == REQUESTOR
     assert [e["type"] for e in body["history"]] == ["request.submitted"]
-    assert body["history"][0]["dispatched"] is True, "published right after the write"
     assert stored_count(app) == 1
+    [published] = app.ctx.bus.peek(topology.ROUTE_TO_LEADS)
+    assert published.message_id == body["history"][0]["id"], "published right after the write"
+    assert body["history"][0]["dispatched"] is False, "marked by the write that routes it, not by one of its own"
 
 
 @pytest.mark.parametrize("body", [sow_form(), migration_form()])
