@@ -6,7 +6,8 @@ import hashlib
 from email.header import Header
 from email.message import Message
 from email.mime.multipart import MIMEMultipart
-from email.mime.text import MIMEText
+from email import encoders
+from email.mime.nonmultipart import MIMENonMultipart
 from email.policy import Compat32
 from email.utils import formatdate
 
@@ -48,9 +49,18 @@ def to_mime(email: Email) -> Message:
     msg["Date"] = formatdate(usegmt=True)
     for name, value in email.headers:
         msg[name] = _header(value)
-    msg.attach(MIMEText(email.text, "plain", "utf-8", policy=POLICY))
-    msg.attach(MIMEText(email.html, "html", "utf-8", policy=POLICY))
+    msg.attach(_utf8_part("plain", email.text))
+    msg.attach(_utf8_part("html", email.html))
     return msg
+
+
+def _utf8_part(subtype: str, text: str) -> MIMENonMultipart:
+    """A base64 text part, encoded by ``encoders.encode_base64`` in one call
+    (``MIMEText`` encodes 57 bytes at a time in Python: most of a mail's cost)."""
+    part = MIMENonMultipart("text", subtype, charset="utf-8", policy=POLICY)
+    part.set_payload(text.encode("utf-8"))
+    encoders.encode_base64(part)
+    return part
 
 
 def _header(value: str) -> str | Header:

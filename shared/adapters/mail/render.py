@@ -77,6 +77,7 @@ def _environment_factory() -> Environment:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=False,  # the templates ship with the app: no stat of each file at every render
     )
     environment.filters["when"] = _when
     environment.filters["usd"] = _usd
