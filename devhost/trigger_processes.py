@@ -20,6 +20,7 @@ import threading
 log = logging.getLogger("devhost.triggers")
 
 PARENT_POLL_SECONDS = 0.2
+TRIGGER_NICENESS = 10
 PARENT_VARIABLE = "DEVHOST_PARENT_PID"  # the parent's pid: it may be gone before the child looks
 
 
@@ -28,10 +29,17 @@ def start_trigger_processes(args: argparse.Namespace, public_url: str) -> list[s
     environment = dict(os.environ, FTA_PUBLIC_URL=public_url, **{PARENT_VARIABLE: str(os.getpid())})
     command = [sys.executable, "-m", "devhost", "--triggers-only", "--app", args.app,
                "--consumers", str(args.consumers), "--workers", str(args.workers), "--log-level", args.log_level]
-    children = [subprocess.Popen(command, env=environment) for _ in range(args.trigger_processes)]
+    children = [subprocess.Popen(command, env=environment, preexec_fn=_lower_priority)
+                for _ in range(args.trigger_processes)]
     if children:
         log.info("topic triggers run in %d process(es): %s", len(children), ", ".join(str(c.pid) for c in children))
     return children
+
+
+def _lower_priority() -> None:
+    """Where the instances share the machine's cores, the HTTP functions answer
+    first and the triggers take what is left, as on instances of their own."""
+    os.nice(TRIGGER_NICENESS)
 
 
 def stop_trigger_processes(children: list[subprocess.Popen], timeout: float) -> None:

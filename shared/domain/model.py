@@ -359,5 +359,11 @@ _ID_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 
 
 def new_request_id() -> str:
-    return "FTA-" + "".join(secrets.choice(_ID_ALPHABET) for _ in range(10))
+    """"FTA-" and ten characters of the alphabet, uniformly: one draw of the
+    system's random source for all ten (not one each)."""
+    number, characters = secrets.randbelow(len(_ID_ALPHABET) ** 10), []
+    for _ in range(10):
+        number, index = divmod(number, len(_ID_ALPHABET))
+        characters.append(_ID_ALPHABET[index])
+    return "FTA-" + "".join(characters)
 

@@ -55,3 +55,25 @@ def test_a_store_opened_with_its_index_out_of_step_rebuilds_it(tmp_path):
         assert "VIRTUAL TABLE INDEX" in plan, plan
     finally:
         reopened.close()
+
+
+def test_a_write_that_keeps_the_text_leaves_the_index_alone(tmp_path):
+    path = tmp_path / "store.sqlite3"
+    with sqlite3.connect(path) as db:  # a store made when every write re-indexed the text
+        db.execute('CREATE TABLE "requests" (id TEXT PRIMARY KEY, doc TEXT NOT NULL, etag TEXT NOT NULL, expires_at REAL)')
+        db.execute('CREATE VIRTUAL TABLE "requests_search" USING fts5(text, tokenize=\'trigram\')')
+        db.execute('CREATE TRIGGER "requests_search_update" AFTER UPDATE OF doc ON "requests" BEGIN '
+                   'DELETE FROM "requests_search" WHERE rowid = old.rowid; END')
+    store = SqliteStore(path)
+    try:
+        etag = store.create("requests", doc("FTA-A", "contoso ltd"))
+        statements: list[str] = []
+        store._connection().set_trace_callback(statements.append)
+        store.replace("requests", {**doc("FTA-A", "contoso ltd"), "status": "assigned"}, etag=etag)
+        store._connection().set_trace_callback(None)
+        assert statements and not [s for s in statements if "requests_search" in s], statements
+        assert found(store, "contoso") == {"FTA-A"}
+        triggers = {row[0] for row in store._execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+        assert triggers == {"requests_search_insert", "requests_search_update_text", "requests_search_delete"}
+    finally:
+        store.close()

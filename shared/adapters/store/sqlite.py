@@ -153,11 +153,14 @@ class SqliteStore:
     def _create_text_index(connection: sqlite3.Connection, table: str, field: str, index: str) -> None:
         """A trigram index of ``field``, kept by triggers in the writes' own transactions; built from
         the documents when it is new or does not hold one row per document."""
-        text = f"json_extract(new.doc, '$.{field}')"
+        text, old_text = f"json_extract(new.doc, '$.{field}')", f"json_extract(old.doc, '$.{field}')"
         connection.execute(f'CREATE VIRTUAL TABLE IF NOT EXISTS "{index}" USING fts5(text, tokenize=\'trigram\')')
         connection.execute(f'CREATE TRIGGER IF NOT EXISTS "{index}_insert" AFTER INSERT ON "{table}" BEGIN '
                            f'INSERT INTO "{index}"(rowid, text) VALUES (new.rowid, {text}); END')
-        connection.execute(f'CREATE TRIGGER IF NOT EXISTS "{index}_update" AFTER UPDATE OF doc ON "{table}" BEGIN '
+        # Only when the field changes: most writes of a request leave its text as it was.
+        connection.execute(f'DROP TRIGGER IF EXISTS "{index}_update"')  # re-indexed on every write of the document
+        connection.execute(f'CREATE TRIGGER IF NOT EXISTS "{index}_update_text" AFTER UPDATE OF doc ON "{table}" '
+                           f"WHEN {old_text} IS NOT {text} BEGIN "
                            f'DELETE FROM "{index}" WHERE rowid = old.rowid; '
                            f'INSERT INTO "{index}"(rowid, text) VALUES (new.rowid, {text}); END')
         connection.execute(f'CREATE TRIGGER IF NOT EXISTS "{index}_delete" AFTER DELETE ON "{table}" BEGIN '
