@@ -41,6 +41,7 @@ from shared.adapters.writer_lock import WriterLock
 __all__ = ["LocalBus", "MessageLockLost", "ReceivedMessage", "UnknownSubscription"]
 
 Clock = Callable[[], datetime]
+HOUSEKEEPING_US = 1_000_000
 
 class LocalBus:
     name = "local"
@@ -67,6 +68,7 @@ class LocalBus:
         self._max_delivery_count = max_delivery_count
         self._duplicate_window_us = int(duplicate_window_seconds * 1_000_000)
         self._guard = threading.RLock()
+        self._housekept_us = 0  # when publish last dropped old message ids and expired messages
         self._writer = WriterLock(self.path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._db: sqlite3.Connection | None = sqlite3.connect(
@@ -144,17 +146,21 @@ class LocalBus:
         try:
             with self._transaction() as db:
                 now = self._now_us()
-                db.execute("DELETE FROM seen_message_ids WHERE seen_us <= ?", (now - self._duplicate_window_us,))
-                self._expire(db, now)
+                if not now - HOUSEKEEPING_US < self._housekept_us <= now:  # at most once a second (bus time)
+                    db.execute("DELETE FROM seen_message_ids WHERE seen_us <= ?", (now - self._duplicate_window_us,))
+                    self._expire(db, now)
+                    self._housekept_us = now
                 for message in messages:
                     self._enqueue(db, message, now)
         except (sqlite3.Error, TypeError, ValueError) as error:
             raise PublishError(f"local bus: {type(error).__name__}: {error}") from error
 
     def _enqueue(self, db: sqlite3.Connection, message: OutgoingMessage, now: int) -> None:
-        if db.execute("SELECT 1 FROM seen_message_ids WHERE message_id = ?", (message.message_id,)).fetchone():
+        # Seen within the duplicate-detection window: dropped (an older sighting, not yet cleaned up, is not one).
+        if db.execute("INSERT INTO seen_message_ids (message_id, seen_us) VALUES (?, ?) ON CONFLICT(message_id)"
+                      " DO UPDATE SET seen_us = excluded.seen_us WHERE seen_message_ids.seen_us <= ?",
+                      (message.message_id, now, now - self._duplicate_window_us)).rowcount == 0:
             return
-        db.execute("INSERT INTO seen_message_ids (message_id, seen_us) VALUES (?, ?)", (message.message_id, now))
         properties = dict(message.application_properties)
         encoded_properties = json.dumps(properties, sort_keys=True)
         scheduled = None if message.scheduled_enqueue_time is None else to_us(message.scheduled_enqueue_time)
