@@ -111,7 +111,17 @@ def email_context(ctx: Context, event: Event, request: FtaRequest, *, for_reques
         lead_group=_group_view(ctx, event.data.get("leadGroup") or request.lead_group),
         escalate_to=_group_view(ctx, event.data.get("escalateTo") or ctx.routing.escalate_to),
         for_requestor=for_requestor,
+        people=_architect_names(ctx, request.architect, event.data.get("architect"), event.data.get("previousArchitect")),
     )
+
+
+def _architect_names(ctx: Context, *addresses: Any) -> dict[str, str]:
+    """The architects a mail mentions, by address, named as the routing file names them."""
+    found = {}
+    for address in addresses:
+        if isinstance(address, str) and (name := ctx.routing.architect_name(address)):
+            found[address.lower()] = name
+    return found
 
 
 def template_context(
@@ -123,6 +133,7 @@ def template_context(
     lead_group: dict[str, Any] | None = None,
     escalate_to: dict[str, Any] | None = None,
     for_requestor: bool = True,
+    people: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """The context every template receives, from the request's and event's camelCase dicts."""
     return {
@@ -143,4 +154,5 @@ def template_context(
         "customer": request.get("customerName") or request["tenant"],
         "region_label": region_label(request["region"]) if request.get("region") else "",
         "for_requestor": for_requestor,  # what only the requestor may do (rate the review) is asked of them alone
+        "people": {address.lower(): name for address, name in (people or {}).items()},  # address -> name
     }

@@ -64,6 +64,11 @@ def test_ask_answer_assign_complete_sends_each_email_once_to_the_right_people(ap
         (REQUESTOR, "request.completed"), (ARCHITECT, "request.completed"),
     ])
     assert len(mails(app)) == len(set(mails(app))), "no email twice"
+    assigned = next(m for m in app.outbox() if m["X-FTA-Event"] == "request.assigned" and m["To"] == REQUESTOR)
+    assert "Eva Novak (eva.novak@contoso.com) is assigned as the FastTrack Architect" in text_of(assigned), \
+        "the architect by the name the routing file gives"
+    completed = next(m for m in app.outbox() if m["X-FTA-Event"] == "request.completed" and m["To"] == REQUESTOR)
+    assert "Thank you, Eva Novak, for your work on it." in text_of(completed)
     asked_mail = next(m for m in app.outbox() if m["X-FTA-Event"] == "request.info-requested")
     body = asked_mail.get_body(("plain",)).get_content()
     assert "Please add the WBS." in body and "Work breakdown structure (WBS)" in body

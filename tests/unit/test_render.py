@@ -228,3 +228,17 @@ def test_email_context_derives_the_label_and_the_customer() -> None:
                               request_url="u", dashboard_url="d")
     assert with_name["customer"] == "Fabrikam"
     assert with_name["request_type_label"] == "SOW review / ECIF related"
+
+
+def test_architects_appear_by_the_names_the_routing_file_gives_them() -> None:
+    named = {**build_context("assigned"), "people": {"sam.fta@contoso.com": "Sam Fischer", "kim.fta@contoso.com": "Kim Ito"}}
+    rendered = render_email("assigned", named)
+    assert "Sam Fischer (sam.fta@contoso.com) is assigned as the FastTrack Architect (FTA)" in rendered.text
+    assert "replacing Kim Ito (kim.fta@contoso.com)" in rendered.text
+    assert "<strong>Sam Fischer (sam.fta@contoso.com)</strong>" in rendered.html
+    completed = render_email("completed", {**build_context("completed"), "people": {"sam.fta@contoso.com": "Sam Fischer"}})
+    assert "Thank you, Sam Fischer, for your work on it." in completed.text
+    assert "Architect:           Sam Fischer (sam.fta@contoso.com)" in completed.text
+    assert "Thank you, Sam Fischer, for" in completed.html
+    hostile = render_email("completed", {**build_context("completed"), "people": {"sam.fta@contoso.com": HOSTILE}})
+    assert HOSTILE not in hostile.html and "&lt;img" in hostile.html

@@ -8,7 +8,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Mapping
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
 
 from shared.app.ports import RenderedEmail
 from shared.domain.vocabulary import TABLES, VALUE_LABELS
@@ -51,6 +51,19 @@ def _when(value: Any) -> Any:
     return value
 
 
+@pass_context
+def _person(context: Any, address: Any) -> Any:
+    """An address as "Name (address)" when the context's ``people`` names it."""
+    name = (context.get("people") or {}).get(address.lower()) if isinstance(address, str) else None
+    return f"{name} ({address})" if name else address
+
+
+@pass_context
+def _name(context: Any, address: Any) -> Any:
+    """A person's name when the context's ``people`` gives one, else their address."""
+    return ((context.get("people") or {}).get(address.lower()) if isinstance(address, str) else None) or address
+
+
 def _label(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return ", ".join(str(_label(item)) for item in value)
@@ -83,6 +96,8 @@ def _environment_factory() -> Environment:
     environment.filters["usd"] = _usd
     environment.filters["label"] = _label
     environment.filters["label_in"] = _label_in
+    environment.filters["person"] = _person
+    environment.filters["name"] = _name
     return environment
 
 
