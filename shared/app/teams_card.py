@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import quote
 
 from shared.domain.model import Event, EventType, FtaRequest
-from shared.domain.vocabulary import REQUEST_TYPES, label
+from shared.domain.vocabulary import REQUEST_TYPES, label, region_label
 
 CARD_VERSION = "1.5"
 CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
@@ -67,7 +67,7 @@ def teams_message(request: FtaRequest, event: Event, *, group_name: str, link: s
         ("Request", request.id),
         ("Customer", request.customer_name or request.tenant),
         ("Type", label(REQUEST_TYPES, request.request_type.value)),
-        ("Region", request.region),
+        ("Region", region_label(request.region)),
         ("Due", _due(request)),
     ]
     card = {

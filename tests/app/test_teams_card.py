@@ -35,7 +35,7 @@ def test_the_card_carries_id_customer_type_region_due_and_link():
     card = attachment["content"]
     assert (card["type"], card["version"]) == ("AdaptiveCard", "1.5")
     assert facts(message) == {"Request": escape_markdown(request.id), "Customer": "Contoso Ltd",
-                              "Type": "Non\\-ECIF related", "Region": "emea", "Due": "2026\\-11\\-26 10\\:00 UTC"}
+                              "Type": "Non\\-ECIF related", "Region": "Europe, Middle East and Africa", "Due": "2026\\-11\\-26 10\\:00 UTC"}
     assert card["actions"][0]["url"] == f"https://fta.example/requests/{request.id}"
 
 

@@ -105,7 +105,7 @@ def test_a_routed_request_posts_one_card_to_its_groups_channel(app, webhook):
     assert rendered_text(post.fact("Request")) == request_id
     assert rendered_text(post.fact("Customer")) == "Contoso Ltd"
     assert rendered_text(post.fact("Type")) == "Non-ECIF related"
-    assert rendered_text(post.fact("Region")) == "emea"
+    assert rendered_text(post.fact("Region")) == "Europe, Middle East and Africa", "named, not coded"
     assert rendered_text(post.fact("Due")) == request["assignDueAt"][:16].replace("T", " ") + " UTC"
     assert post.card["actions"] == [{"type": "Action.OpenUrl", "title": "Open the request",
                                      "url": f"https://fta.contoso.com/requests/{request_id}"}]
