@@ -19,6 +19,8 @@ from shared.app import read_model, reporting
 from shared.domain import reporting as rules
 from shared.domain.model import FtaRequest, Person, RequestForm
 from shared.domain.sla import Sla
+from shared.app.commands import SlaReport
+from tests.app.conftest import LEAD_P
 from tests.app.test_reporting import STEPS, rebuilt, scripted
 from tests.factories import form
 from tests.harness import START
@@ -170,3 +172,28 @@ def test_no_read_model_document_grows_with_the_number_of_requests(ctx):
     assert max(projections) == max(size for key, size in at_1000.items() if key.startswith("p."))
     counts = reporting.status_counts(ctx)
     assert counts["routed"] == 10000
+
+
+def test_a_day_of_assignments_keeps_its_times_in_one_document_bounded_by_the_times_seen(ctx):
+    """Assigned at scattered times: the day's times to assign, in tenths of an hour, are
+    one document whose keys are the distinct tenths seen (per dimension), not the requests."""
+    def assigned(count: int, first: int = 0) -> None:
+        for request in one_day_of(ctx, count, first):
+            minutes = (request.created_at - START) // timedelta(minutes=1)
+            request.assign(("eva.novak@contoso.com", "farid.haddad@contoso.com")[minutes % 2], "lee@contoso.com",
+                           request.created_at + timedelta(minutes=(minutes * 37) % 600))
+            read_model.project(ctx, request)
+
+    assigned(1000)
+    at_1000 = document_sizes(ctx)
+    assigned(9000, first=1000)
+    at_10000 = document_sizes(ctx)
+    times = "a." + rules.day_key(START.date(), rules.TIMES)
+    assert max(at_10000.values()) <= LIMIT_BYTES, max(at_10000.items(), key=lambda kv: kv[1])
+    assert at_10000[times] <= at_1000[times] + 2048, (at_1000[times], at_10000[times])  # larger counts, hardly a key
+    for key, size in at_10000.items():
+        if key.startswith("a.sla.") and key != times:
+            assert "|t" not in json.dumps(ctx.store.read(topology.REPORTS, key).doc), key
+    report = reporting.sla_report(ctx, LEAD_P, SlaReport(first_day=START.date(), last_day=START.date()))
+    [group] = [g for g in report["groups"] if g["key"] == "emea-leads"]
+    assert group["assigned"] == 10000 and group["timeToAssignBusinessHours"]["p90"] is not None
