@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-import uuid
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable, Sequence
@@ -36,7 +35,7 @@ from shared.adapters.bus.local_storage import (
     utc_now,
 )
 from shared.topology import Subscription
-from shared.adapters.writer_lock import WriterLock
+from shared.adapters.embedded import WriterLock, new_token
 
 __all__ = ["LocalBus", "MessageLockLost", "ReceivedMessage", "UnknownSubscription"]
 
@@ -217,7 +216,7 @@ class LocalBus:
                             self._max_delivery_description(),
                         )
                         continue
-                    token = str(uuid.uuid4())
+                    token = new_token()
                     row = db.execute(
                         "UPDATE messages SET lock_token = ?, locked_until_us = ?, delivery_count = delivery_count + 1"
                         " WHERE sequence_number = ? RETURNING *",

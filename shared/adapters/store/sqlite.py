@@ -17,13 +17,12 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-import uuid
 import weakref
 from pathlib import Path
 from typing import Any, Sequence
 
 from shared.adapters.clock import system_clock
-from shared.adapters.writer_lock import WriterLock
+from shared.adapters.embedded import WriterLock, new_token
 from shared.app.ports import Clock
 from shared.adapters.store.base import (
     Conflict,
@@ -225,7 +224,7 @@ class SqliteStore:
         doc_id = validated_id(doc)
         now = self._now()
         expires_at = self._expires_at(container, ttl_seconds, now)
-        etag = str(uuid.uuid4())
+        etag = new_token()
         self._purge_expired(table, now)
         cursor = self._write(
             f'INSERT INTO "{table}" (id, doc, etag, expires_at) VALUES (?, ?, ?, ?) '
@@ -242,7 +241,7 @@ class SqliteStore:
         doc_id = validated_id(doc)
         now = self._now()
         expires_at = self._expires_at(container, ttl_seconds, now)
-        new_etag = str(uuid.uuid4())
+        new_etag = new_token()
         cursor = self._write(
             f'UPDATE "{table}" SET doc = ?, etag = ?, expires_at = ? '
             "WHERE id = ? AND etag = ? AND (expires_at IS NULL OR expires_at > ?)",

@@ -1,4 +1,4 @@
-"""The embedded stores' writer lock: one writer at a time across threads and processes."""
+"""The embedded SQLite files' writer lock (one writer at a time across threads and processes) and tokens."""
 
 from __future__ import annotations
 
@@ -8,14 +8,14 @@ import threading
 import time
 from pathlib import Path
 
-from shared.adapters.writer_lock import WriterLock
+from shared.adapters.embedded import WriterLock
 
 REPO = Path(__file__).resolve().parents[2]
 
 HOLD = """
 import sys, time
 from pathlib import Path
-from shared.adapters.writer_lock import WriterLock
+from shared.adapters.embedded import WriterLock
 with WriterLock(Path(sys.argv[1])):
     print("held", flush=True)
     time.sleep(0.5)
@@ -55,3 +55,13 @@ def test_threads_of_one_process_take_turns_and_one_thread_may_nest(tmp_path):
         thread.join()
     assert len(overlaps) == 800 and set(overlaps) == {1}
     lock.close()
+
+
+def test_tokens_are_unique_within_a_process_and_between_processes():
+    from shared.adapters.embedded import new_token
+
+    here = {new_token() for _ in range(10000)}
+    other = subprocess.run([sys.executable, "-c", "from shared.adapters.embedded import new_token; print(new_token())"],
+                           cwd=REPO, capture_output=True, text=True, check=True).stdout.strip()
+    assert len(here) == 10000 and other and other not in here
+    assert len({token.rsplit("-", 1)[0] for token in here}) == 1, "one random prefix per process"

@@ -1,4 +1,5 @@
-"""One writer at a time on an embedded SQLite file, across threads and processes.
+"""What the embedded SQLite adapters (the store and the bus) share: one writer
+at a time on a file, across threads and processes, and unique tokens.
 
 SQLite lets one writer in and makes the others retry on their busy timeout,
 sleeping from 1 ms to 100 ms between tries; under a steady stream of short
@@ -11,9 +12,29 @@ as it is free.
 from __future__ import annotations
 
 import fcntl
+import itertools
 import os
 import threading
+import uuid
 from pathlib import Path
+
+
+class Tokens:
+    """Unique strings for ETags and lock tokens without a system call each: a
+    random prefix drawn once per process (and again after a fork), then a count."""
+
+    def __init__(self) -> None:
+        self._pid = -1
+        self._prefix = ""
+        self._count = itertools.count()
+
+    def __call__(self) -> str:
+        if self._pid != os.getpid():
+            self._pid, self._prefix = os.getpid(), uuid.uuid4().hex
+        return f"{self._prefix}-{next(self._count)}"
+
+
+new_token = Tokens()
 
 
 class WriterLock:
