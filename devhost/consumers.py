@@ -137,17 +137,20 @@ def run_direct_message(invoker: Invoker, function: TopicFunction, body: bytes, c
 
 
 class SubscriptionConsumer:
-    """``count`` threads receiving from one subscription for one function."""
+    """``count`` threads receiving for topic functions: for one function, or
+    (``--trigger-threads``) for several, each thread taking one message of
+    each in turn, so that a backlog on one never starves the others."""
 
-    def __init__(self, bus: Any, function: TopicFunction, invoker: Invoker, stop: threading.Event, *,
-                 count: int = 2, clock: Clock = _utc_now):
-        self.function = function
+    def __init__(self, bus: Any, functions: TopicFunction | list[TopicFunction], invoker: Invoker,
+                 stop: threading.Event, *, count: int = 2, clock: Clock = _utc_now):
+        self.functions = functions if isinstance(functions, list) else [functions]
         self._bus = bus
         self._invoker = invoker
         self._stop = stop
         self._clock = clock
+        name = self.functions[0].name if len(self.functions) == 1 else "triggers"
         self.threads = [
-            threading.Thread(target=self._run, name=f"devhost-consumer-{function.name}-{i}", daemon=True)
+            threading.Thread(target=self._run, name=f"devhost-consumer-{name}-{i}", daemon=True)
             for i in range(count)
         ]
 
@@ -161,22 +164,29 @@ class SubscriptionConsumer:
             thread.join(max(0.0, deadline - time.monotonic()))
 
     def _run(self) -> None:
-        subscription = self.function.subscription
         while not self._stop.is_set():
-            try:
-                messages = self._bus.receive(subscription, max_messages=1)
-            except Exception as exc:
+            handled = False
+            for function in self.functions:
                 if self._stop.is_set():
                     return
+                handled = self._take_one(function) or handled
+            if not handled:
+                self._stop.wait(IDLE_POLL_SECONDS)
+
+    def _take_one(self, function: TopicFunction) -> bool:
+        """Receive and handle at most one message for ``function``; whether there was one."""
+        subscription = function.subscription
+        try:
+            messages = self._bus.receive(subscription, max_messages=1)
+        except Exception as exc:
+            if not self._stop.is_set():
                 log.warning("receive from %s failed (%s); retrying", subscription, type(exc).__qualname__)
                 self._stop.wait(ERROR_BACKOFF_SECONDS)
-                continue
-            if not messages:
-                self._stop.wait(IDLE_POLL_SECONDS)
-                continue
-            for message in messages:
-                try:
-                    handle_message(self._bus, self.function, self._invoker, message, self._clock)
-                except Exception as exc:  # the bus failed to settle; the lock expires and it comes back
-                    log.warning("settling a message of %s failed (%s)", subscription, type(exc).__qualname__)
-                    self._stop.wait(ERROR_BACKOFF_SECONDS)
+            return False
+        for message in messages:
+            try:
+                handle_message(self._bus, function, self._invoker, message, self._clock)
+            except Exception as exc:  # the bus failed to settle; the lock expires and it comes back
+                log.warning("settling a message of %s failed (%s)", subscription, type(exc).__qualname__)
+                self._stop.wait(ERROR_BACKOFF_SECONDS)
+        return bool(messages)

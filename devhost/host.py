@@ -43,13 +43,17 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--trigger-processes", type=int, default=0, metavar="N",
                         help="run the topic-trigger functions in N processes of their own, as Flex Consumption "
                              "runs them on instances apart from the HTTP functions (default 0: in devhost's own)")
+    parser.add_argument("--trigger-threads", type=int, default=0, metavar="N",
+                        help="N threads serve every topic-trigger function, each taking a message of each in turn, "
+                             "instead of --consumers threads per function (threads of one process contend for the "
+                             "GIL: one costs the least CPU per message)")
     parser.add_argument("--triggers-only", action="store_true", help=argparse.SUPPRESS)  # such a process
     parser.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
     args = parser.parse_args(argv)
     if args.consumers < 1 or args.workers < 1:
         parser.error("--consumers and --workers must be at least 1")
-    if args.trigger_processes < 0:
-        parser.error("--trigger-processes must be 0 or more")
+    if args.trigger_processes < 0 or args.trigger_threads < 0:
+        parser.error("--trigger-processes and --trigger-threads must be 0 or more")
     if not 0 <= args.port <= 65535:
         parser.error("--port must be from 0 to 65535")
     return args
@@ -104,15 +108,17 @@ class DevHost:
     invoker: Invoker
     schedules: dict[str, Schedule]
     consumer_count: int = 2
+    trigger_threads: int = 0
     stop: threading.Event = field(default_factory=threading.Event)
     consumers: list[SubscriptionConsumer] = field(default_factory=list)
     timers: list[TimerRunner] = field(default_factory=list)
 
     @classmethod
-    def prepare(cls, ctx: Any, app: Any, *, consumer_count: int, workers: int) -> "DevHost":
+    def prepare(cls, ctx: Any, app: Any, *, consumer_count: int, workers: int, trigger_threads: int = 0) -> "DevHost":
         catalog = discover(app, AppSettings(ctx.settings))
         schedules = {f.name: Schedule.parse(f.schedule, function_name=f.name) for f in catalog.of(TimerFunction)}
-        host = cls(ctx=ctx, catalog=catalog, invoker=Invoker(workers), schedules=schedules, consumer_count=consumer_count)
+        host = cls(ctx=ctx, catalog=catalog, invoker=Invoker(workers), schedules=schedules, consumer_count=consumer_count,
+                   trigger_threads=trigger_threads)
         host._check_subscriptions()
         return host
 
@@ -143,9 +149,13 @@ class DevHost:
                 "FTA_BUS=%s: Service Bus triggers run only under the Functions host; devhost does not consume",
                 self.ctx.settings.bus,
             )
-        elif bus is not None:
-            for function in topic_functions:
-                consumer = SubscriptionConsumer(bus, function, self.invoker, self.stop, count=self.consumer_count)
+        elif bus is not None and topic_functions:
+            if self.trigger_threads:  # a few threads for them all, each taking a message of each in turn
+                groups = [SubscriptionConsumer(bus, topic_functions, self.invoker, self.stop, count=self.trigger_threads)]
+            else:
+                groups = [SubscriptionConsumer(bus, function, self.invoker, self.stop, count=self.consumer_count)
+                          for function in topic_functions]
+            for consumer in groups:
                 consumer.start()
                 self.consumers.append(consumer)
         for function in self.catalog.of(TimerFunction) if timers else []:
@@ -248,7 +258,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         try:
             app = import_app(args.app)
-            host = DevHost.prepare(ctx, app, consumer_count=args.consumers, workers=args.workers)
+            host = DevHost.prepare(ctx, app, consumer_count=args.consumers, workers=args.workers,
+                                   trigger_threads=args.trigger_threads)
         except ValueError as exc:
             if sock is not None:
                 sock.close()

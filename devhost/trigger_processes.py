@@ -28,7 +28,8 @@ def start_trigger_processes(args: argparse.Namespace, public_url: str) -> list[s
     """Start ``args.trigger_processes`` children with the parent's settings and links."""
     environment = dict(os.environ, FTA_PUBLIC_URL=public_url, **{PARENT_VARIABLE: str(os.getpid())})
     command = [sys.executable, "-m", "devhost", "--triggers-only", "--app", args.app,
-               "--consumers", str(args.consumers), "--workers", str(args.workers), "--log-level", args.log_level]
+               "--consumers", str(args.consumers), "--trigger-threads", str(args.trigger_threads),
+               "--workers", str(args.workers), "--log-level", args.log_level]
     children = [subprocess.Popen(command, env=environment, preexec_fn=_lower_priority)
                 for _ in range(args.trigger_processes)]
     if children:
