@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-import tempfile
+import threading
 from pathlib import Path
 
 
@@ -12,7 +12,9 @@ def write_atomically(target: Path, data: bytes, *, partial_prefix: str) -> None:
     ``partial_prefix``, so a reader of the folder can skip it), flush it to
     disk, then rename it over ``target``: a reader sees the old file or the
     new one, never half of one. Raises ``OSError``; leaves no temporary file."""
-    fd, temporary = tempfile.mkstemp(prefix=partial_prefix, dir=target.parent)
+    # Named for this process and thread, which write one file at a time: no random name to draw and try.
+    temporary = str(target.parent / f"{partial_prefix}{target.name}.{os.getpid()}.{threading.get_ident()}")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
