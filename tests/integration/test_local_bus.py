@@ -449,6 +449,16 @@ def test_an_expired_message_on_an_app_subscription_is_dead_lettered(bus, clock):
     assert ids(bus.receive("route-to-leads")) == ["e1"], "a replayed message gets a new time to live"
 
 
+def test_a_message_past_its_time_to_live_is_never_delivered_even_before_it_is_moved(bus, clock):
+    bus.publish([event("e1")])
+    clock.advance(topology.MESSAGE_TTL_SECONDS - 0.5)
+    bus.publish([event("e2")])  # clears what has expired so far: nothing yet
+    clock.advance(0.7)  # e1 is past its time to live; the next clearing is due in 0.3 s
+    assert ids(bus.receive("route-to-leads", max_messages=5)) == ["e2"]
+    clock.advance(1)
+    assert ids(bus.dead_letters("route-to-leads")) == ["e1"]
+
+
 def test_an_expired_message_on_a_lead_feed_is_dropped_not_dead_lettered(bus, clock):
     bus.publish([event("e1", "request.routed", lead_group="emea-leads")])
     clock.advance(topology.LEAD_FEED_TTL_SECONDS - 1)

@@ -67,7 +67,7 @@ class LocalBus:
         self._max_delivery_count = max_delivery_count
         self._duplicate_window_us = int(duplicate_window_seconds * 1_000_000)
         self._guard = threading.RLock()
-        self._housekept_us = 0  # when publish last dropped old message ids and expired messages
+        self._housekept_us = 0  # when old message ids and expired messages were last cleared
         self._writer = WriterLock(self.path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._db: sqlite3.Connection | None = sqlite3.connect(
@@ -118,6 +118,15 @@ class LocalBus:
                 db.execute(statement + expired + f"({','.join('?' * len(names))})",
                            ([DEAD, TTL_EXPIRED] if dead_letter else []) + [ACTIVE, now, now, *names])
 
+    def _housekeep(self, db: sqlite3.Connection, now: int) -> None:
+        """At most once a second (bus time): forget message ids past the duplicate
+        window and move expired messages where expiry puts them."""
+        if now - HOUSEKEEPING_US < self._housekept_us <= now:
+            return
+        db.execute("DELETE FROM seen_message_ids WHERE seen_us <= ?", (now - self._duplicate_window_us,))
+        self._expire(db, now)
+        self._housekept_us = now
+
     def _row_to_message(self, row: sqlite3.Row) -> ReceivedMessage:
         return ReceivedMessage(
             body=bytes(row["body"]),
@@ -145,10 +154,7 @@ class LocalBus:
         try:
             with self._transaction() as db:
                 now = self._now_us()
-                if not now - HOUSEKEEPING_US < self._housekept_us <= now:  # at most once a second (bus time)
-                    db.execute("DELETE FROM seen_message_ids WHERE seen_us <= ?", (now - self._duplicate_window_us,))
-                    self._expire(db, now)
-                    self._housekept_us = now
+                self._housekeep(db, now)
                 for message in messages:
                     self._enqueue(db, message, now)
         except (sqlite3.Error, TypeError, ValueError) as error:
@@ -196,14 +202,14 @@ class LocalBus:
         received: list[ReceivedMessage] = []
         with self._transaction() as db:
             now = self._now_us()
-            self._expire(db, now)
+            self._housekeep(db, now)
             while len(received) < max_messages:
-                candidates = db.execute(
+                candidates = db.execute(  # never one past its time to live, moved or not yet
                     "SELECT sequence_number, delivery_count FROM messages"
                     " WHERE subscription = ? AND state = ? AND visible_us <= ?"
-                    " AND (locked_until_us IS NULL OR locked_until_us <= ?)"
+                    " AND (locked_until_us IS NULL OR locked_until_us <= ?) AND (expires_us IS NULL OR expires_us > ?)"
                     " ORDER BY sequence_number LIMIT ?",
-                    (subscription, ACTIVE, now, now, max_messages - len(received)),
+                    (subscription, ACTIVE, now, now, now, max_messages - len(received)),
                 ).fetchall()
                 if not candidates:
                     break
