@@ -241,27 +241,29 @@ class LocalBus:
             (DEAD, reason, description, sequence_number),
         )
 
+    @staticmethod
+    def _held_by(message: ReceivedMessage, now: int) -> tuple[str, tuple[Any, ...]]:
+        """The condition (and its values) of a row still locked by the receiver of ``message``."""
+        return ("sequence_number = ? AND subscription = ? AND state = ? AND lock_token = ? AND locked_until_us > ?",
+                (message.sequence_number, message.subscription, ACTIVE, message.lock_token, now))
+
+    @staticmethod
+    def _lock_lost(message: ReceivedMessage) -> MessageLockLost:
+        return MessageLockLost(f"lock lost on message {message.sequence_number} of subscription {message.subscription}")
+
     def _locked_row(self, db: sqlite3.Connection, message: ReceivedMessage, now: int) -> sqlite3.Row:
-        row = db.execute(
-            "SELECT * FROM messages WHERE sequence_number = ? AND subscription = ? AND state = ?"
-            " AND lock_token = ? AND locked_until_us > ?",
-            (message.sequence_number, message.subscription, ACTIVE, message.lock_token, now),
-        ).fetchone()
+        held, values = self._held_by(message, now)
+        row = db.execute(f"SELECT * FROM messages WHERE {held}", values).fetchone()
         if row is None:
-            raise MessageLockLost(
-                f"lock lost on message {message.sequence_number} of subscription {message.subscription}"
-            )
+            raise self._lock_lost(message)
         return row
 
     def complete(self, message: ReceivedMessage) -> None:
+        held, values = self._held_by(message, self._now_us())
         with self._transaction() as db:  # one statement: settles only under the receiver's own live lock
-            deleted = db.execute(
-                "DELETE FROM messages WHERE sequence_number = ? AND subscription = ? AND state = ?"
-                " AND lock_token = ? AND locked_until_us > ?",
-                (message.sequence_number, message.subscription, ACTIVE, message.lock_token, self._now_us()),
-            ).rowcount
+            deleted = db.execute(f"DELETE FROM messages WHERE {held}", values).rowcount
         if deleted != 1:
-            raise MessageLockLost(f"lock lost on message {message.sequence_number} of subscription {message.subscription}")
+            raise self._lock_lost(message)
 
     def abandon(self, message: ReceivedMessage) -> None:
         with self._transaction() as db:

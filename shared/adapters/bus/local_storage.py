@@ -3,6 +3,7 @@ times in microseconds, and one transaction at a time."""
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -89,30 +90,27 @@ def from_us(us: int | None) -> datetime | None:
 
 
 class Transaction:
-    """``with bus._transaction() as db``: the process-local guard plus one
-    ``BEGIN IMMEDIATE`` transaction, committed on success, rolled back on error."""
+    """``with bus._transaction() as db``: the process-local guard, the writer
+    lock for a write, and one transaction (``BEGIN IMMEDIATE`` for a write),
+    committed on success, rolled back on error."""
 
     def __init__(self, bus: Any, *, write: bool) -> None:
         self._bus = bus
         self._begin = "BEGIN IMMEDIATE" if write else "BEGIN"
+        self._writer = bus._writer if write else contextlib.nullcontext()
 
     def __enter__(self) -> sqlite3.Connection:
-        self._bus._guard.acquire()
-        try:
-            if self._begin == "BEGIN IMMEDIATE":
-                self._bus._writer.__enter__()
+        with contextlib.ExitStack() as held:  # let go of what was taken if a later step fails
+            held.enter_context(self._bus._guard)
+            held.enter_context(self._writer)
             db = self._bus._connection()
             db.execute(self._begin)
-        except BaseException:
-            if self._begin == "BEGIN IMMEDIATE":
-                self._bus._writer.__exit__()
-            self._bus._guard.release()
-            raise
+            self._held = held.pop_all()
         self._db = db
         return db
 
     def __exit__(self, exc_type, exc, tb) -> None:
-        try:
+        with self._held:
             if exc_type is None:
                 try:
                     self._db.execute("COMMIT")
@@ -121,7 +119,3 @@ class Transaction:
                     raise
             else:
                 self._db.execute("ROLLBACK")
-        finally:
-            if self._begin == "BEGIN IMMEDIATE":
-                self._bus._writer.__exit__()
-            self._bus._guard.release()
