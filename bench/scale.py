@@ -109,7 +109,7 @@ def measure(env: Callable[[], dict[str, str]], sizes: tuple[int, ...], calls: in
         for name, reader in readers.items():
             samples: dict[int, list[float]] = {size: [] for size in sizes}
             charges: dict[int, list[float]] = {size: [] for size in sizes}
-            before = {size: len(counters[size].operations) for size in sizes}
+            before: dict[int, int] = {}
             for size in sizes:
                 reader(apps[size].ctx)  # warm
                 before[size] = len(counters[size].operations)

@@ -120,7 +120,7 @@ def _architect_names(ctx: Context, *addresses: Any) -> dict[str, str]:
     found = {}
     for address in addresses:
         if isinstance(address, str) and (name := ctx.routing.architect_name(address)):
-            found[address.lower()] = name
+            found[address] = name  # template_context keys them by the lower-case address
     return found
 
 

@@ -95,21 +95,23 @@ def _with_own_events(request: FtaRequest) -> FtaRequest:
     return request.model_copy(update={"history": [event.model_copy() for event in request.history]})
 
 
-def publish_pending(ctx: Context, request: FtaRequest) -> None:
+def publish_pending(ctx: Context, request: FtaRequest) -> bool:
     """Publish the request's undispatched events and leave them marked undispatched:
     for an event whose consumer writes the request anyway (``route_to_leads``
     marks ``request.submitted`` in the write that routes it), which saves the
     write that would mark it here. Should no consumer write, ``sweep``
     republishes the event after ``FTA_SWEEP_AFTER_SECONDS`` (duplicate detection
-    drops the copy) and marks it."""
+    drops the copy) and marks it. Whether there were events and they were published."""
     pending = request.undispatched()
     if not pending:
-        return
+        return False
     try:
         ctx.bus.publish([to_message(event, request) for event in pending])
     except PublishError as exc:
         log.warning("publish failed, left for sweep: request=%s events=%d error=%s",
                     request.id, len(pending), type(exc).__name__)
+        return False
+    return True
 
 
 def dispatch(ctx: Context, request: FtaRequest, etag: str) -> tuple[FtaRequest, str]:
@@ -119,16 +121,9 @@ def dispatch(ctx: Context, request: FtaRequest, etag: str) -> tuple[FtaRequest, 
     publish republishes them later, which duplicate detection and idempotent
     consumers absorb.
     """
-    pending = request.undispatched()
-    if not pending:
+    ids = {event.id for event in request.undispatched()}
+    if not publish_pending(ctx, request):
         return request, etag
-    try:
-        ctx.bus.publish([to_message(event, request) for event in pending])
-    except PublishError as exc:
-        log.warning("publish failed, left for sweep: request=%s events=%d error=%s",
-                    request.id, len(pending), type(exc).__name__)
-        return request, etag
-    ids = {event.id for event in pending}
     try:
         request, etag, _ = change(ctx, request.id, lambda r: True if r.mark_dispatched(ids) else None,
                                   current=(_with_own_events(request), etag))

@@ -51,17 +51,22 @@ def _when(value: Any) -> Any:
     return value
 
 
+def _named(context: Any, address: Any) -> str | None:
+    """The name the context's ``people`` gives ``address``, if any."""
+    return (context.get("people") or {}).get(address.lower()) if isinstance(address, str) else None
+
+
 @pass_context
 def _person(context: Any, address: Any) -> Any:
     """An address as "Name (address)" when the context's ``people`` names it."""
-    name = (context.get("people") or {}).get(address.lower()) if isinstance(address, str) else None
+    name = _named(context, address)
     return f"{name} ({address})" if name else address
 
 
 @pass_context
 def _name(context: Any, address: Any) -> Any:
     """A person's name when the context's ``people`` gives one, else their address."""
-    return ((context.get("people") or {}).get(address.lower()) if isinstance(address, str) else None) or address
+    return _named(context, address) or address
 
 
 def _label(value: Any) -> Any:
