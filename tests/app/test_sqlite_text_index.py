@@ -77,3 +77,49 @@ def test_a_write_that_keeps_the_text_leaves_the_index_alone(tmp_path):
         assert triggers == {"requests_search_insert", "requests_search_update_text", "requests_search_delete"}
     finally:
         store.close()
+
+
+def segments(store: SqliteStore) -> int:
+    return store._execute('SELECT count(DISTINCT segid) FROM "requests_search_idx"').fetchone()[0]
+
+
+def test_requests_created_one_by_one_leave_the_index_in_one_segment_at_each_compaction(tmp_path, monkeypatch):
+    import shared.adapters.store.sqlite as sqlite_store
+
+    monkeypatch.setattr(sqlite_store, "COMPACT_MIN_CREATES", 20)
+    store = SqliteStore(tmp_path / "store.sqlite3")
+    try:
+        for n in range(19):
+            store.create("requests", doc(f"FTA-{n:03d}", f"customer {n:03d}\ncontoso"))
+        assert segments(store) > 1, "each create's commit writes a segment of its own"
+        store.create("requests", doc("FTA-019", "customer 019\ncontoso"))
+        assert segments(store) == 1
+        assert found(store, "customer 007") == {"FTA-007"}
+        assert len(found(store, "contoso")) == 20
+        for n in range(20, 39):  # the next compaction waits for as many again (a quarter of 20 is less)
+            store.create("requests", doc(f"FTA-{n:03d}", f"customer {n:03d}\ncontoso"))
+        assert segments(store) > 1
+        store.create("requests", doc("FTA-039", "customer 039\ncontoso"))
+        assert segments(store) == 1 and len(found(store, "contoso")) == 40
+    finally:
+        store.close()
+
+
+def test_a_reopened_store_counts_from_the_rows_it_holds(tmp_path, monkeypatch):
+    import shared.adapters.store.sqlite as sqlite_store
+
+    monkeypatch.setattr(sqlite_store, "COMPACT_MIN_CREATES", 4)
+    path = tmp_path / "store.sqlite3"
+    store = SqliteStore(path)
+    for n in range(40):
+        store.create("requests", doc(f"FTA-{n:03d}", f"customer {n:03d}"))
+    store.close()
+    reopened = SqliteStore(path)
+    try:
+        for n in range(40, 49):  # a quarter of the 40 held: the tenth create compacts
+            reopened.create("requests", doc(f"FTA-{n:03d}", f"customer {n:03d}"))
+        assert segments(reopened) > 1
+        reopened.create("requests", doc("FTA-049", "customer 049"))
+        assert segments(reopened) == 1 and found(reopened, "customer 04") == {f"FTA-{n:03d}" for n in range(40, 50)}
+    finally:
+        reopened.close()

@@ -130,12 +130,15 @@ def test_scale_measures_every_reader_at_both_sizes_on_both_stores(figures):
     for by_size in scale["stores"].values():
         assert len(by_size) == 2
         for readers in by_size.values():
-            assert set(readers) == {"counts", "lead queue", "balancer", "SLA report", "search", "health"}
+            assert set(readers) == {"counts", "lead queue", "balancer", "SLA report", "search", "search by partner",
+                                    "health"}
             assert all(r["median_ms"] > 0 for r in readers.values())
             # the balancer reads the loads from the read model and the absences marked (one small query)
             assert readers["balancer"]["queries_per_call"] <= 1
             assert readers["SLA report"]["queries_per_call"] == 1, "its days' shards in one ranged read"
-    assert len(scale["checks"]) == 18
+    assert len(scale["checks"]) == 21
+    judged = {c["figure"].split(": ")[1].split(",")[0] for c in scale["checks"] if c["verdict"] != "info"}
+    assert "search" in judged and "search by partner" not in judged, "a partner's matches grow with the store"
 
 
 def test_contention_counts_retries_and_ends_with_the_rebuilds_figures(figures):

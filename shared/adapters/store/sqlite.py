@@ -49,6 +49,16 @@ from shared.topology import CONTAINERS, REQUESTS
 
 PURGE_INTERVAL_SECONDS = 60.0
 
+# Every write's commit gives the trigram index a segment of its own, and FTS5
+# merges them only four to a level, so a store filled request by request holds
+# ten or so segments, each searched for every trigram. The store merges the
+# index into one segment whenever the requests created since it last did reach
+# a quarter of those it held then (at least COMPACT_MIN_CREATES): each row is
+# rewritten a few times in all, whatever the store's size, and a search reads
+# one large segment and a few small ones.
+COMPACT_MIN_CREATES = 256
+COMPACT_SHARE = 4
+
 # Indexed fields whose equality already narrows a query to a few rows (one requestor, one TPID).
 SELECTIVE_FIELDS = frozenset({"requestor.email", "tpid", "pendingDispatch", "id"})
 
@@ -82,6 +92,9 @@ class SqliteStore:
         self._closed = False
         self._purged_at: dict[str, float] = {}
         self._writer = WriterLock(self.path)
+        self._compaction = threading.Lock()
+        self._indexed_rows = 0  # rows in the text index at its last compaction (or when the store opened)
+        self._created_since = 0
         self._create_schema()
 
     # -- connections --------------------------------------------------------
@@ -148,8 +161,7 @@ class SqliteStore:
             f'({_column("status")}, {_column("createdAt")}, id)'
         )
 
-    @staticmethod
-    def _create_text_index(connection: sqlite3.Connection, table: str, field: str, index: str) -> None:
+    def _create_text_index(self, connection: sqlite3.Connection, table: str, field: str, index: str) -> None:
         """A trigram index of ``field``, kept by triggers in the writes' own transactions; built from
         the documents when it is new or does not hold one row per document."""
         text, old_text = f"json_extract(new.doc, '$.{field}')", f"json_extract(old.doc, '$.{field}')"
@@ -165,10 +177,24 @@ class SqliteStore:
         connection.execute(f'CREATE TRIGGER IF NOT EXISTS "{index}_delete" AFTER DELETE ON "{table}" BEGIN '
                            f'DELETE FROM "{index}" WHERE rowid = old.rowid; END')
         indexed = connection.execute(f'SELECT count(*) FROM "{index}"').fetchone()[0]
-        if indexed != connection.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]:
+        rows = connection.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
+        if indexed != rows:
             connection.execute(f'DELETE FROM "{index}"')
             connection.execute(f'INSERT INTO "{index}"(rowid, text) SELECT rowid, json_extract(doc, \'$.{field}\') '
                                f'FROM "{table}"')
+        self._indexed_rows = rows
+
+    def _created_request(self) -> None:
+        """Count a create of a request; merge the text index into one segment when its share is reached."""
+        with self._compaction:
+            self._created_since += 1
+            if self._created_since < max(COMPACT_MIN_CREATES, self._indexed_rows // COMPACT_SHARE):
+                return
+            self._indexed_rows += self._created_since
+            self._created_since = 0
+        with self._writer:
+            for index in TEXT_INDEXES.values():
+                self._execute(f'INSERT INTO "{index}"("{index}") VALUES (\'optimize\')')
 
     # -- helpers ------------------------------------------------------------
 
@@ -234,6 +260,8 @@ class SqliteStore:
         )
         if cursor.rowcount != 1:
             raise Conflict(f"{container}: a document with this id exists")
+        if table == REQUESTS:
+            self._created_request()
         return etag
 
     def replace(self, container: str, doc: dict[str, Any], *, etag: str, ttl_seconds: int | None = None) -> str:
