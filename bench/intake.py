@@ -6,8 +6,8 @@ behind the POSTs as it does in production, and is drained between rounds.
 
 The read is the baseline because it pays what every call pays and one store
 operation; a submission pays validation, eligibility, the submission counter
-(a read and a replace), the conditional create, the publish and the write that
-marks its event dispatched. The public health probe, the old baseline, now
+(a replace on the ETag its host remembers), the conditional create with its
+search index entry, and the publish. The public health probe, the old baseline, now
 answers from a 30 s cache and measures the server, not the app (the
 keep-alive round-trip figure compares it with a bare ASGI app)."""
 

@@ -168,7 +168,7 @@ def measure_store(env: dict[str, str], lifecycles: int, data_dir: Path) -> dict[
         app.ctx.use_store(counting)
         steady_read_model(app.ctx)
         # One lifecycle first, not counted: it creates the requestor's submission counter, which every
-        # later submission within two hours reads and replaces (the steady state measured here).
+        # later submission within two hours replaces on the ETag the host remembers (the steady state).
         run_lifecycle(app, counting)
         runs = [run_lifecycle(app, counting) for _ in range(lifecycles)]
     finally:

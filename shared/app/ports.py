@@ -138,7 +138,7 @@ class SubmissionCounts(Protocol):
         """``Conflict`` when the user has a record already."""
 
     def replace(self, user_key: str, window: SubmissionWindow, *, etag: str, ttl_seconds: int) -> str:
-        """``PreconditionFailed`` when the record changed since ``etag`` was read."""
+        """``PreconditionFailed`` when the record changed (or expired) since ``etag`` was read."""
 
 
 @runtime_checkable

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 import pytest
 
-from shared import topology
+from shared import bootstrap, topology
 from shared.app import health, intake
 from shared.app.cached import Cached
 from shared.app.commands import SubmitRequest
@@ -15,6 +15,7 @@ from shared.app.errors import Forbidden, IdempotencyKeyReused, TooManySubmission
 from shared.app.queries import RequestFilter
 from shared.domain.model import RequestForm
 from tests.app.conftest import ADMIN_P, LEAD_P, OTHER_P, REQUESTOR_P
+from shared.settings import load_settings
 from tests.factories import form
 
 
@@ -110,6 +111,46 @@ def test_the_count_is_one_record_per_user_whatever_the_history(ctx, clock):
     records = ctx.store.query(topology.SUBMISSION_COUNTS, limit=50).items
     assert len(records) == 1 and set(records[0]) == {"id", "windowStart", "current", "previous"}
     assert REQUESTOR_P.email not in records[0]["id"]
+
+
+def test_a_users_next_submission_replaces_the_count_it_wrote_without_reading_it(ctx):
+    from bench.counting import CountingStore
+
+    limited(ctx, 100)
+    counting = CountingStore(ctx.store)
+    ctx.use_store(counting)
+    submit(ctx)
+    first = len(counting.operations)
+    submit(ctx)
+    counts = [o.op for o in counting.operations[first:] if o.container == topology.SUBMISSION_COUNTS]
+    assert counts == ["replace"]
+
+
+def test_another_process_counting_in_between_keeps_the_limit_exact(ctx, tmp_path, clock):
+    """Two hosts on one store, each remembering what it wrote: the other's writes
+    change the ETag, so each replace on a stale memory fails and reads again."""
+    other = bootstrap.build(load_settings({"FTA_DATA_DIR": str(tmp_path / "data")}), clock=clock)
+    try:
+        limited(ctx, 5)
+        limited(other, 5)
+        for host in (ctx, other, ctx, other, ctx):
+            submit(host)
+        for host in (other, ctx):  # each remembers a count of 3 or 4, the store holds 5
+            with pytest.raises(TooManySubmissions):
+                submit(host)
+        assert stored(ctx) == 5
+    finally:
+        other.close()
+
+
+def test_an_expired_count_is_counted_afresh(ctx, clock):
+    limited(ctx, 2)
+    submit(ctx)
+    submit(ctx)
+    clock.advance(hours=3)  # the record expired (two idle windows): the remembered ETag names nothing
+    submit(ctx)
+    records = ctx.store.query(topology.SUBMISSION_COUNTS, limit=5).items
+    assert [r["current"] + r["previous"] for r in records] == [1]
 
 
 def test_zero_turns_the_limit_off(ctx):

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from shared import topology
-from shared.adapters.store.base import Conflict, DocumentStore, Item, ItemNotFound, Where
+from shared.adapters.store.base import Conflict, DocumentStore, Item, ItemNotFound, PreconditionFailed, Where
 from shared.app.ports import IdempotencyRecord
 from shared.domain.limits import SubmissionWindow
 from shared.domain.model import iso
@@ -57,8 +57,11 @@ class StoredSubmissionCounts:
         return self.store.create(topology.SUBMISSION_COUNTS, self._doc(user_key, window), ttl_seconds=ttl_seconds)
 
     def replace(self, user_key: str, window: SubmissionWindow, *, etag: str, ttl_seconds: int) -> str:
-        return self.store.replace(topology.SUBMISSION_COUNTS, self._doc(user_key, window), etag=etag,
-                                  ttl_seconds=ttl_seconds)
+        try:
+            return self.store.replace(topology.SUBMISSION_COUNTS, self._doc(user_key, window), etag=etag,
+                                      ttl_seconds=ttl_seconds)
+        except ItemNotFound:
+            raise PreconditionFailed("the record expired since it was read") from None
 
 
 class StoredNotificationRecords:
